@@ -1,0 +1,18 @@
+"""Tests: fast hasher, in-memory email, naive datetimes are errors."""
+
+import warnings
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TEMPLATES[0]["OPTIONS"]["debug"] = True  # noqa: F405
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405
+
+warnings.filterwarnings(
+    "error", r"DateTimeField .* received a naive datetime", RuntimeWarning
+)

@@ -1,0 +1,88 @@
+"""Demo data for trying Najem out: lessors, staff of every role, applicants.
+
+Idempotent: a second run finds everything in place and changes nothing.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from housing.constants import LessorType, StaffRole
+from housing.services import lessor_ensure, membership_ensure, user_ensure
+
+DEMO_PASSWORD = "Najem-demo-2026"  # noqa: S105 (published demo password)
+
+JSS_MUNICIPALITIES = [
+    "Ljubljana",
+    "Brezovica",
+    "Dobrova - Polhov Gradec",
+    "Ig",
+    "Medvode",
+    "Škofljica",
+]
+
+DEMO_USERS = [
+    # email, full name, superuser, (lessor slug, role) or None
+    ("admin@najem.test", "Ana Administratorka", True, None),
+    (
+        "lessor-admin@najem.test",
+        "Luka Skrbnik",
+        False,
+        ("jss-ljubljana", StaffRole.LESSOR_ADMIN),
+    ),
+    (
+        "chair@najem.test",
+        "Cvetka Predsednica",
+        False,
+        ("jss-ljubljana", StaffRole.COMMISSION_CHAIR),
+    ),
+    (
+        "commission@najem.test",
+        "Matej Član",
+        False,
+        ("jss-ljubljana", StaffRole.COMMISSION_MEMBER),
+    ),
+    ("clerk@najem.test", "Katja Referentka", False, ("jss-ljubljana", StaffRole.CLERK)),
+    (
+        "commission@kranj.najem.test",
+        "Žiga Kranjski",
+        False,
+        ("obcina-kranj", StaffRole.COMMISSION_MEMBER),
+    ),
+    ("applicant1@najem.test", "Maja Novak", False, None),
+    ("applicant2@najem.test", "Samir Hodžić", False, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo lessors, staff and applicants (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        lessors = {}
+        lessors["jss-ljubljana"], new = lessor_ensure(
+            name="JSS Ljubljana",
+            slug="jss-ljubljana",
+            type=LessorType.PUBLIC_HOUSING_FUND,
+            municipalities=JSS_MUNICIPALITIES,
+        )
+        created += new
+        lessors["obcina-kranj"], new = lessor_ensure(
+            name="Občina Kranj",
+            slug="obcina-kranj",
+            type=LessorType.MUNICIPALITY,
+            municipalities=["Kranj"],
+        )
+        created += new
+        for email, full_name, superuser, membership in DEMO_USERS:
+            user, new = user_ensure(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                is_superuser=superuser,
+            )
+            created += new
+            if membership:
+                slug, role = membership
+                created += membership_ensure(user=user, lessor=lessors[slug], role=role)
+        self.stdout.write(f"Demo data ready ({created} objects created).")

@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import APPEAL_BODY, LessorType, StaffRole
+from .managers import UserManager
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: applicant, staff of a lessor, or superuser.
+
+    Email is the login. ``is_staff`` only grants Django's admin site (superusers);
+    what a person may do for a lessor comes from their :class:`Membership` rows.
+    """
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="sl",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("Django admin access"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Municipality(models.Model):
+    """A Slovenian municipality (občina), the unit of permanent residence (Art. 3)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lessor(models.Model):
+    """An organisation that rents out non-profit dwellings (Art. 1)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    type = models.CharField(_("type"), max_length=20, choices=LessorType.choices)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="lessors",
+        verbose_name=_("municipalities served"),
+        help_text=_("The area of activity: where applicants must reside (Art. 3)."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lessor")
+        verbose_name_plural = _("lessors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def appeal_body(self) -> str:
+        """Who decides appeals against this lessor's decisions (Art. 24)."""
+        return str(APPEAL_BODY[LessorType(self.type)])
+
+
+class Membership(models.Model):
+    """A user's role on the staff of one lessor."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    lessor = models.ForeignKey(
+        Lessor,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("lessor"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lessor", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.lessor} ({self.get_role_display()})"

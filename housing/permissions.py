@@ -1,0 +1,82 @@
+"""Object-level permission rules, as plain functions every view calls.
+
+A superuser may do everything. Staff act only for the lessors they are members of;
+what they may do depends on their role there. Applicants act only on their own
+objects (later issues add those rules here and in ``tenders.permissions``).
+"""
+
+from collections.abc import Iterable
+
+from .constants import StaffRole
+from .models import Lessor, User
+
+REVIEW_ROLES = frozenset(
+    {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER, StaffRole.CLERK}
+)
+DECIDE_ROLES = frozenset({StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER})
+CONFIGURE_ROLES = frozenset({StaffRole.LESSOR_ADMIN})
+ANY_STAFF_ROLE = frozenset(StaffRole)
+
+
+def _roles_cache(user: User) -> dict[int, frozenset[str]]:
+    """Roles per lessor id, read once per user object (once per request)."""
+    cache = getattr(user, "_najem_roles", None)
+    if cache is None:
+        cache = {}
+        for lessor_id, role in user.memberships.values_list("lessor_id", "role"):
+            cache[lessor_id] = cache.get(lessor_id, frozenset()) | {role}
+        user._najem_roles = cache
+    return cache
+
+
+def roles_at(user: User, lessor: Lessor | int) -> frozenset[str]:
+    """The staff roles ``user`` holds at ``lessor`` (empty for anyone else)."""
+    if not user.is_authenticated:
+        return frozenset()
+    lessor_id = lessor if isinstance(lessor, int) else lessor.pk
+    return _roles_cache(user).get(lessor_id, frozenset())
+
+
+def has_role(user: User, lessor: Lessor | int, roles: Iterable[str]) -> bool:
+    """True for a superuser, or for staff of ``lessor`` holding one of ``roles``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_at(user, lessor) & frozenset(roles))
+
+
+def is_staff_of(user: User, lessor: Lessor | int) -> bool:
+    """Any staff role at ``lessor`` (or superuser): may see the lessor's staff pages."""
+    return has_role(user, lessor, ANY_STAFF_ROLE)
+
+
+def is_any_lessor_staff(user: User) -> bool:
+    """Whether the user works for some lessor (or is a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(_roles_cache(user))
+
+
+def can_configure_tenders(user: User, lessor: Lessor | int) -> bool:
+    """Lessor admins set up tenders, categories, sub-lists and dwellings."""
+    return has_role(user, lessor, CONFIGURE_ROLES)
+
+
+def can_review_applications(user: User, lessor: Lessor | int) -> bool:
+    """Commission chair, members and clerks check and verify applications."""
+    return has_role(user, lessor, REVIEW_ROLES)
+
+
+def can_decide(user: User, lessor: Lessor | int) -> bool:
+    """Only the commission (chair and members) scores and decides (Art. 20, 22)."""
+    return has_role(user, lessor, DECIDE_ROLES)
+
+
+def staff_lessor_ids(user: User) -> set[int] | None:
+    """Ids of the lessors the user is staff of; ``None`` means all (superuser)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    if not user.is_authenticated:
+        return set()
+    return set(_roles_cache(user))

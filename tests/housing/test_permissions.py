@@ -1,0 +1,56 @@
+import pytest
+
+from housing import permissions
+from housing.constants import StaffRole
+from tests.housing.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RULES = {
+    "can_configure_tenders": {StaffRole.LESSOR_ADMIN},
+    "can_review_applications": {
+        StaffRole.COMMISSION_CHAIR,
+        StaffRole.COMMISSION_MEMBER,
+        StaffRole.CLERK,
+    },
+    "can_decide": {StaffRole.COMMISSION_CHAIR, StaffRole.COMMISSION_MEMBER},
+    "is_staff_of": set(StaffRole),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("role", list(StaffRole))
+def test_role_grants_rule_only_at_own_lessor(rule, role, lessor_x, lessor_y):
+    user = MembershipFactory(lessor=lessor_x, role=role).user
+    check = getattr(permissions, rule)
+    assert check(user, lessor_x) is (role in RULES[rule])
+    assert check(user, lessor_y) is False
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_applicant_and_anonymous_have_no_staff_rights(rule, lessor_x):
+    from django.contrib.auth.models import AnonymousUser
+
+    check = getattr(permissions, rule)
+    assert check(UserFactory(), lessor_x) is False
+    assert check(AnonymousUser(), lessor_x) is False
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_superuser_may_do_everything(rule, lessor_x):
+    assert getattr(permissions, rule)(UserFactory(superuser=True), lessor_x) is True
+
+
+def test_inactive_staff_has_no_rights(lessor_x):
+    user = MembershipFactory(lessor=lessor_x, role=StaffRole.LESSOR_ADMIN).user
+    user.is_active = False
+    assert permissions.can_configure_tenders(user, lessor_x) is False
+
+
+def test_staff_lessor_ids(lessor_x, lessor_y):
+    user = MembershipFactory(lessor=lessor_x).user
+    assert permissions.staff_lessor_ids(user) == {lessor_x.pk}
+    assert permissions.staff_lessor_ids(UserFactory(superuser=True)) is None
+    assert permissions.staff_lessor_ids(UserFactory()) == set()
+    assert permissions.is_any_lessor_staff(user)
+    assert not permissions.is_any_lessor_staff(UserFactory())
