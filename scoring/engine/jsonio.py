@@ -1,0 +1,506 @@
+"""JSON in and out: the case format of ``spec/case-format.md``.
+
+Reading is in two layers, and both report every error, never just the first:
+
+1. *Representation* (here): the document's shape. Unknown keys, missing keys, JSON
+   objects and arrays where the format has them, money/areas/years as decimal strings
+   (``"1234.50"``), dates as real ``YYYY-MM-DD`` dates. Each value that passes becomes
+   its Python value (``Decimal``, ``date``, ``tuple``); one that fails is reported here.
+2. *Meaning* (:mod:`scoring.engine.facts`): the same checks the Python API runs on the
+   dataclasses (types, ranges, codes, exactly one applicant, the tender's own codes).
+   Errors at a path already reported by the first layer are not repeated.
+
+Writing turns an :class:`Assessment` or a :class:`Ranking` into exactly the keys of the
+format: money with two decimals, points as integers, spatial bounds as strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import Any
+
+from scoring.engine.facts import (
+    ApplicationFacts,
+    Error,
+    InvalidFacts,
+    Member,
+    PointValue,
+    TenderRules,
+    application_errors,
+    duplicate_code_errors,
+    key_path,
+    tender_errors,
+)
+from scoring.engine.result import Assessment, Ranking
+
+JSON = Any
+"""A decoded JSON value."""
+
+ROOT = "$"
+DECIMAL_MESSAGE = 'must be a decimal string like "1234.50"'
+DATE_MESSAGE = 'must be a date string "YYYY-MM-DD"'
+
+_DECIMAL_RE = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+_NEGATIVE_RE = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
+_MANY_PLACES_RE = re.compile(r"[0-9]+\.[0-9]{3,}")
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_CENT = Decimal("0.01")
+_CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
+
+
+class _Invalid:
+    """Stands for a value the first layer refused; the second layer reports nothing
+    new."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID: Any = _Invalid()
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that had a key more than once (the last value is kept)."""
+
+    duplicates: list[str]
+
+    def __repr__(self) -> str:  # never equal to a plain dict's repr (see _tender)
+        return f"_Object({dict.__repr__(self)}, duplicates={self.duplicates!r})"
+
+
+# --- decoding -------------------------------------------------------------------------
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        tagged = _Object(obj)
+        tagged.duplicates = []
+        for key, _ in pairs:
+            if key in seen and key not in tagged.duplicates:
+                tagged.duplicates.append(key)
+            seen.add(key)
+        return tagged
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def decode(data: bytes | str) -> JSON:
+    """Decode UTF-8 JSON text (a byte-order mark is allowed).
+
+    Numbers with a fraction or exponent decode as ``Decimal`` (never a float that might
+    be infinite); ``NaN`` and ``Infinity`` are refused; repeated keys are reported
+    later.
+
+    :raises InvalidFacts: at ``$`` for bytes that are not UTF-8 or text that is not
+    JSON.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidFacts(
+                [(ROOT, f"is not valid UTF-8 (byte {exc.start}: {exc.reason})")]
+            ) from None
+    else:
+        text = data
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_pairs,
+            parse_float=Decimal,
+            parse_constant=_no_constant,
+        )
+    except json.JSONDecodeError as exc:
+        message = (
+            f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        )
+        raise InvalidFacts([(ROOT, message)]) from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidFacts([(ROOT, f"is not valid JSON: {exc}")]) from None
+
+
+# --- the first layer: representation --------------------------------------------------
+
+
+# Parsed values by their text: amounts like "0.00" and dates recur across thousands of
+# members. Both kinds of value are immutable; the caches are bounded.
+_DECIMALS: dict[str, Decimal] = {}
+_DATES: dict[str, date] = {}
+_CACHE_LIMIT = 50_000
+
+
+def _decimal(value: JSON, path: str, errors: list[Error]) -> Any:
+    if type(value) is str:
+        cached = _DECIMALS.get(value)
+        if cached is not None:
+            return cached
+        if _DECIMAL_RE.fullmatch(value):
+            if len(_DECIMALS) >= _CACHE_LIMIT:
+                _DECIMALS.clear()
+            parsed = _DECIMALS[value] = Decimal(value)
+            return parsed
+        if _NEGATIVE_RE.fullmatch(value):
+            errors.append((path, "must not be negative"))
+        elif _MANY_PLACES_RE.fullmatch(value):
+            errors.append((path, "must have at most 2 decimal places"))
+        else:
+            errors.append((path, DECIMAL_MESSAGE))
+    elif value is None or type(value) is bool:
+        errors.append((path, DECIMAL_MESSAGE))
+    else:
+        errors.append((path, f"{DECIMAL_MESSAGE}, not a JSON number"))
+    return INVALID
+
+
+def _nullable_decimal(value: JSON, path: str, errors: list[Error]) -> Any:
+    return None if value is None else _decimal(value, path, errors)
+
+
+def _date(value: JSON, path: str, errors: list[Error]) -> Any:
+    if type(value) is str:
+        cached = _DATES.get(value)
+        if cached is not None:
+            return cached
+        match = _DATE_RE.fullmatch(value)
+        if match:
+            try:
+                parsed = date(*map(int, match.groups()))
+            except ValueError:
+                errors.append((path, f'"{value}" is not a real date'))
+                return INVALID
+            if len(_DATES) >= _CACHE_LIMIT:
+                _DATES.clear()
+            _DATES[value] = parsed
+            return parsed
+    errors.append((path, DATE_MESSAGE))
+    return INVALID
+
+
+def _raw(value: JSON, path: str, errors: list[Error]) -> Any:
+    return value  # checked by the second layer: bool, int, str
+
+
+def _array(value: JSON, path: str, errors: list[Error]) -> Any:
+    if type(value) is list:
+        return tuple(value)
+    errors.append((path, "must be a JSON array"))
+    return INVALID
+
+
+def _object(value: JSON, path: str, errors: list[Error]) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        errors.append((path, "must be a JSON object"))
+        return None
+    if isinstance(value, _Object):
+        for key in value.duplicates:
+            errors.append((key_path(path, key), "is given more than once"))
+    return value
+
+
+def _mapping(value: JSON, path: str, errors: list[Error]) -> Any:
+    obj = _object(value, path, errors)
+    return INVALID if obj is None else obj
+
+
+Parser = Callable[[JSON, str, list[Error]], Any]
+
+
+def _fields(
+    obj: dict[str, Any],
+    spec: dict[str, Parser],
+    path: str,
+    errors: list[Error],
+    optional: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    prefix = "" if path == ROOT else path + "."
+    if obj.keys() == spec.keys():  # the common case: exactly the documented keys
+        return {
+            name: value if parse is _raw else parse(value, prefix + name, errors)
+            for (name, parse), value in zip(
+                spec.items(), map(obj.__getitem__, spec), strict=True
+            )
+        }
+    for key in obj:
+        if key not in spec:
+            errors.append((key_path(path, key), "is not a known key"))
+    values: dict[str, Any] = {}
+    for name, parse in spec.items():
+        field_path = prefix + name
+        if name in obj:
+            values[name] = parse(obj[name], field_path, errors)
+        elif name in optional:
+            values[name] = None
+        else:
+            errors.append((field_path, "is required"))
+            values[name] = INVALID
+    return values
+
+
+def _point_value(value: JSON, path: str, errors: list[Error]) -> Any:
+    if value is None:
+        return None
+    obj = _object(value, path, errors)
+    if obj is None:
+        return INVALID
+    return PointValue(**_fields(obj, _POINT_VALUE, path, errors))
+
+
+_POINT_VALUE: dict[str, Parser] = {"eur": _decimal, "valid_from": _date}
+
+_TENDER: dict[str, Parser] = {
+    "rules": _raw,
+    "published_on": _date,
+    "average_net_salary": _decimal,
+    "area": _raw,
+    "admitted_citizenships": _array,
+    "priority_categories": _mapping,
+    "tie_break": _array,
+    "additional_conditions": _mapping,
+    "separate_lists": _raw,
+    "point_value": _point_value,
+}
+_TENDER_OPTIONAL = frozenset({"point_value"})
+
+_MEMBER: dict[str, Parser] = {
+    "role": _raw,
+    "birth_date": _date,
+    "sex": _raw,
+    "citizenship": _raw,
+    "permanent_residence": _raw,
+    "employed": _raw,
+    "years_of_service": _decimal,
+    "monthly_income": _decimal,
+    "disability": _raw,
+    "institutional_care": _raw,
+    "wheelchair_user": _raw,
+    "needs_permanent_assistance": _raw,
+    "owns_dwelling": _raw,
+    "nonprofit_tenant": _raw,
+    "other_property_value": _decimal,
+}
+
+
+def _members(value: JSON, path: str, errors: list[Error]) -> Any:
+    if type(value) is not list:
+        errors.append((path, "must be a JSON array"))
+        return INVALID
+    members: list[Any] = []
+    for i, item in enumerate(value):
+        member_path = f"{path}[{i}]"
+        obj = _object(item, member_path, errors)
+        if obj is None:
+            members.append(INVALID)
+        else:
+            members.append(Member(**_fields(obj, _MEMBER, member_path, errors)))
+    return tuple(members)
+
+
+_APPLICATION: dict[str, Parser] = {
+    "code": _raw,
+    "housing_status": _raw,
+    "dwelling_area_m2": _nullable_decimal,
+    "inappropriate_dwelling": _raw,
+    "architectural_obstacles": _raw,
+    "entrance_from_yard": _raw,
+    "supports_member_over_65": _raw,
+    "separated_from_minors": _raw,
+    "single_parent": _raw,
+    "illness_minor_due_to_housing": _raw,
+    "illness_due_to_housing": _raw,
+    "pregnancy": _raw,
+    "domestic_violence_victim": _raw,
+    "temporary_residence_in_shelter": _raw,
+    "war_victim": _raw,
+    "important_profession": _raw,
+    "other_categories": _array,
+    "additional_conditions": _array,
+    "lost_housing_right_by_court": _raw,
+    "members": _members,
+}
+_APPLICATION_OPTIONAL = frozenset({"dwelling_area_m2"})
+
+
+def _without_repeats(found: list[Error], reported: list[Error]) -> list[Error]:
+    """The second layer's errors that are not at (or inside) a path already reported."""
+    if not reported:
+        return found
+    paths = {path for path, _ in reported}
+    kept = []
+    for error in found:
+        path = error[0]
+        inside = any(path == p or path.startswith((p + ".", p + "[")) for p in paths)
+        if not inside:
+            kept.append(error)
+    return kept
+
+
+# The last valid tender read, by the repr of its JSON object: the cases of a ``--jsonl``
+# file usually share one tender, and returning the same (frozen) object lets the engine
+# reuse its prepared context. ``repr`` tells apart what ``==`` does not (``true`` from
+# ``1``, ``80`` from ``80.0``) and marks objects with a repeated key.
+_last_tender: tuple[str, TenderRules] | None = None
+
+
+def _tender(value: JSON, path: str, errors: list[Error]) -> TenderRules | None:
+    global _last_tender  # a one-slot cache, replaced atomically
+    key = repr(value) if type(value) is dict else None
+    last = _last_tender
+    if key is not None and last is not None and last[0] == key:
+        return last[1]
+    obj = _object(value, path, errors)
+    if obj is None:
+        return None
+    own: list[Error] = []
+    tender = TenderRules(**_fields(obj, _TENDER, path, own, _TENDER_OPTIONAL))
+    found = _without_repeats(tender_errors(tender, path), own)
+    errors.extend(own)
+    errors.extend(found)
+    if key is not None and not own and not found:
+        _last_tender = (key, tender)
+    return tender
+
+
+def _application(
+    tender: TenderRules | None, value: JSON, path: str, errors: list[Error]
+) -> ApplicationFacts | None:
+    obj = _object(value, path, errors)
+    if obj is None:
+        return None
+    own: list[Error] = []
+    fields = _fields(obj, _APPLICATION, path, own, _APPLICATION_OPTIONAL)
+    application = ApplicationFacts(**fields)
+    errors.extend(own)
+    errors.extend(_without_repeats(application_errors(tender, application, path), own))
+    return application
+
+
+def _root(doc: JSON, keys: dict[str, Parser], errors: list[Error]) -> dict[str, Any]:
+    obj = _object(doc, ROOT, errors)
+    if obj is None:
+        return {}
+    return _fields(obj, keys, ROOT, errors)
+
+
+def _keep(value: JSON, path: str, errors: list[Error]) -> Any:
+    return value
+
+
+def read_assess(doc: JSON) -> tuple[TenderRules, ApplicationFacts]:
+    """The tender and the application of an ``assess`` case.
+
+    :raises InvalidFacts: listing every error, with paths like ``tender.area`` and
+        ``application.members[1].birth_date`` (``$`` is the document itself).
+    """
+    errors: list[Error] = []
+    top = _root(doc, {"tender": _keep, "application": _keep}, errors)
+    tender = application = None
+    if "tender" in top and top["tender"] is not INVALID:
+        tender = _tender(top["tender"], "tender", errors)
+    if "application" in top and top["application"] is not INVALID:
+        application = _application(tender, top["application"], "application", errors)
+    if errors or tender is None or application is None:
+        raise InvalidFacts(errors)
+    return tender, application
+
+
+def read_rank(doc: JSON) -> tuple[TenderRules, list[ApplicationFacts]]:
+    """The tender and the applications of a ``rank`` case.
+
+    :raises InvalidFacts: listing every error, with paths like ``applications[3].code``
+        (a code used twice is an error at the second application's code).
+    """
+    errors: list[Error] = []
+    top = _root(doc, {"tender": _keep, "applications": _keep}, errors)
+    tender = None
+    applications: list[ApplicationFacts | None] = []
+    if "tender" in top and top["tender"] is not INVALID:
+        tender = _tender(top["tender"], "tender", errors)
+    if "applications" in top and top["applications"] is not INVALID:
+        items = top["applications"]
+        if type(items) is not list:
+            errors.append(("applications", "must be a JSON array"))
+        else:
+            for i, item in enumerate(items):
+                path = f"applications[{i}]"
+                applications.append(_application(tender, item, path, errors))
+            errors.extend(duplicate_code_errors(applications))
+    valid = [application for application in applications if application is not None]
+    if errors or tender is None or len(valid) != len(applications):
+        raise InvalidFacts(errors)
+    return tender, valid
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def money(value: Decimal) -> str:
+    """Euros with two decimals, rounded half up: ``Decimal("15148.8")`` ->
+    ``"15148.80"``."""
+    return str(value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_CONTEXT))
+
+
+def assessment_json(assessment: Assessment) -> dict[str, Any]:
+    """An assessment as the case format's ``assess`` output, key for key."""
+    a = assessment
+    spatial = a.spatial_standard
+    return {
+        "code": a.code,
+        "eligible": a.eligible,
+        "ineligible_reasons": [
+            {"article": r.article, "condition": r.condition, "message": r.message}
+            for r in a.ineligible_reasons
+        ],
+        "list": a.list,
+        "household_size": a.household_size,
+        "household_monthly_income": money(a.household_monthly_income),
+        "income_percent": money(a.income_percent),
+        "income_limit_percent": a.income_limit_percent,
+        "exemption_limit_percent": a.exemption_limit_percent,
+        "property_limit": money(a.property_limit),
+        "items": [{"code": line.code, "points": line.points} for line in a.items],
+        "form_points": a.form_points,
+        "priority_points": a.priority_points,
+        "additional_points": a.additional_points,
+        "total": a.total,
+        "spatial_standard": {
+            "without_own_share": [str(bound) for bound in spatial.without_own_share],
+            "with_own_share": [str(bound) for bound in spatial.with_own_share],
+        },
+    }
+
+
+def ranking_json(ranking: Ranking) -> dict[str, Any]:
+    """A ranking as the case format's ``rank`` output."""
+    return {
+        "lists": {
+            name: [
+                {"code": entry.code, "rank": entry.rank, "total": entry.total}
+                for entry in entries
+            ]
+            for name, entries in ranking.lists.items()
+        },
+        "ineligible": list(ranking.ineligible),
+    }
+
+
+def errors_json(errors: Sequence[Error]) -> dict[str, Any]:
+    """``{"errors": [{"path": ..., "message": ...}, ...]}``."""
+    return {"errors": [{"path": path, "message": message} for path, message in errors]}
+
+
+def dumps(value: Any, *, pretty: bool = False) -> bytes:
+    """JSON as UTF-8 bytes and a newline; lone surrogates from ``\\ud800`` escapes in
+    the input come out escaped again, so the output is always valid UTF-8 JSON."""
+    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    return (text + "\n").encode("utf-8", "backslashreplace")

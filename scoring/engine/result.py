@@ -1,0 +1,118 @@
+"""What the engine returns: an assessment line by line, and ranked priority lists.
+
+Every value is plain Python (``Decimal`` for money, ``int`` for points), so that
+``scoring/services.py`` can save it and :mod:`scoring.engine.jsonio` can print it. Each
+score line names its legal source; each ineligibility names its article and condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def build[T](cls: type[T], values: dict[str, Any]) -> T:
+    """An instance of the frozen, dict-based dataclass ``cls`` holding ``values``.
+
+    The generated ``__init__`` of a frozen dataclass stores each field through
+    ``object.__setattr__`` (about six times slower than a plain store); the engine makes
+    one :class:`Assessment` per application and one :class:`RankedEntry` per place, so it
+    fills the instance's ``__dict__`` at once instead. ``values`` must name every field,
+    as ``__init__`` would store it; the instance is as frozen as any other.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLine:
+    """One scored line: a Form item, a priority category or an additional condition.
+
+    ``source`` names the legal basis, e.g. ``"Form I.1.2"``, ``"Form III; Art. 6"``,
+    ``"Art. 4"``. ``claimed_points`` is what the line would score alone; it differs from
+    ``points`` only for an additional condition trimmed by the cap of the note to Art.
+    4.
+    """
+
+    code: str
+    points: int
+    source: str
+    claimed_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ineligibility:
+    """A failed general condition: Art. 3(1) (``condition`` names the indent) or Art.
+    7."""
+
+    article: str
+    condition: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpatialStandard:
+    """Art. 14: the household's dwelling area bounds in m2, (lower, upper)."""
+
+    without_own_share: tuple[int, int]
+    with_own_share: tuple[int, int]
+
+
+@dataclass(frozen=True)  # no slots: see build()
+class Assessment:
+    """One application assessed against its tender under one edition of the Rules.
+
+    ``household_monthly_income`` and ``property_limit`` are exact; ``income_percent`` is
+    the income in % of the average net salary rounded half up to two decimals, for
+    display only (eligibility compares exact amounts). ``total == form_points +
+    priority_points + additional_points == sum(line.points for line in items)``.
+    """
+
+    code: str
+    edition: str
+    point_value: Decimal
+    eligible: bool
+    ineligible_reasons: tuple[Ineligibility, ...]
+    list: str
+    household_size: int
+    household_monthly_income: Decimal
+    income_percent: Decimal
+    income_limit_percent: int
+    exemption_limit_percent: int
+    property_limit: Decimal
+    items: tuple[ScoreLine, ...]
+    form_points: int
+    priority_points: int
+    additional_points: int
+    total: int
+    spatial_standard: SpatialStandard
+
+
+@dataclass(frozen=True)  # no slots: see build()
+class RankedEntry:
+    """A place on a priority list (Art. 23): competition rank, so equal entries share
+    it."""
+
+    code: str
+    rank: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The priority lists of a tender (Art. 17(2), 23).
+
+    ``lists`` has the keys ``"A"`` and ``"B"`` when the tender separates the lists, else
+    the one key ``"all"``. ``ineligible`` holds the codes of ineligible applications in
+    code order. ``assessments`` maps every application's code to its assessment,
+    eligible or not.
+    """
+
+    lists: Mapping[str, tuple[RankedEntry, ...]]
+    ineligible: tuple[str, ...]
+    assessments: Mapping[str, Assessment]
