@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import AuditHistoricalRecords
 from .constants import APPEAL_BODY, LessorType, StaffRole
 from .managers import UserManager
 
@@ -28,6 +29,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # The audit trail; never the password hash or the last login time.
+    history = AuditHistoricalRecords(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -75,6 +78,8 @@ class Lessor(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    history = AuditHistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("lessor")
@@ -106,6 +111,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = AuditHistoricalRecords()
 
     class Meta:
         verbose_name = _("staff membership")

@@ -80,3 +80,36 @@ def staff_lessor_ids(user: User) -> set[int] | None:
     if not user.is_authenticated:
         return set()
     return set(_roles_cache(user))
+
+
+# --- Second factor ------------------------------------------------------------------
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whether the user must prove a second factor before staff pages and the admin.
+
+    Lessor staff and superusers (``is_any_lessor_staff``), and anyone else with access
+    to the Django admin (``is_staff``). Applicants never do.
+    """
+    if is_any_lessor_staff(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def second_factor_verified(user: User) -> bool:
+    """Whether a TOTP or backup-code device verified the user in this session.
+
+    ``OTPMiddleware`` gives ``request.user`` an ``is_verified()`` method; a user
+    object without it (not from a request) counts as not verified.
+    """
+    is_verified = getattr(user, "is_verified", None)
+    return bool(user.is_authenticated and callable(is_verified) and is_verified())
+
+
+def staff_verified(user: User) -> bool:
+    """Staff (``needs_second_factor``) who verified a second factor in this session.
+
+    False for applicants and anonymous users: this is the condition for reaching any
+    staff page or the Django admin, before the object-level rules above.
+    """
+    return needs_second_factor(user) and second_factor_verified(user)

@@ -1,5 +1,11 @@
 from django.db import transaction
 
+from axes.utils import reset as axes_reset
+from django_otp import devices_for_user
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from .models import Lessor, Membership, Municipality, User
 
 
@@ -48,3 +54,153 @@ def membership_ensure(*, user: User, lessor: Lessor, role: str) -> bool:
     """Give ``user`` the ``role`` at ``lessor``; returns whether it was new."""
     _, created = Membership.objects.get_or_create(user=user, lessor=lessor, role=role)
     return created
+
+
+# --- Second factor (django-otp) ------------------------------------------------------
+
+TOTP_DEVICE_NAME = "authenticator"
+BACKUP_DEVICE_NAME = "backup"
+BACKUP_CODE_COUNT = 10
+
+
+class OTPTokenRejected(Exception):
+    """A second-factor code was refused; ``reason`` is one of the constants below."""
+
+    INVALID = "invalid"
+    THROTTLED = "throttled"
+    NO_PENDING_DEVICE = "no_pending_device"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def otp_totp_device_start(*, user: User) -> TOTPDevice:
+    """The user's authenticator device waiting for its first code; made if missing.
+
+    The device stays unconfirmed (and never verifies a login) until
+    :func:`otp_totp_device_confirm` accepts a code from it.
+    """
+    device = _pending_totp_devices(user).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=False
+        )
+    return device
+
+
+def otp_totp_device_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the pending authenticator with its first code; issue new backup codes.
+
+    The confirmed device replaces the user's earlier authenticators, and the new
+    backup codes replace earlier ones.
+
+    :returns: the device and the plain backup codes, to show once.
+    :raises OTPTokenRejected: no pending device, too many wrong codes, or a wrong code.
+    """
+    # A wrong code must still count against the device (throttling), so the refusal
+    # is raised only after the transaction that recorded it has committed.
+    codes: list[str] = []
+    with transaction.atomic():
+        device = _pending_totp_devices(user).select_for_update().first()
+        if device is None:
+            reason = OTPTokenRejected.NO_PENDING_DEVICE
+        elif not device.verify_is_allowed()[0]:
+            reason = OTPTokenRejected.THROTTLED
+        elif not device.verify_token(token):
+            reason = OTPTokenRejected.INVALID
+        else:
+            reason = ""
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            codes = otp_backup_codes_replace(user=user)
+    if reason:
+        raise OTPTokenRejected(reason)
+    return device, codes
+
+
+def otp_backup_codes_replace(*, user: User) -> list[str]:
+    """Give the user ``BACKUP_CODE_COUNT`` new single-use backup codes.
+
+    Earlier backup codes stop working. Each code works once (django-otp deletes it).
+
+    :returns: the new codes.
+    """
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create(
+            StaticToken(device=device, token=code) for code in codes
+        )
+    return codes
+
+
+def otp_verify(*, user: User, token: str) -> Device:
+    """Check a code from the user's authenticator or one of their backup codes.
+
+    Throttling is per user: while any of the user's devices is throttled after wrong
+    codes (django-otp doubles the wait after each), every code is refused. A code is
+    tried only on the device it can belong to, so a good authenticator code never
+    counts as a failure against the backup codes, nor the other way round.
+
+    :returns: the device that accepted the code (a backup code is used up).
+    :raises OTPTokenRejected: too many wrong codes, or a wrong code.
+    """
+    with transaction.atomic():
+        device, reason = _otp_verify(user, token)
+    if device is None:
+        raise OTPTokenRejected(reason)
+    return device
+
+
+def _otp_verify(user: User, token: str) -> tuple[Device | None, str]:
+    devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+    if any(not device.verify_is_allowed()[0] for device in devices):
+        return None, OTPTokenRejected.THROTTLED
+    static = [d for d in devices if isinstance(d, StaticDevice)]
+    others = [d for d in devices if not isinstance(d, StaticDevice)]
+    holding_code = [d for d in static if d.token_set.filter(token=token).exists()]
+    for device in holding_code or others or static:
+        if device.verify_token(token):
+            return device, ""
+    return None, OTPTokenRejected.INVALID
+
+
+def _pending_totp_devices(user: User):
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk")
+
+
+@transaction.atomic
+def otp_static_device_ensure(*, user: User, name: str, token: str) -> bool:
+    """Give ``user`` a confirmed backup-code device ``name`` holding ``token``.
+
+    Used by ``seed_demo``: the demo code is restored when it was used up, and
+    nothing changes when it is in place.
+
+    :returns: whether anything was created.
+    """
+    device, created = StaticDevice.objects.get_or_create(
+        user=user, name=name, defaults={"confirmed": True}
+    )
+    if device.token_set.filter(token=token).exists():
+        return created
+    device.token_set.create(token=token)
+    return True
+
+
+def login_attempts_reset(*, username: str) -> int:
+    """Forget the failed logins of ``username`` from every address (django-axes).
+
+    Called when the person proved they own the account by resetting the password
+    through the emailed link.
+
+    :returns: how many throttling records were removed.
+    """
+    return axes_reset(username=username.strip().lower())

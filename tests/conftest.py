@@ -3,18 +3,24 @@ import shutil
 
 import pytest
 
-from tests.housing.factories import LessorFactory, MembershipFactory, UserFactory
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+# Factories are imported inside the fixtures: the scoring engine's tests run without
+# Django (pytest -p no:django), and importing models here would need its settings.
 
 
 @pytest.fixture
 def lessor_x(db):
+    from tests.housing.factories import LessorFactory
+
     return LessorFactory(name="JSS Ljubljana", slug="jss-ljubljana")
 
 
 @pytest.fixture
 def lessor_y(db):
+    from tests.housing.factories import LessorFactory
+
     return LessorFactory(name="Občina Kranj", slug="obcina-kranj", type="municipality")
 
 
@@ -22,6 +28,7 @@ def lessor_y(db):
 def actors(db, lessor_x, lessor_y):
     """Every role the authorization tests walk: one user each."""
     from housing.constants import StaffRole
+    from tests.housing.factories import MembershipFactory, UserFactory
 
     def staff(lessor, role, email):
         return MembershipFactory(
@@ -74,3 +81,48 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+# --- Accounts: django-axes and the second factor -----------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _client_login_passes_a_request(monkeypatch):
+    """``client.login()`` works with django-axes on.
+
+    Axes refuses ``authenticate()`` without a request, and the test client's
+    ``login()`` passes none: give it an empty one (axes' documented advice). Failed
+    ``client.login()`` calls count against (email, no address) like any other.
+    """
+    from django.http import HttpRequest
+    from django.test import Client
+
+    original = Client.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
+@pytest.fixture
+def otp_login(db):
+    """Log a user in on a test client with a second factor verified in the session.
+
+    ``otp_login(client, user)`` gives the user a backup-code device and returns it;
+    use it for staff pages (``housing.mixins``) and the Django admin.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.housing.factories import StaticDeviceFactory
+
+    def login(client, user):
+        device = StaticDeviceFactory(user=user, tokens=[])
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return login

@@ -4,6 +4,8 @@ Defaults here are safe for development. ``production.py`` only tightens them and
 ``test.py`` only speeds them up.
 """
 
+from datetime import timedelta
+
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,8 @@ SECRET_KEY = env(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site class: password login plus a second factor.
+    "housing.admin_site.NajemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +29,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "simple_history",
     "housing",
     "tenders",
     "scoring",
@@ -40,9 +48,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before OTPMiddleware: a timed-out user is logged out before it wraps request.user.
+    "housing.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Records the signed-in user as the author of every audited change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "housing.middleware.PrivatePagesNoStoreMiddleware",
+    # Last, as django-axes' documentation asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -61,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "housing.context_processors.navigation",
             ],
         },
     }
@@ -75,8 +91,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "housing.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Staff are sent on to their second factor from there; everyone else goes home.
+LOGIN_REDIRECT_URL = "login_continue"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out (username, IP address) early.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
@@ -137,6 +159,35 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# housing.middleware.SessionTimeoutMiddleware: log out after this long without a
+# request, and this long after logging in whatever happens (ASVS 7.3).
+NAJEM_SESSION_IDLE_SECONDS = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
+NAJEM_SESSION_ABSOLUTE_SECONDS = env.int(
+    "DJANGO_SESSION_ABSOLUTE_SECONDS", default=60 * 60 * 8
+)
+
+# Login throttling (django-axes): 5 failures per (email, IP address) lock that pair
+# out for 15 minutes; a successful login resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout page: registration/lockout.html with status 429.
+AXES_LOCKOUT_CALLABLE = "housing.views_accounts.lockout"
+AXES_USERNAME_FORM_FIELD = "username"  # AuthenticationForm's field holds the email
+AXES_USERNAME_CALLABLE = "housing.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "housing.throttling.client_ip_address"
+# How many reverse proxies append to X-Forwarded-For in front of Django (0: trust
+# only REMOTE_ADDR). Never set it higher than the real number: that allows spoofing.
+NAJEM_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Password-reset links work for one hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Second factor (django-otp) for lessor staff and the Django admin.
+OTP_TOTP_ISSUER = "Najem"
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -150,17 +201,34 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
 }
 
+# Audit rows are never reverted or edited through an admin (housing/audit.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Every handler carries the redact_personal_numbers filter: no raw EMŠO in any log
+# (tests/test_logging.py checks each handler). "django" and "django.server" are named
+# so that Django's default handlers, which lack the filter, are replaced.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_personal_numbers": {
+            "()": "config.logging_filters.RedactPersonalNumbers",
+        },
+    },
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_personal_numbers"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
     },
 }

@@ -16,3 +16,6 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405
 warnings.filterwarnings(
     "error", r"DateTimeField .* received a naive datetime", RuntimeWarning
 )
+
+# django-axes logs every login at INFO; tests log in hundreds of times.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

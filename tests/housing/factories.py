@@ -1,4 +1,6 @@
 import factory
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from housing.constants import LessorType, StaffRole
 from housing.models import Lessor, Membership, Municipality, User
@@ -44,3 +46,32 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     lessor = factory.SubFactory(LessorFactory)
     role = StaffRole.COMMISSION_MEMBER
+
+
+class StaticDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed backup-code device; ``tokens`` lists its codes (``["123456"]``)."""
+
+    class Meta:
+        model = StaticDevice
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    name = "backup"
+    confirmed = True
+
+    @factory.post_generation
+    def tokens(self, create, extracted, **kwargs):
+        if create:
+            for token in ["123456"] if extracted is None else extracted:
+                self.token_set.create(token=token)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator-app device with a random key."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "authenticator"
+    confirmed = True

@@ -1,0 +1,228 @@
+"""Every field of every model, classified in one place (GDPR Art. 5, 9, 25, 30).
+
+``CLASSIFICATION`` maps ``"app_label.ModelName.field_name"`` to a :class:`DataClass` for
+each concrete and many-to-many field of the models in :data:`CLASSIFIED_APPS`.
+``tests/test_data_classification.py`` fails, listing the lines to add, when a field is
+missing, and the lines to remove when an entry names a field that no longer exists.
+
+How to choose:
+
+- ``PUBLIC``: about organisations, tenders and rules; published or publishable; nothing
+  about a natural person.
+- ``PERSONAL``: relates to an identified or identifiable natural person (GDPR Art. 4(1)):
+  names, contact details, EMŠO, incomes, household members, the ids of rows about a
+  person, who did what and when, free text staff write about a case. When unsure, this.
+- ``SPECIAL``: special categories (GDPR Art. 9) and data just as sensitive in a housing
+  case: health, disability, domestic violence, ethnic origin, religion, sex life,
+  criminal convictions (Art. 10). Most restricted: only the commission sees it, never
+  in lists or logs.
+
+Historical (audit) models of django-simple-history are not listed: each of their fields
+takes the class of the same field of the audited model, and the ``history_*`` fields
+(who changed it, when, how) are ``PERSONAL``.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.apps import apps
+from django.db import models
+
+
+class DataClass(StrEnum):
+    """How sensitive a field is (see the module docstring)."""
+
+    PUBLIC = "public"
+    PERSONAL = "personal"
+    SPECIAL = "special"
+
+
+PUBLIC = DataClass.PUBLIC
+PERSONAL = DataClass.PERSONAL
+SPECIAL = DataClass.SPECIAL
+
+CLASSIFIED_APPS = ("housing", "tenders", "scoring")
+
+# The class of every history_* field of a historical model.
+HISTORY_FIELDS_CLASS = PERSONAL
+
+CLASSIFICATION: dict[str, DataClass] = {
+    # --- housing ----------------------------------------------------------------------
+    "housing.User.id": PERSONAL,
+    "housing.User.password": PERSONAL,
+    "housing.User.last_login": PERSONAL,
+    "housing.User.is_superuser": PERSONAL,
+    "housing.User.email": PERSONAL,
+    "housing.User.full_name": PERSONAL,
+    "housing.User.preferred_language": PERSONAL,
+    "housing.User.is_active": PERSONAL,
+    "housing.User.is_staff": PERSONAL,
+    "housing.User.date_joined": PERSONAL,
+    "housing.User.groups": PERSONAL,
+    "housing.User.user_permissions": PERSONAL,
+    "housing.Municipality.id": PUBLIC,
+    "housing.Municipality.name": PUBLIC,
+    "housing.Lessor.id": PUBLIC,
+    "housing.Lessor.name": PUBLIC,
+    "housing.Lessor.slug": PUBLIC,
+    "housing.Lessor.type": PUBLIC,
+    "housing.Lessor.created_at": PUBLIC,
+    "housing.Lessor.municipalities": PUBLIC,
+    # A staff member's role at a lessor is about that person.
+    "housing.Membership.id": PERSONAL,
+    "housing.Membership.user": PERSONAL,
+    "housing.Membership.lessor": PERSONAL,
+    "housing.Membership.role": PERSONAL,
+    "housing.Membership.created_at": PERSONAL,
+    # --- tenders ----------------------------------------------------------------------
+    "tenders.Tender.id": PUBLIC,
+    "tenders.Tender.lessor": PUBLIC,
+    "tenders.Tender.title": PUBLIC,
+    "tenders.Tender.code": PUBLIC,
+    "tenders.Tender.status": PUBLIC,
+    "tenders.Tender.rules_edition": PUBLIC,
+    "tenders.Tender.published_on": PUBLIC,
+    "tenders.Tender.deadline": PUBLIC,
+    "tenders.Tender.amendment_days": PUBLIC,
+    "tenders.Tender.results_expected_on": PUBLIC,
+    "tenders.Tender.availability_note": PUBLIC,
+    "tenders.Tender.average_net_salary": PUBLIC,
+    "tenders.Tender.salary_source_year": PUBLIC,
+    "tenders.Tender.salary_source": PUBLIC,
+    "tenders.Tender.point_value": PUBLIC,
+    "tenders.Tender.point_value_valid_from": PUBLIC,
+    "tenders.Tender.admits_eu_citizens": PUBLIC,
+    "tenders.Tender.admits_international_protection": PUBLIC,
+    "tenders.Tender.own_share_required": PUBLIC,
+    "tenders.Tender.own_share_terms": PUBLIC,
+    "tenders.Tender.security_required": PUBLIC,
+    "tenders.Tender.security_terms": PUBLIC,
+    "tenders.Tender.separate_lists": PUBLIC,
+    "tenders.Tender.dwellings_list_a": PUBLIC,
+    "tenders.Tender.dwellings_list_b": PUBLIC,
+    "tenders.Tender.average_rent": PUBLIC,
+    "tenders.Tender.rent_regulations": PUBLIC,
+    "tenders.Tender.required_documents": PUBLIC,
+    "tenders.Tender.other_terms": PUBLIC,
+    "tenders.Tender.tie_break": PUBLIC,
+    "tenders.Tender.created_at": PUBLIC,
+    "tenders.Tender.updated_at": PUBLIC,
+    "tenders.TenderCategory.id": PUBLIC,
+    "tenders.TenderCategory.tender": PUBLIC,
+    "tenders.TenderCategory.category": PUBLIC,
+    "tenders.TenderCategory.slug": PUBLIC,
+    "tenders.TenderCategory.name": PUBLIC,
+    "tenders.TenderCategory.substantiation": PUBLIC,
+    "tenders.TenderCategory.points": PUBLIC,
+    "tenders.TenderCategory.position": PUBLIC,
+    "tenders.AdditionalCondition.id": PUBLIC,
+    "tenders.AdditionalCondition.tender": PUBLIC,
+    "tenders.AdditionalCondition.code": PUBLIC,
+    "tenders.AdditionalCondition.name": PUBLIC,
+    "tenders.AdditionalCondition.description": PUBLIC,
+    "tenders.AdditionalCondition.points": PUBLIC,
+    "tenders.AdditionalCondition.position": PUBLIC,
+    "tenders.SubList.id": PUBLIC,
+    "tenders.SubList.tender": PUBLIC,
+    "tenders.SubList.list_kind": PUBLIC,
+    "tenders.SubList.code": PUBLIC,
+    "tenders.SubList.name": PUBLIC,
+    "tenders.SubList.rule": PUBLIC,
+    "tenders.SubList.dwellings": PUBLIC,
+    "tenders.SubList.position": PUBLIC,
+    # Who moved a tender, when, and their note: about a staff member.
+    "tenders.TenderEvent.id": PUBLIC,
+    "tenders.TenderEvent.tender": PUBLIC,
+    "tenders.TenderEvent.from_status": PUBLIC,
+    "tenders.TenderEvent.to_status": PUBLIC,
+    "tenders.TenderEvent.by": PERSONAL,
+    "tenders.TenderEvent.at": PERSONAL,
+    "tenders.TenderEvent.note": PERSONAL,
+    "tenders.AmendmentNotice.id": PUBLIC,
+    "tenders.AmendmentNotice.tender": PUBLIC,
+    "tenders.AmendmentNotice.text": PUBLIC,
+    "tenders.AmendmentNotice.new_deadline": PUBLIC,
+    "tenders.AmendmentNotice.by": PERSONAL,
+    "tenders.AmendmentNotice.published_at": PUBLIC,
+    # --- scoring ----------------------------------------------------------------------
+}
+
+
+def field_key(model: type[models.Model], field_name: str) -> str:
+    """The key of a field in :data:`CLASSIFICATION`: ``app_label.ModelName.field``."""
+    return f"{model._meta.label}.{field_name}"
+
+
+def model_field_names(model: type[models.Model]) -> list[str]:
+    """The fields that hold data: concrete ones and forward many-to-many ones."""
+    opts = model._meta
+    return [f.name for f in (*opts.concrete_fields, *opts.many_to_many)]
+
+
+def audited_model(model: type[models.Model]) -> type[models.Model] | None:
+    """The model a django-simple-history historical model records, else ``None``."""
+    return getattr(model, "instance_type", None)
+
+
+def classify(model: type[models.Model], field_name: str) -> DataClass | None:
+    """The class of ``model.field_name``; ``None`` when it is not classified."""
+    base = audited_model(model)
+    if base is not None:
+        if field_name.startswith("history_"):
+            return HISTORY_FIELDS_CLASS
+        return classify(base, field_name)
+    return CLASSIFICATION.get(field_key(model, field_name))
+
+
+def classified_models(
+    app_labels: Iterable[str] = CLASSIFIED_APPS,
+) -> list[type[models.Model]]:
+    """The installed models of ``app_labels``, historical ones included."""
+    labels = set(app_labels)
+    return [m for m in apps.get_models() if m._meta.app_label in labels]
+
+
+def unclassified_fields(
+    app_labels: Iterable[str] = CLASSIFIED_APPS,
+) -> list[str]:
+    """Keys to add to :data:`CLASSIFICATION`, in model and field order.
+
+    A historical model's unclassified field is reported as its audited model's field.
+    """
+    missing: list[str] = []
+    for model in classified_models(app_labels):
+        base = audited_model(model) or model
+        for name in model_field_names(model):
+            if classify(model, name) is None:
+                key = field_key(base, name)
+                if key not in missing:
+                    missing.append(key)
+    return missing
+
+
+def stale_entries(app_labels: Iterable[str] = CLASSIFIED_APPS) -> list[str]:
+    """Keys of :data:`CLASSIFICATION` that name no existing model field."""
+    labels = set(app_labels)
+    stale = []
+    for key in CLASSIFICATION:
+        parts = key.split(".")
+        if len(parts) != 3 or parts[0] not in labels:
+            stale.append(key)
+            continue
+        app_label, model_name, field_name = parts
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            stale.append(key)
+            continue
+        # get_model() ignores case; the keys must not, or classify() misses them.
+        if model._meta.object_name != model_name or field_name not in (
+            model_field_names(model)
+        ):
+            stale.append(key)
+    return stale
+
+
+def fields_of_class(data_class: DataClass) -> list[str]:
+    """Every key of :data:`CLASSIFICATION` with ``data_class`` (e.g. all SPECIAL)."""
+    return [key for key, value in CLASSIFICATION.items() if value == data_class]

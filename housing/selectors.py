@@ -1,0 +1,138 @@
+"""Reads for the housing app."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from simple_history.models import HistoricalChanges
+
+from .models import User
+
+HISTORY_TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one version: its value before and after.
+
+    ``old`` and ``new`` are ready to show: a choice's label, the related object (or a
+    note that it no longer exists), "yes"/"no", or the value itself; ``None`` is empty.
+    """
+
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version of an audited object: who made it, when, and what changed."""
+
+    when: datetime
+    who: User | None
+    who_id: int | None
+    type: str  # "+" created, "~" changed, "-" deleted
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def type_label(self) -> str:
+        return str(HISTORY_TYPE_LABELS.get(self.type, self.type))
+
+
+def _shown_fields(record: HistoricalChanges) -> list[models.Field]:
+    """The fields a version shows: tracked and editable, as ``diff_against`` compares."""
+    return [f for f in record.tracked_fields if f.editable and not f.primary_key]
+
+
+def object_history(obj: models.Model) -> list[HistoryEntry]:
+    """Every recorded version of ``obj``, newest first, with the changed fields.
+
+    ``obj`` is an instance of a model with simple-history ``history``; it may be an
+    instance rebuilt from its last historical row (``record.instance``) when the object
+    itself was deleted. A creation lists every non-empty field (old value ``None``); a
+    change lists the fields ``diff_against`` finds changed; a deletion lists none.
+    Excluded fields (a user's password) are never tracked, so never shown.
+
+    Queries: one for the versions, one for the acting users, one per model that a
+    changed foreign key points to.
+    """
+    records = list(obj.history.order_by("history_date", "history_id"))
+    if not records:
+        return []
+
+    raw: list[tuple[HistoricalChanges, list[tuple[models.Field, Any, Any]]]] = []
+    previous = None
+    for record in records:
+        fields = _shown_fields(record)
+        if record.history_type == "+" or previous is None:
+            changed = [
+                (f, None, v)
+                for f in fields
+                if (v := getattr(record, f.attname)) not in (None, "")
+            ]
+        elif record.history_type == "-":
+            changed = []
+        else:
+            delta = {c.field: c for c in record.diff_against(previous).changes}
+            changed = [
+                (f, delta[f.name].old, delta[f.name].new)
+                for f in fields  # in the model's order, like a creation
+                if f.name in delta
+            ]
+        raw.append((record, changed))
+        previous = record
+
+    # Resolve the related objects and the acting users in one query per model.
+    wanted: dict[type[models.Model], set[Any]] = {}
+    for _record, changed in raw:
+        for field, old, new in changed:
+            if field.is_relation and field.many_to_one:
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in (old, new) if v is not None
+                )
+    related = {
+        model: model._default_manager.in_bulk(list(ids))
+        for model, ids in wanted.items()
+    }
+    user_ids = {r.history_user_id for r in records if r.history_user_id is not None}
+    users = get_user_model()._default_manager.in_bulk(list(user_ids))
+
+    def show(field: models.Field, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if field.is_relation and field.many_to_one:
+            found = related.get(field.related_model, {}).get(value)
+            return (
+                found if found is not None else _("#%(id)s (deleted)") % {"id": value}
+            )
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return value
+
+    entries = [
+        HistoryEntry(
+            when=record.history_date,
+            who=users.get(record.history_user_id),
+            who_id=record.history_user_id,
+            type=record.history_type,
+            changes=tuple(
+                FieldChange(
+                    field=field.name,
+                    label=str(field.verbose_name),
+                    old=show(field, old),
+                    new=show(field, new),
+                )
+                for field, old, new in changed
+            ),
+        )
+        for record, changed in raw
+    ]
+    entries.reverse()
+    return entries

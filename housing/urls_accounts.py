@@ -1,0 +1,46 @@
+"""Account pages, included at ``accounts/`` (before Django's login and logout).
+
+URL names are not namespaced: Django's password views reverse ``password_reset_done``
+and friends by these plain names.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views_accounts
+
+urlpatterns = [
+    path("continue/", views_accounts.login_continue, name="login_continue"),
+    path("otp/setup/", views_accounts.otp_setup, name="otp_setup"),
+    path("otp/verify/", views_accounts.otp_verify, name="otp_verify"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views_accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-change/",
+        views_accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
