@@ -3,10 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from tenders import views as tender_views
 
 urlpatterns = [
+    path("", tender_views.home, name="home"),
     path("", include("tenders.urls")),
+    path("", include("housing.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("housing.urls_accounts")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,13 +1,36 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from housing.audit import AuditHistoricalRecords
 from housing.models import Lessor
+from scoring.engine.editions import EDITIONS
 
-from .constants import TenderStatus
+from .constants import (
+    DEFAULT_AMENDMENT_DAYS,
+    EDITION_NAMES,
+    Category,
+    ListKind,
+    SubListRule,
+    TenderStatus,
+)
+
+EDITION_CHOICES = [
+    (edition.id, EDITION_NAMES.get(edition.id, edition.title))
+    for edition in EDITIONS.values()
+]
 
 
 class Tender(models.Model):
-    """An invitation to tender for non-profit rental dwellings (Art. 17, 18)."""
+    """An invitation to tender for non-profit rental dwellings (Art. 17, 18).
+
+    The fields follow Art. 18 point by point. Once published, the rules of the tender
+    (everything that decides who is eligible and how they are scored) are frozen;
+    corrections go out as an :class:`AmendmentNotice`.
+    """
 
     lessor = models.ForeignKey(
         Lessor,
@@ -16,19 +39,336 @@ class Tender(models.Model):
         verbose_name=_("lessor"),
     )
     title = models.CharField(_("title"), max_length=200)
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        help_text=_("Short code used in application codes, e.g. LJ-2026."),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=TenderStatus.choices,
         default=TenderStatus.DRAFT,
     )
-    published_on = models.DateField(_("publication date"), null=True, blank=True)
-    deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    rules_edition = models.CharField(
+        _("rules edition"), max_length=20, choices=EDITION_CHOICES, default="SI-2004"
+    )
+    # Art. 18(10): dates. The publication date is the reference date of every age,
+    # income year and point value (scoring.md).
+    published_on = models.DateField(_("publication date"))
+    deadline = models.DateTimeField(_("application deadline"))
+    amendment_days = models.PositiveSmallIntegerField(
+        _("days to complete an incomplete application"),
+        default=DEFAULT_AMENDMENT_DAYS,
+        validators=[MinValueValidator(8), MaxValueValidator(90)],
+        help_text=_("Art. 20(2): the time limit for amending incomplete applications."),
+    )
+    results_expected_on = models.DateField(_("indicative date of the results"))
+    availability_note = models.CharField(
+        _("when the dwellings are expected to be available"),
+        max_length=300,
+        blank=True,
+        help_text=_("Art. 18(9): an indicative time limit."),
+    )
+    # Art. 5 and 9: income limits are percentages of this salary.
+    average_net_salary = models.DecimalField(
+        _("average monthly net salary in the State (EUR)"),
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    salary_source_year = models.PositiveSmallIntegerField(
+        _("year of the average salary"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    salary_source = models.CharField(
+        _("source of the average salary"),
+        max_length=200,
+        default="Statistični urad RS (SURS)",
+    )
+    # Note to Art. 3: value of a point for the appropriate dwelling (property test).
+    point_value = models.DecimalField(
+        _("point value (EUR)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("2.63"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    point_value_valid_from = models.DateField(
+        _("point value valid from"), null=True, blank=True
+    )
+    # Art. 3(1) indent 1: citizenship.
+    admits_eu_citizens = models.BooleanField(
+        _("admit citizens of other EU member states"), default=True
+    )
+    admits_international_protection = models.BooleanField(
+        _("admit persons granted international protection"), default=False
+    )
+    # Art. 18(4), (5), (6): own share and security, lists, dwellings.
+    own_share_required = models.BooleanField(
+        _("list B tenants pay an own share"), default=False
+    )
+    own_share_terms = models.TextField(_("own share terms"), blank=True)
+    security_required = models.BooleanField(
+        _("list B tenants pay a security"), default=True
+    )
+    security_terms = models.TextField(_("security terms"), blank=True)
+    separate_lists = models.BooleanField(
+        _("separate priority lists A and B"),
+        default=True,
+        help_text=_("Art. 17(2): rank list A and list B separately."),
+    )
+    dwellings_list_a = models.PositiveIntegerField(
+        _("indicative number of dwellings for list A"), default=0
+    )
+    dwellings_list_b = models.PositiveIntegerField(
+        _("indicative number of dwellings for list B"), default=0
+    )
+    # Art. 18(11), (12): rent.
+    average_rent = models.DecimalField(
+        _("rent of the average dwelling (EUR per month)"),
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    rent_regulations = models.TextField(
+        _("regulations on rents and rent subsidies"),
+        default=(
+            "Uredba o metodologiji za oblikovanje najemnin v neprofitnih stanovanjih "
+            "in merilih za uveljavljanje subvencioniranih najemnin"
+        ),
+    )
+    # Art. 18(1), (2), (3), (12) and the rest: free text.
+    required_documents = models.TextField(
+        _("documents applicants must attach"),
+        help_text=_("One document per line (Art. 19)."),
+    )
+    other_terms = models.TextField(
+        _("other terms of the invitation"),
+        blank=True,
+        help_text=_(
+            "Anything else Art. 18 requires, e.g. changing the rent (Art. 90)."
+        ),
+    )
+    tie_break = models.JSONField(
+        _("tie-break chain"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Art. 6(3): categories that decide between equal totals, in order."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = AuditHistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("tender")
         verbose_name_plural = _("tenders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lessor", "code"], name="unique_tender_code_per_lessor"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft's rules may change; a published tender gets amendment notices."""
+        return self.status == TenderStatus.DRAFT
+
+    @property
+    def admitted_citizenships(self) -> list[str]:
+        """The engine's tokens: Slovenia always, EU and IP as configured."""
+        tokens = ["SI"]
+        if self.admits_eu_citizens:
+            tokens.append("EU")
+        if self.admits_international_protection:
+            tokens.append("IP")
+        return tokens
+
+    @property
+    def required_documents_list(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.required_documents.splitlines()
+            if line.strip()
+        ]
+
+
+class TenderCategory(models.Model):
+    """A Form III priority category the tender uses, with its points (Art. 6)."""
+
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="categories"
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    slug = models.SlugField(
+        _("short code"),
+        max_length=40,
+        blank=True,
+        help_text=_("For another category only: e.g. young-researchers."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For another category only: its name as published."),
+    )
+    substantiation = models.TextField(
+        _("substantiation"),
+        blank=True,
+        help_text=_("Art. 6(2): why this further category is needed."),
+    )
+    points = models.PositiveSmallIntegerField(_("points"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = AuditHistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("priority category")
+        verbose_name_plural = _("priority categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "category", "slug"], name="unique_category_per_tender"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def code(self) -> str:
+        """The engine's code: ``young_family`` ... or ``other:<slug>``."""
+        if self.category == Category.OTHER:
+            return f"other:{self.slug}"
+        return self.category
+
+    @property
+    def display_name(self) -> str:
+        if self.category == Category.OTHER:
+            return self.name
+        return str(self.get_category_display())
+
+
+class AdditionalCondition(models.Model):
+    """A condition of the lessor's own with points (Art. 4), e.g. years of residence."""
+
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="additional_conditions"
+    )
+    code = models.SlugField(_("short code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("how it is proved"), blank=True)
+    points = models.PositiveSmallIntegerField(_("points"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = AuditHistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("additional condition")
+        verbose_name_plural = _("additional conditions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "code"], name="unique_condition_per_tender"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubList(models.Model):
+    """A part of list A or B with its own dwellings (e.g. A1 families, A2 singles)."""
+
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="sublists"
+    )
+    list_kind = models.CharField(_("list"), max_length=1, choices=ListKind.choices)
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    rule = models.CharField(
+        _("who is assigned to it"), max_length=20, choices=SubListRule.choices
+    )
+    dwellings = models.PositiveIntegerField(_("number of dwellings"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = AuditHistoricalRecords()
+
+    class Meta:
+        ordering = ["list_kind", "position", "code"]
+        verbose_name = _("sub-list")
+        verbose_name_plural = _("sub-lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "code"], name="unique_sublist_code_per_tender"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TenderEvent(models.Model):
+    """One transition of the tender's lifecycle: who moved it, from where, when."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=TenderStatus.choices
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=TenderStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system made the change (closing at the deadline)."),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("tender event")
+        verbose_name_plural = _("tender events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class AmendmentNotice(models.Model):
+    """A published correction of a published tender (the rules themselves stay frozen)."""
+
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="amendments"
+    )
+    text = models.TextField(_("text of the notice"))
+    new_deadline = models.DateTimeField(
+        _("new application deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Only to extend the deadline; leave empty to keep it."),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = _("amendment notice")
+        verbose_name_plural = _("amendment notices")
+
+    def __str__(self) -> str:
+        return f"{self.tender} — {self.published_at:%Y-%m-%d}"

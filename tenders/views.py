@@ -1,8 +1,276 @@
-from django.shortcuts import render
+"""Tender pages: the public's (home, tender, invitation PDF) and the lessor staff's
+(list, create, configure, lifecycle). Views check input and call one service."""
 
-from .selectors import tender_list_open
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from housing.mixins import staff_otp_required
+from housing.permissions import can_configure_tenders
+from scoring.engine.editions import EDITIONS
+
+from . import services
+from .constants import TRANSITION_LABELS
+from .forms import (
+    AdditionalConditionForm,
+    AmendmentNoticeForm,
+    SubListForm,
+    TenderCategoryForm,
+    TenderForm,
+    TieBreakForm,
+    TransitionForm,
+)
+from .models import AdditionalCondition, SubList, TenderCategory
+from .selectors import (
+    lessors_configurable_by,
+    tender_get_for_staff,
+    tender_get_public,
+    tender_list_for_staff,
+    tender_list_open,
+    tender_public_facts,
+)
+
+# --- public ---------------------------------------------------------------------------
 
 
+@require_GET
 def home(request):
     """The public home page: open tenders (an empty state when there are none)."""
     return render(request, "tenders/home.html", {"tenders": tender_list_open()})
+
+
+@require_GET
+def tender_detail(request, pk: int):
+    """Everything an applicant needs to know about one tender (Art. 18)."""
+    tender = tender_get_public(pk=pk)
+    return render(
+        request,
+        "tenders/tender_detail.html",
+        {"tender": tender, **tender_public_facts(tender=tender)},
+    )
+
+
+@require_GET
+def tender_invitation_pdf(request, pk: int):
+    """The invitation to tender as a PDF, in the page's language."""
+    from .pdf import render_invitation_pdf
+
+    tender = tender_get_public(pk=pk)
+    _html, pdf = render_invitation_pdf(tender=tender, language=request.LANGUAGE_CODE)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="razpis-{tender.lessor.slug}-{tender.code}.pdf"'
+    )
+    return response
+
+
+# --- staff ----------------------------------------------------------------------------
+
+
+def _configurable(request, pk: int):
+    """The tender, if the user is its lessor's admin: 404 for other lessors, else 403."""
+    tender = tender_get_for_staff(user=request.user, pk=pk)
+    if not can_configure_tenders(request.user, tender.lessor_id):
+        raise PermissionDenied
+    return tender
+
+
+@require_GET
+@staff_otp_required
+def staff_tender_list(request):
+    return render(
+        request,
+        "tenders/staff/tender_list.html",
+        {
+            "tenders": tender_list_for_staff(user=request.user),
+            "can_create": lessors_configurable_by(user=request.user).exists(),
+        },
+    )
+
+
+@staff_otp_required
+def tender_create(request):
+    lessors = lessors_configurable_by(user=request.user)
+    if not lessors.exists():
+        raise PermissionDenied
+    form = TenderForm(request.POST or None, lessors=lessors)
+    if request.method == "POST" and form.is_valid():
+        tender = services.tender_create(
+            lessor=form.cleaned_data["lessor"], data=form.cleaned_data, by=request.user
+        )
+        messages.success(request, _("The tender was created as a draft."))
+        return redirect("tenders:manage", pk=tender.pk)
+    return render(
+        request, "tenders/staff/tender_form.html", {"form": form, "tender": None}
+    )
+
+
+@require_GET
+@staff_otp_required
+def tender_manage(request, pk: int):
+    tender = tender_get_for_staff(user=request.user, pk=pk)
+    edition = EDITIONS[tender.rules_edition]
+    return render(
+        request,
+        "tenders/staff/tender_manage.html",
+        {
+            "tender": tender,
+            "edition": edition,
+            "can_configure": can_configure_tenders(request.user, tender.lessor_id),
+            "transitions": [
+                (status, TRANSITION_LABELS[status])
+                for status in services.allowed_transitions(
+                    tender=tender, user=request.user
+                )
+            ],
+            "events": tender.events.select_related("by"),
+            "amendments": tender.amendments.all(),
+            "category_names": {c.code: c.display_name for c in tender.categories.all()},
+        },
+    )
+
+
+@staff_otp_required
+def tender_edit(request, pk: int):
+    tender = _configurable(request, pk)
+    lessors = lessors_configurable_by(user=request.user)
+    form = TenderForm(request.POST or None, instance=tender, lessors=lessors)
+    if request.method == "POST" and form.is_valid():
+        services.tender_update(tender=tender, data=form.cleaned_data, by=request.user)
+        messages.success(request, _("The tender was saved."))
+        return redirect("tenders:manage", pk=tender.pk)
+    return render(
+        request, "tenders/staff/tender_form.html", {"form": form, "tender": tender}
+    )
+
+
+# Categories, additional conditions and sub-lists share one set of views.
+CHILDREN = {
+    "categories": (TenderCategory, TenderCategoryForm, "categories"),
+    "conditions": (
+        AdditionalCondition,
+        AdditionalConditionForm,
+        "additional_conditions",
+    ),
+    "sublists": (SubList, SubListForm, "sublists"),
+}
+
+
+def _child_kind(kind: str):
+    if kind not in CHILDREN:
+        raise Http404
+    return CHILDREN[kind]
+
+
+@staff_otp_required
+def tender_child_edit(request, pk: int, kind: str, child_pk: int | None = None):
+    tender = _configurable(request, pk)
+    model, form_class, related = _child_kind(kind)
+    instance = None
+    if child_pk is not None:
+        instance = get_object_or_404(getattr(tender, related), pk=child_pk)
+    form = form_class(request.POST or None, instance=instance, tender=tender)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tender_child_save(
+                tender=tender, obj=form.save(commit=False), by=request.user
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("tenders:manage", pk=tender.pk)
+    return render(
+        request,
+        "tenders/staff/child_form.html",
+        {
+            "form": form,
+            "tender": tender,
+            "kind": kind,
+            "title": model._meta.verbose_name,
+            "edition": EDITIONS[tender.rules_edition],
+        },
+    )
+
+
+@staff_otp_required
+def tender_child_delete(request, pk: int, kind: str, child_pk: int):
+    tender = _configurable(request, pk)
+    model, _form_class, related = _child_kind(kind)
+    obj = get_object_or_404(getattr(tender, related), pk=child_pk)
+    if request.method == "POST":
+        try:
+            services.tender_child_delete(tender=tender, obj=obj, by=request.user)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Deleted."))
+        return redirect("tenders:manage", pk=tender.pk)
+    return render(
+        request,
+        "tenders/staff/child_confirm_delete.html",
+        {"tender": tender, "obj": obj, "title": model._meta.verbose_name},
+    )
+
+
+@staff_otp_required
+def tender_tie_break(request, pk: int):
+    tender = _configurable(request, pk)
+    form = TieBreakForm(request.POST or None, tender=tender)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tender_tie_break_set(
+                tender=tender, chain=form.cleaned_data["chain"], by=request.user
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The tie-break chain was saved."))
+            return redirect("tenders:manage", pk=tender.pk)
+    return render(
+        request, "tenders/staff/tie_break_form.html", {"form": form, "tender": tender}
+    )
+
+
+@require_POST
+@staff_otp_required
+def tender_transition(request, pk: int):
+    tender = tender_get_for_staff(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown step."))
+        return redirect("tenders:manage", pk=tender.pk)
+    try:
+        services.tender_transition(
+            tender=tender, to_status=form.cleaned_data["to_status"], by=request.user
+        )
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The tender's status was changed."))
+    return redirect("tenders:manage", pk=tender.pk)
+
+
+@staff_otp_required
+def amendment_create(request, pk: int):
+    tender = _configurable(request, pk)
+    form = AmendmentNoticeForm(request.POST or None, tender=tender)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_publish(
+                tender=tender,
+                text=form.cleaned_data["text"],
+                new_deadline=form.cleaned_data["new_deadline"],
+                by=request.user,
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The amendment notice was published."))
+            return redirect("tenders:manage", pk=tender.pk)
+    return render(
+        request, "tenders/staff/amendment_form.html", {"form": form, "tender": tender}
+    )

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
+from operator import itemgetter
 from typing import Any
 
 from scoring.engine.facts import (
@@ -50,6 +51,8 @@ _MANY_PLACES_RE = re.compile(r"[0-9]+\.[0-9]{3,}")
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _CENT = Decimal("0.01")
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+_PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2)
 
 
 class _Invalid:
@@ -216,34 +219,52 @@ def _mapping(value: JSON, path: str, errors: list[Error]) -> Any:
 Parser = Callable[[JSON, str, list[Error]], Any]
 
 
+class _Spec:
+    """The keys of one kind of JSON object, in the order of its dataclass's fields, with
+    the parser of each value and the keys that may be left out (read as null)."""
+
+    __slots__ = ("get", "keys", "optional", "parsed", "parsers")
+
+    def __init__(
+        self, parsers: dict[str, Parser], optional: frozenset[str] = frozenset()
+    ) -> None:
+        if len(parsers) < 2:  # itemgetter of one key returns the value, not a tuple
+            raise ValueError("a spec has at least two keys")
+        self.parsers = parsers
+        self.keys = parsers.keys()
+        self.optional = optional
+        self.get = itemgetter(*parsers)
+        self.parsed = tuple(
+            (i, name, parse)
+            for i, (name, parse) in enumerate(parsers.items())
+            if parse is not _raw
+        )
+
+
 def _fields(
-    obj: dict[str, Any],
-    spec: dict[str, Parser],
-    path: str,
-    errors: list[Error],
-    optional: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+    obj: dict[str, Any], spec: _Spec, path: str, errors: list[Error]
+) -> list[Any]:
+    """The values of ``obj`` in the spec's order (positional arguments for the
+    dataclass); unknown and missing keys are errors, a refused value is ``INVALID``."""
     prefix = "" if path == ROOT else path + "."
-    if obj.keys() == spec.keys():  # the common case: exactly the documented keys
-        return {
-            name: value if parse is _raw else parse(value, prefix + name, errors)
-            for (name, parse), value in zip(
-                spec.items(), map(obj.__getitem__, spec), strict=True
-            )
-        }
+    if obj.keys() == spec.keys:  # the common case: exactly the documented keys
+        values = list(spec.get(obj))
+        for i, name, parse in spec.parsed:
+            values[i] = parse(values[i], prefix + name, errors)
+        return values
     for key in obj:
-        if key not in spec:
+        if key not in spec.parsers:
             errors.append((key_path(path, key), "is not a known key"))
-    values: dict[str, Any] = {}
-    for name, parse in spec.items():
+    values = []
+    for name, parse in spec.parsers.items():
         field_path = prefix + name
         if name in obj:
-            values[name] = parse(obj[name], field_path, errors)
-        elif name in optional:
-            values[name] = None
+            values.append(parse(obj[name], field_path, errors))
+        elif name in spec.optional:
+            values.append(None)
         else:
             errors.append((field_path, "is required"))
-            values[name] = INVALID
+            values.append(INVALID)
     return values
 
 
@@ -253,42 +274,46 @@ def _point_value(value: JSON, path: str, errors: list[Error]) -> Any:
     obj = _object(value, path, errors)
     if obj is None:
         return INVALID
-    return PointValue(**_fields(obj, _POINT_VALUE, path, errors))
+    return PointValue(*_fields(obj, _POINT_VALUE, path, errors))
 
 
-_POINT_VALUE: dict[str, Parser] = {"eur": _decimal, "valid_from": _date}
+_POINT_VALUE = _Spec({"eur": _decimal, "valid_from": _date})
 
-_TENDER: dict[str, Parser] = {
-    "rules": _raw,
-    "published_on": _date,
-    "average_net_salary": _decimal,
-    "area": _raw,
-    "admitted_citizenships": _array,
-    "priority_categories": _mapping,
-    "tie_break": _array,
-    "additional_conditions": _mapping,
-    "separate_lists": _raw,
-    "point_value": _point_value,
-}
-_TENDER_OPTIONAL = frozenset({"point_value"})
+_TENDER = _Spec(
+    {
+        "rules": _raw,
+        "published_on": _date,
+        "average_net_salary": _decimal,
+        "area": _raw,
+        "admitted_citizenships": _array,
+        "priority_categories": _mapping,
+        "tie_break": _array,
+        "additional_conditions": _mapping,
+        "separate_lists": _raw,
+        "point_value": _point_value,
+    },
+    optional=frozenset({"point_value"}),
+)
 
-_MEMBER: dict[str, Parser] = {
-    "role": _raw,
-    "birth_date": _date,
-    "sex": _raw,
-    "citizenship": _raw,
-    "permanent_residence": _raw,
-    "employed": _raw,
-    "years_of_service": _decimal,
-    "monthly_income": _decimal,
-    "disability": _raw,
-    "institutional_care": _raw,
-    "wheelchair_user": _raw,
-    "needs_permanent_assistance": _raw,
-    "owns_dwelling": _raw,
-    "nonprofit_tenant": _raw,
-    "other_property_value": _decimal,
-}
+_MEMBER = _Spec(
+    {
+        "role": _raw,
+        "birth_date": _date,
+        "sex": _raw,
+        "citizenship": _raw,
+        "permanent_residence": _raw,
+        "employed": _raw,
+        "years_of_service": _decimal,
+        "monthly_income": _decimal,
+        "disability": _raw,
+        "institutional_care": _raw,
+        "wheelchair_user": _raw,
+        "needs_permanent_assistance": _raw,
+        "owns_dwelling": _raw,
+        "nonprofit_tenant": _raw,
+        "other_property_value": _decimal,
+    }
+)
 
 
 def _members(value: JSON, path: str, errors: list[Error]) -> Any:
@@ -302,33 +327,35 @@ def _members(value: JSON, path: str, errors: list[Error]) -> Any:
         if obj is None:
             members.append(INVALID)
         else:
-            members.append(Member(**_fields(obj, _MEMBER, member_path, errors)))
+            members.append(Member(*_fields(obj, _MEMBER, member_path, errors)))
     return tuple(members)
 
 
-_APPLICATION: dict[str, Parser] = {
-    "code": _raw,
-    "housing_status": _raw,
-    "dwelling_area_m2": _nullable_decimal,
-    "inappropriate_dwelling": _raw,
-    "architectural_obstacles": _raw,
-    "entrance_from_yard": _raw,
-    "supports_member_over_65": _raw,
-    "separated_from_minors": _raw,
-    "single_parent": _raw,
-    "illness_minor_due_to_housing": _raw,
-    "illness_due_to_housing": _raw,
-    "pregnancy": _raw,
-    "domestic_violence_victim": _raw,
-    "temporary_residence_in_shelter": _raw,
-    "war_victim": _raw,
-    "important_profession": _raw,
-    "other_categories": _array,
-    "additional_conditions": _array,
-    "lost_housing_right_by_court": _raw,
-    "members": _members,
-}
-_APPLICATION_OPTIONAL = frozenset({"dwelling_area_m2"})
+_APPLICATION = _Spec(
+    {
+        "code": _raw,
+        "housing_status": _raw,
+        "dwelling_area_m2": _nullable_decimal,
+        "inappropriate_dwelling": _raw,
+        "architectural_obstacles": _raw,
+        "entrance_from_yard": _raw,
+        "supports_member_over_65": _raw,
+        "separated_from_minors": _raw,
+        "single_parent": _raw,
+        "illness_minor_due_to_housing": _raw,
+        "illness_due_to_housing": _raw,
+        "pregnancy": _raw,
+        "domestic_violence_victim": _raw,
+        "temporary_residence_in_shelter": _raw,
+        "war_victim": _raw,
+        "important_profession": _raw,
+        "other_categories": _array,
+        "additional_conditions": _array,
+        "lost_housing_right_by_court": _raw,
+        "members": _members,
+    },
+    optional=frozenset({"dwelling_area_m2"}),
+)
 
 
 def _without_repeats(found: list[Error], reported: list[Error]) -> list[Error]:
@@ -362,7 +389,7 @@ def _tender(value: JSON, path: str, errors: list[Error]) -> TenderRules | None:
     if obj is None:
         return None
     own: list[Error] = []
-    tender = TenderRules(**_fields(obj, _TENDER, path, own, _TENDER_OPTIONAL))
+    tender = TenderRules(*_fields(obj, _TENDER, path, own))
     found = _without_repeats(tender_errors(tender, path), own)
     errors.extend(own)
     errors.extend(found)
@@ -378,22 +405,25 @@ def _application(
     if obj is None:
         return None
     own: list[Error] = []
-    fields = _fields(obj, _APPLICATION, path, own, _APPLICATION_OPTIONAL)
-    application = ApplicationFacts(**fields)
+    application = ApplicationFacts(*_fields(obj, _APPLICATION, path, own))
     errors.extend(own)
     errors.extend(_without_repeats(application_errors(tender, application, path), own))
     return application
 
 
-def _root(doc: JSON, keys: dict[str, Parser], errors: list[Error]) -> dict[str, Any]:
+def _root(doc: JSON, spec: _Spec, errors: list[Error]) -> dict[str, Any]:
     obj = _object(doc, ROOT, errors)
     if obj is None:
         return {}
-    return _fields(obj, keys, ROOT, errors)
+    return dict(zip(spec.parsers, _fields(obj, spec, ROOT, errors), strict=True))
 
 
 def _keep(value: JSON, path: str, errors: list[Error]) -> Any:
     return value
+
+
+_ASSESS_ROOT = _Spec({"tender": _keep, "application": _keep})
+_RANK_ROOT = _Spec({"tender": _keep, "applications": _keep})
 
 
 def read_assess(doc: JSON) -> tuple[TenderRules, ApplicationFacts]:
@@ -403,7 +433,7 @@ def read_assess(doc: JSON) -> tuple[TenderRules, ApplicationFacts]:
         ``application.members[1].birth_date`` (``$`` is the document itself).
     """
     errors: list[Error] = []
-    top = _root(doc, {"tender": _keep, "application": _keep}, errors)
+    top = _root(doc, _ASSESS_ROOT, errors)
     tender = application = None
     if "tender" in top and top["tender"] is not INVALID:
         tender = _tender(top["tender"], "tender", errors)
@@ -421,7 +451,7 @@ def read_rank(doc: JSON) -> tuple[TenderRules, list[ApplicationFacts]]:
         (a code used twice is an error at the second application's code).
     """
     errors: list[Error] = []
-    top = _root(doc, {"tender": _keep, "applications": _keep}, errors)
+    top = _root(doc, _RANK_ROOT, errors)
     tender = None
     applications: list[ApplicationFacts | None] = []
     if "tender" in top and top["tender"] is not INVALID:
@@ -502,5 +532,5 @@ def errors_json(errors: Sequence[Error]) -> dict[str, Any]:
 def dumps(value: Any, *, pretty: bool = False) -> bytes:
     """JSON as UTF-8 bytes and a newline; lone surrogates from ``\\ud800`` escapes in
     the input come out escaped again, so the output is always valid UTF-8 JSON."""
-    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    text = (_PRETTY if pretty else _COMPACT).encode(value)
     return (text + "\n").encode("utf-8", "backslashreplace")

@@ -1,8 +1,10 @@
 from django.core.management import call_command
 
 import pytest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from housing.models import Lessor, Membership, User
+from tenders.models import SubList, Tender, TenderCategory, TenderEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,14 @@ def snapshot():
         sorted(User.objects.values_list("email", "password", "is_superuser")),
         sorted(Lessor.objects.values_list("name", "type")),
         sorted(Membership.objects.values_list("user__email", "lessor__slug", "role")),
+        sorted(
+            StaticDevice.objects.values_list("pk", "user__email", "name", "confirmed")
+        ),
+        sorted(StaticToken.objects.values_list("pk", "device_id", "token")),
+        sorted(Tender.objects.values_list("code", "status", "deadline", "updated_at")),
+        sorted(TenderCategory.objects.values_list("pk", "category", "points")),
+        sorted(SubList.objects.values_list("pk", "code", "dwellings")),
+        sorted(TenderEvent.objects.values_list("pk", "to_status")),
     )
 
 
@@ -47,3 +57,49 @@ def test_seed_demo_twice_changes_nothing():
     first = snapshot()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert snapshot() == first
+
+
+STAFF_EMAILS = DEMO_EMAILS - {"applicant1@najem.test", "applicant2@najem.test"}
+
+
+def test_seed_demo_gives_staff_and_superuser_the_demo_backup_code():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    devices = StaticDevice.objects.filter(name="demo", confirmed=True)
+    assert set(devices.values_list("user__email", flat=True)) == STAFF_EMAILS
+    for device in devices:
+        assert list(device.token_set.values_list("token", flat=True)) == ["123456"]
+
+
+def test_seed_demo_restores_a_used_demo_code():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    device = StaticDevice.objects.get(user__email="chair@najem.test", name="demo")
+    assert device.verify_token("123456")  # used up
+    assert not device.token_set.exists()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(device.token_set.values_list("token", flat=True)) == ["123456"]
+    assert StaticDevice.objects.filter(user__email="chair@najem.test").count() == 1
+
+
+def test_seed_demo_tenders_open_and_closed():
+    from scoring.services import tender_rules_errors
+    from tenders.selectors import tender_list_open
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    open_tender = Tender.objects.get(code="JSS-2026")
+    assert list(tender_list_open()) == [open_tender]
+    assert open_tender.lessor.name == "JSS Ljubljana"
+    assert open_tender.dwellings_list_a + open_tender.dwellings_list_b == 150
+    assert sum(s.dwellings for s in open_tender.sublists.all()) == 150
+    assert [s.code for s in open_tender.sublists.all()] == [
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "B1",
+        "B2",
+        "B3",
+        "B4",
+    ]
+    assert open_tender.categories.count() == 10
+    assert tender_rules_errors(open_tender) == []
+    assert Tender.objects.get(code="JSS-2025").status == "closed"

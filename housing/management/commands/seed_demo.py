@@ -1,15 +1,26 @@
 """Demo data for trying Najem out: lessors, staff of every role, applicants.
 
-Idempotent: a second run finds everything in place and changes nothing.
+Staff and the superuser get a backup-code device holding the demo code, so they can
+pass the second factor without an authenticator app. A backup code works once: a
+second run restores a used code and otherwise finds everything in place and changes
+nothing.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from housing.constants import LessorType, StaffRole
-from housing.services import lessor_ensure, membership_ensure, user_ensure
+from housing.services import (
+    lessor_ensure,
+    membership_ensure,
+    otp_static_device_ensure,
+    user_ensure,
+)
+from tenders.demo import seed_demo_tenders
 
 DEMO_PASSWORD = "Najem-demo-2026"  # noqa: S105 (published demo password)
+DEMO_OTP_DEVICE = "demo"
+DEMO_OTP_TOKEN = "123456"  # noqa: S105 (published demo backup code)
 
 JSS_MUNICIPALITIES = [
     "Ljubljana",
@@ -85,4 +96,9 @@ class Command(BaseCommand):
             if membership:
                 slug, role = membership
                 created += membership_ensure(user=user, lessor=lessors[slug], role=role)
+            if superuser or membership:
+                created += otp_static_device_ensure(
+                    user=user, name=DEMO_OTP_DEVICE, token=DEMO_OTP_TOKEN
+                )
+        created += seed_demo_tenders(lessor=lessors["jss-ljubljana"])
         self.stdout.write(f"Demo data ready ({created} objects created).")

@@ -1,0 +1,178 @@
+"""Demo tenders for ``seed_demo``: a large open one and a closed one (idempotent)."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from housing.models import Lessor
+
+from .constants import Category, ListKind, SubListRule, TenderStatus
+from .models import AdditionalCondition, SubList, Tender, TenderCategory, TenderEvent
+
+DOCUMENTS = "\n".join(
+    [
+        "Izjava o premoženjskem stanju in dohodkih vseh polnoletnih članov gospodinjstva",
+        "Najemna ali podnajemna pogodba, če prosilec ne živi pri starših ali sorodnikih",
+        "Zadnja odločba o odmeri dohodnine",
+        "Potrdila o zdravstvenem stanju, invalidnosti ali nasilju v družini, kadar jih uveljavlja",
+        "Dokazilo o trajni uporabi invalidskega vozička ali pomoči druge osebe (3. člen)",
+    ]
+)
+
+CATEGORIES = [
+    (Category.YOUNG_FAMILY, 70, {}),
+    (Category.YOUTH, 50, {}),
+    (Category.LARGE_FAMILY, 90, {}),
+    (Category.LARGE_FAMILY_EXTRA_CHILD, 20, {}),
+    (Category.DISABILITY, 80, {}),
+    (Category.FEW_EMPLOYED, 60, {}),
+    (Category.LONG_SERVICE, 50, {}),
+    (Category.DOMESTIC_VIOLENCE, 70, {}),
+    (Category.WAR_VICTIM, 50, {}),
+    (
+        Category.OTHER,
+        60,
+        {
+            "slug": "leaving-care",
+            "name": "Mladi, ki zapuščajo rejništvo ali zavodsko oskrbo",
+            "substantiation": (
+                "Mladi po koncu rejništva ali zavodske oskrbe nimajo družinske opore "
+                "pri reševanju stanovanjskega vprašanja (6. člen, drugi odstavek)."
+            ),
+        },
+    ),
+]
+
+SUBLISTS = [
+    (ListKind.A, "A1", "Družine", SubListRule.FAMILIES, 60),
+    (ListKind.A, "A2", "Samske osebe", SubListRule.SINGLE_PERSONS, 25),
+    (
+        ListKind.A,
+        "A3",
+        "Trajni uporabniki invalidskega vozička",
+        SubListRule.WHEELCHAIR_USERS,
+        10,
+    ),
+    (ListKind.A, "A4", "Gluhi ali slepi", SubListRule.DEAF_OR_BLIND, 5),
+    (ListKind.B, "B1", "Družine", SubListRule.FAMILIES, 30),
+    (ListKind.B, "B2", "Samske osebe", SubListRule.SINGLE_PERSONS, 12),
+    (
+        ListKind.B,
+        "B3",
+        "Trajni uporabniki invalidskega vozička",
+        SubListRule.WHEELCHAIR_USERS,
+        5,
+    ),
+    (ListKind.B, "B4", "Gluhi ali slepi", SubListRule.DEAF_OR_BLIND, 3),
+]
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _tender(lessor: Lessor, code: str, **fields) -> tuple[Tender, bool]:
+    return Tender.objects.get_or_create(lessor=lessor, code=code, defaults=fields)
+
+
+def seed_demo_tenders(*, lessor: Lessor, today: datetime.date | None = None) -> int:
+    """Create the demo tenders of ``lessor`` unless they exist; returns objects created."""
+    today = today or timezone.localdate()
+    created = 0
+    common = {
+        "average_net_salary": Decimal("1494.29"),
+        "salary_source_year": 2025,
+        "salary_source": "Statistični urad RS (SURS), povprečna mesečna neto plača 2025",
+        "average_rent": Decimal("318.60"),
+        "security_required": True,
+        "security_terms": (
+            "Varščina v višini treh mesečnih najemnin; plačilo v obrokih je mogoče "
+            "s soglasjem najemodajalca (13. člen)."
+        ),
+        "own_share_required": False,
+        "required_documents": DOCUMENTS,
+        "other_terms": (
+            "Najemnina se lahko spremeni ob spremembi pogojev za dodelitev "
+            "neprofitnega stanovanja (90. člen Stanovanjskega zakona)."
+        ),
+    }
+    open_tender, new = _tender(
+        lessor,
+        "JSS-2026",
+        title="Javni razpis za oddajo neprofitnih stanovanj v najem 2026",
+        status=TenderStatus.PUBLISHED,
+        published_on=today - datetime.timedelta(days=10),
+        deadline=_at(today + datetime.timedelta(days=35), 12),
+        results_expected_on=today + datetime.timedelta(days=200),
+        availability_note="Stanovanja bodo predvidoma na voljo v letih 2027 in 2028.",
+        dwellings_list_a=100,
+        dwellings_list_b=50,
+        tie_break=["large_family", "disability", "young_family"],
+        **common,
+    )
+    if new:
+        created += 1
+        for position, (category, points, extra) in enumerate(CATEGORIES, start=1):
+            TenderCategory.objects.create(
+                tender=open_tender,
+                category=category,
+                points=points,
+                position=position,
+                **extra,
+            )
+        AdditionalCondition.objects.create(
+            tender=open_tender,
+            code="residence-5y",
+            name="Stalno prebivališče na območju sklada vsaj 5 let",
+            description="Potrdilo o stalnem prebivališču pridobi najemodajalec sam.",
+            points=40,
+            position=1,
+        )
+        for position, (kind, code, name, rule, dwellings) in enumerate(SUBLISTS, 1):
+            SubList.objects.create(
+                tender=open_tender,
+                list_kind=kind,
+                code=code,
+                name=name,
+                rule=rule,
+                dwellings=dwellings,
+                position=position,
+            )
+        TenderEvent.objects.create(
+            tender=open_tender,
+            from_status=TenderStatus.DRAFT,
+            to_status=TenderStatus.PUBLISHED,
+        )
+        created += len(CATEGORIES) + 1 + len(SUBLISTS) + 1
+
+    closed_tender, new = _tender(
+        lessor,
+        "JSS-2025",
+        title="Javni razpis za oddajo neprofitnih stanovanj v najem 2025",
+        status=TenderStatus.CLOSED,
+        published_on=today - datetime.timedelta(days=300),
+        deadline=_at(today - datetime.timedelta(days=240), 12),
+        results_expected_on=today + datetime.timedelta(days=30),
+        dwellings_list_a=60,
+        dwellings_list_b=30,
+        tie_break=["young_family"],
+        **common,
+    )
+    if new:
+        created += 1
+        TenderCategory.objects.create(
+            tender=closed_tender, category=Category.YOUNG_FAMILY, points=70, position=1
+        )
+        TenderCategory.objects.create(
+            tender=closed_tender, category=Category.DISABILITY, points=80, position=2
+        )
+        for frm, to in [
+            (TenderStatus.DRAFT, TenderStatus.PUBLISHED),
+            (TenderStatus.PUBLISHED, TenderStatus.CLOSED),
+        ]:
+            TenderEvent.objects.create(
+                tender=closed_tender, from_status=frm, to_status=to
+            )
+        created += 4
+    return created

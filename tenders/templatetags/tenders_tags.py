@@ -1,0 +1,53 @@
+"""Template helpers for tender pages: the deadline countdown."""
+
+import json
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+# One number per plural category, to pick each language's form (Slovenian has four).
+_REPRESENTATIVE = {"one": 1, "two": 2, "few": 3, "other": 5}
+
+
+def _unit_forms(unit: str) -> dict[str, str]:
+    forms = {}
+    for category, n in _REPRESENTATIVE.items():
+        if unit == "day":
+            text = ngettext("%(n)d day", "%(n)d days", n)
+        elif unit == "hour":
+            text = ngettext("%(n)d hour", "%(n)d hours", n)
+        else:
+            text = ngettext("%(n)d minute", "%(n)d minutes", n)
+        forms[category] = text.replace("%(n)d", "{n}")
+    return forms
+
+
+def remaining_parts(deadline, now=None) -> tuple[int, int, int]:
+    """Whole days, hours and minutes left until ``deadline`` (zeros once it passed)."""
+    seconds = max(0, int((deadline - (now or timezone.now())).total_seconds()))
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    return days, hours, seconds // 60
+
+
+@register.inclusion_tag("tenders/_countdown.html")
+def deadline_countdown(deadline, now=None):
+    """The time left until the deadline, kept current by static/js/countdown.js."""
+    days, hours, minutes = remaining_parts(deadline, now)
+    text = ", ".join(
+        [
+            ngettext("%(n)d day", "%(n)d days", days) % {"n": days},
+            ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours},
+            ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
+        ]
+    )
+    forms = {unit: _unit_forms(unit) for unit in ("day", "hour", "minute")}
+    return {
+        "deadline": deadline,
+        "passed": (days, hours, minutes) == (0, 0, 0),
+        "text": text,
+        "forms": json.dumps(forms, ensure_ascii=False),
+    }

@@ -1,0 +1,29 @@
+"""Shared steps of the browser tests."""
+
+from pathlib import Path
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PASSWORD = "Correct-horse-battery-9"
+
+
+def axe_violations(page) -> list:
+    """WCAG 2.1 A and AA violations axe-core finds on the page (empty when none)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"
+    )
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+def log_in(page, base_url: str, email: str, code: str | None = "123456") -> None:
+    """Log in through the pages, answering the second-factor step with ``code``."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    if code is not None and "/accounts/otp/verify/" in page.url:
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_load_state()

@@ -1,0 +1,164 @@
+"""End-to-end: a lessor admin sets up and publishes a tender in Chromium; the public
+reads it; another lessor's staff cannot see it. Every page is checked with axe-core."""
+
+import datetime
+
+from django.utils import timezone
+
+import pytest
+
+from tenders.models import Tender
+from tests.browser.helpers import axe_violations, log_in
+from tests.housing.factories import StaticDeviceFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Django's CSP would block the injected axe-core script.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def test_lessor_admin_creates_configures_and_publishes_a_tender(
+    page, live_server, actors, lessor_x
+):
+    admin = actors["admin_x"]
+    StaticDeviceFactory(user=admin, tokens=["123456"])
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(page, live_server.url, admin.email)
+
+    page.goto(live_server.url + "/staff/tenders/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="New tender").click()
+    assert axe_violations(page) == []
+
+    today = timezone.localdate()
+    page.get_by_label("Title").fill("Javni razpis 2027 – Šiška")  # noqa: RUF001
+    page.get_by_label("Code").fill("LJ-2027")
+    page.get_by_label("Publication date").fill(today.isoformat())
+    page.get_by_label("Application deadline").fill(
+        (today + datetime.timedelta(days=30)).isoformat() + "T12:00"
+    )
+    page.get_by_label("Indicative date of the results").fill(
+        (today + datetime.timedelta(days=120)).isoformat()
+    )
+    page.get_by_label("Average monthly net salary in the State (EUR)").fill("1494.29")
+    page.get_by_label("Year of the average salary").fill("2025")
+    page.get_by_label("Indicative number of dwellings for list A").fill("100")
+    page.get_by_label("Indicative number of dwellings for list B").fill("50")
+    page.get_by_label("Security terms").fill("Three monthly rents.")
+    page.get_by_label("Rent of the average dwelling (EUR per month)").fill("318.60")
+    page.get_by_label("Documents applicants must attach").fill(
+        "Income statement\nTenancy agreement"
+    )
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "The tender was created as a draft." in page.content()
+    assert axe_violations(page) == []
+
+    # A category with points out of range is refused at the field.
+    page.get_by_role("link", name="Add Priority categories").click()
+    page.get_by_label("Category").select_option("large_family")
+    page.get_by_label("Points").fill("160")
+    page.get_by_role("button", name="Save").click()
+    assert "Points must be between 50 and 150." in page.content()
+    assert axe_violations(page) == []
+    page.get_by_label("Points").fill("90")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Add Priority categories").click()
+    page.get_by_label("Category").select_option("young_family")
+    page.get_by_label("Points").fill("70")
+    page.get_by_role("button", name="Save").click()
+
+    page.get_by_role("link", name="Set the tie-break chain").click()
+    page.get_by_label("Priority 1").select_option("young_family")
+    page.get_by_label("Priority 2").select_option("large_family")
+    page.get_by_role("button", name="Save").click()
+    assert "The tie-break chain was saved." in page.content()
+
+    page.get_by_role("link", name="Add Additional conditions").click()
+    page.get_by_label("Short code").fill("residence-5y")
+    page.get_by_label("Name").fill("Residence in Ljubljana for 5 years")
+    page.get_by_label("Points").fill("40")
+    page.get_by_role("button", name="Save").click()
+
+    page.get_by_role("link", name="Add Sub-lists").click()
+    page.locator("#id_list_kind").select_option("A")
+    page.get_by_label("Code").fill("A1")
+    page.get_by_label("Name").fill("Families")
+    page.get_by_label("Who is assigned to it").select_option("families")
+    page.get_by_label("Number of dwellings").fill("60")
+    page.get_by_role("button", name="Save").click()
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Publish the tender").click()
+    page.wait_for_load_state()
+    assert "The tender's status was changed." in page.content()
+    tender = Tender.objects.get(code="LJ-2027")
+    assert tender.status == "published"
+    assert tender.tie_break == ["young_family", "large_family"]
+    assert tender.events.get().by == admin
+    assert page.get_by_role("button", name="Publish the tender").count() == 0
+
+    # The public reads it, in both languages, without violations.
+    page.get_by_role("button", name="Log out").click()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Javni razpis 2027 – Šiška").click()  # noqa: RUF001
+    assert "Time left:" in page.content()
+    assert "Residence in Ljubljana for 5 years" in page.content()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Slovenščina").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "sl"
+    assert "Preostali čas:" in page.content()
+    assert axe_violations(page) == []
+    response = page.request.get(
+        live_server.url + f"/tenders/{tender.pk}/invitation.pdf"
+    )
+    assert response.ok
+    assert response.body().startswith(b"%PDF-")
+
+
+def test_staff_of_another_lessor_cannot_see_the_tender(
+    page, live_server, actors, lessor_x
+):
+    from tests.tenders.factories import TenderFactory
+
+    tender = TenderFactory(lessor=lessor_x, title="Ljubljanski osnutek")
+    other = actors["member_y"]
+    StaticDeviceFactory(user=other, tokens=["123456"])
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(page, live_server.url, other.email)
+    page.goto(live_server.url + "/staff/tenders/")
+    assert "Ljubljanski osnutek" not in page.content()
+    response = page.goto(live_server.url + f"/staff/tenders/{tender.pk}/")
+    assert response.status == 404
+    assert "Page not found" in page.content()
+
+
+@pytest.mark.parametrize("language", ["sl", "en"])
+def test_public_tender_pages_are_accessible(page, live_server, lessor_x, language):
+    from tests.tenders.factories import (
+        AdditionalConditionFactory,
+        SubListFactory,
+        TenderCategoryFactory,
+        TenderFactory,
+    )
+
+    tender = TenderFactory(
+        lessor=lessor_x, published=True, title="Razpis za dostopnost"
+    )
+    TenderCategoryFactory(tender=tender, category="disability", points=80)
+    AdditionalConditionFactory(tender=tender)
+    SubListFactory(tender=tender)
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.goto(live_server.url + "/")
+    assert axe_violations(page) == []
+    page.goto(live_server.url + f"/tenders/{tender.pk}/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert axe_violations(page) == []
+    # The countdown script runs under the page's CSP and keeps the text current.
+    text = page.locator("[data-countdown]").inner_text()
+    assert text
+    assert ("days" in text) if language == "en" else ("dni" in text or "dan" in text)

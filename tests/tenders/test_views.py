@@ -1,0 +1,386 @@
+"""Tender pages: public reading, staff configuration, authorization per role."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from tenders.models import Tender, TenderCategory, TenderEvent
+from tests.tenders.factories import (
+    AdditionalConditionFactory,
+    SubListFactory,
+    TenderCategoryFactory,
+    TenderFactory,
+    in_days,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+
+
+@pytest.fixture
+def login(client, otp_login):
+    """Sign ``user`` in with a verified second factor (what staff pages require)."""
+
+    def do(user):
+        client.logout()
+        if user is not None:
+            otp_login(client, user)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def open_tender(lessor_x):
+    tender = TenderFactory(lessor=lessor_x, published=True, title="Razpis Ljubljana")
+    TenderCategoryFactory(tender=tender, category="large_family", points=90)
+    TenderCategoryFactory(tender=tender, category="large_family_extra_child", points=20)
+    TenderCategoryFactory(
+        tender=tender,
+        category="other",
+        slug="leaving-care",
+        name="Mladi po rejništvu",
+        substantiation="Brez družinske opore.",
+        points=60,
+    )
+    AdditionalConditionFactory(tender=tender, name="Prebivališče 5 let", points=40)
+    SubListFactory(tender=tender, code="A1", name="Družine")
+    tender.tie_break = ["large_family"]
+    tender.save()
+    return tender
+
+
+# --- public -----------------------------------------------------------------------
+
+
+def test_home_lists_open_tenders_only(client, lessor_x, open_tender):
+    TenderFactory(lessor=lessor_x, title="Osnutek razpisa")
+    TenderFactory(
+        lessor=lessor_x, published=True, title="Zamujeni", deadline=in_days(-1)
+    )
+    body = client.get("/").content.decode()
+    assert "Razpis Ljubljana" in body
+    assert "Osnutek razpisa" not in body
+    assert "Zamujeni" not in body
+
+
+def test_home_query_count(client, django_assert_max_num_queries, lessor_x):
+    for n in range(5):
+        TenderFactory(lessor=lessor_x, published=True, title=f"R{n}")
+    # One SELECT; the other two are the request's savepoint (ATOMIC_REQUESTS).
+    with django_assert_max_num_queries(3):
+        client.get("/")
+
+
+def test_public_tender_page_shows_what_applicants_need(client, open_tender):
+    response = client.get(reverse("tenders:detail", args=[open_tender.pk]), headers=EN)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in [
+        "Razpis Ljubljana",
+        "Time left:",
+        "Mladi po rejništvu",
+        "Brez družinske opore.",
+        "per child",
+        "Prebivališče 5 let",
+        "capped at 112",
+        "Potrdilo o dohodkih",
+        "Najemna pogodba",
+        "A1",
+        "200 % (2,890.24 €)",  # Art. 5, one member, 1445.12 x 200 %
+        "90 % (1,300.61 €)",  # Art. 9, one member: 1300.608 rounded half up
+        "Ljubljana time",
+    ]:
+        assert text in body, text
+
+
+def test_public_tender_page_in_slovenian_formats(client, open_tender):
+    body = client.get(reverse("tenders:detail", args=[open_tender.pk])).content.decode()
+    assert "200 % (2.890,24 €)" in body
+    assert "Preostali čas:" in body
+
+
+def test_deadline_shown_in_ljubljana_time(client, lessor_x):
+    import zoneinfo
+
+    deadline = datetime.datetime(2030, 1, 15, 11, 0, tzinfo=datetime.UTC)  # 12:00 CET
+    tender = TenderFactory(lessor=lessor_x, published=True, deadline=deadline)
+    body = client.get(
+        reverse("tenders:detail", args=[tender.pk]), headers=EN
+    ).content.decode()
+    assert "15 January 2030, 12:00" in body
+    assert deadline.astimezone(zoneinfo.ZoneInfo("Europe/Ljubljana")).hour == 12
+
+
+def test_draft_tender_is_404_for_the_public(client, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    assert client.get(reverse("tenders:detail", args=[tender.pk])).status_code == 404
+    assert client.get(reverse("tenders:pdf", args=[tender.pk])).status_code == 404
+    assert client.get(reverse("tenders:detail", args=[999999])).status_code == 404
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text with whitespace collapsed (lines wrap where the page ends)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_invitation_pdf_text(client, open_tender):
+    open_tender.title = "Razpis za neprofitna stanovanja Škofja Loka - Žiri, čas"
+    open_tender.save()
+    response = client.get(reverse("tenders:pdf", args=[open_tender.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    text = pdf_text(response.content)
+    assert "Razpis za neprofitna stanovanja Škofja Loka - Žiri, čas" in text
+    assert "Mladi po rejništvu" in text
+    assert "Prednostne kategorije in njihove točke" in text
+    assert "Po Pravilniku o dodeljevanju neprofitnih stanovanj v najem" in text
+
+
+def test_invitation_pdf_in_english(client, open_tender):
+    response = client.get(reverse("tenders:pdf", args=[open_tender.pk]), headers=EN)
+    text = pdf_text(response.content)
+    assert "Priority categories and their points" in text
+
+
+# --- staff ------------------------------------------------------------------------
+
+
+def tender_post_data(lessor, **overrides):
+    data = {
+        "lessor": lessor.pk,
+        "title": "Novi razpis",
+        "code": "NR-2026",
+        "rules_edition": "SI-2004",
+        "published_on": timezone.localdate().isoformat(),
+        "deadline": in_days(30).strftime("%Y-%m-%dT%H:%M"),
+        "amendment_days": 15,
+        "results_expected_on": (
+            timezone.localdate() + datetime.timedelta(days=90)
+        ).isoformat(),
+        "average_net_salary": "1445,12",
+        "salary_source_year": 2025,
+        "salary_source": "SURS",
+        "point_value": "2,63",
+        "admits_eu_citizens": "on",
+        "separate_lists": "on",
+        "dwellings_list_a": 10,
+        "dwellings_list_b": 5,
+        "security_required": "on",
+        "security_terms": "Tri najemnine.",
+        "average_rent": "300,00",
+        "rent_regulations": "Uredba",
+        "required_documents": "Potrdilo o dohodkih",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_lessor_admin_creates_a_draft(login, actors, lessor_x):
+    client = login(actors["admin_x"])
+    response = client.post(reverse("tenders:create"), tender_post_data(lessor_x))
+    assert response.status_code == 302
+    tender = Tender.objects.get(code="NR-2026")
+    assert tender.status == "draft"
+    assert str(tender.average_net_salary) == "1445.12"
+
+
+def test_admin_cannot_create_for_another_lessor(login, actors, lessor_y):
+    client = login(actors["admin_x"])
+    response = client.post(reverse("tenders:create"), tender_post_data(lessor_y))
+    assert response.status_code == 200
+    assert "lessor" in response.context["form"].errors
+    assert not Tender.objects.exists()
+
+
+def test_bad_input_shows_message_at_field_and_saves_nothing(login, actors, lessor_x):
+    client = login(actors["admin_x"])
+    data = tender_post_data(lessor_x, deadline="2020-01-01T12:00")
+    response = client.post(reverse("tenders:create"), data, headers=EN)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The deadline must be later than the publication date." in body
+    assert 'id="error_1_id_deadline"' in body or "invalid-feedback" in body
+    assert not Tender.objects.exists()
+
+
+def test_commission_member_cannot_create_or_configure(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["member_x"])
+    assert client.get(reverse("tenders:create")).status_code == 403
+    assert client.get(reverse("tenders:edit", args=[tender.pk])).status_code == 403
+    assert client.get(reverse("tenders:manage", args=[tender.pk])).status_code == 200
+
+
+def test_staff_of_another_lessor_gets_404(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["member_y"])
+    for name in ("manage", "edit", "tie_break", "amendment_create"):
+        assert (
+            client.get(reverse(f"tenders:{name}", args=[tender.pk])).status_code == 404
+        )
+    response = client.post(
+        reverse("tenders:transition", args=[tender.pk]), {"to_status": "published"}
+    )
+    assert response.status_code == 404
+    assert Tender.objects.get(pk=tender.pk).status == "draft"
+
+
+def test_applicant_gets_403_on_staff_pages(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["applicant_a"])
+    assert client.get(reverse("tenders:staff_list")).status_code == 403
+    assert client.get(reverse("tenders:manage", args=[tender.pk])).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    response = client.get(reverse("tenders:manage", args=[tender.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_staff_list_shows_only_own_lessors(login, actors, lessor_x, lessor_y):
+    TenderFactory(lessor=lessor_x, title="Naš razpis")
+    TenderFactory(lessor=lessor_y, title="Kranjski razpis")
+    body = login(actors["member_x"]).get(reverse("tenders:staff_list")).content.decode()
+    assert "Naš razpis" in body
+    assert "Kranjski razpis" not in body
+    body = (
+        login(actors["superuser"]).get(reverse("tenders:staff_list")).content.decode()
+    )
+    assert "Kranjski razpis" in body
+
+
+def test_category_add_edit_delete(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["admin_x"])
+    url = reverse("tenders:child_create", args=[tender.pk, "categories"])
+    assert client.post(url, {"category": "youth", "points": 151}).status_code == 200
+    assert not tender.categories.exists()
+    assert client.post(url, {"category": "youth", "points": 60}).status_code == 302
+    category = tender.categories.get()
+    edit = reverse("tenders:child_edit", args=[tender.pk, "categories", category.pk])
+    assert client.post(edit, {"category": "youth", "points": 70}).status_code == 302
+    category.refresh_from_db()
+    assert category.points == 70
+    delete = reverse(
+        "tenders:child_delete", args=[tender.pk, "categories", category.pk]
+    )
+    assert client.get(delete).status_code == 200
+    assert client.post(delete).status_code == 302
+    assert not tender.categories.exists()
+
+
+def test_unknown_child_kind_is_404(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["admin_x"])
+    url = reverse("tenders:child_create", args=[tender.pk, "dwellings"])
+    assert client.get(url).status_code == 404
+
+
+def test_child_of_another_tender_is_404(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    other = TenderCategoryFactory(tender=TenderFactory(lessor=lessor_x))
+    client = login(actors["admin_x"])
+    url = reverse("tenders:child_edit", args=[tender.pk, "categories", other.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_tie_break_page(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    TenderCategoryFactory(tender=tender, category="youth", points=60)
+    client = login(actors["admin_x"])
+    url = reverse("tenders:tie_break", args=[tender.pk])
+    response = client.post(url, {"position_1": "war_victim"})
+    assert response.status_code == 200
+    tender.refresh_from_db()
+    assert tender.tie_break == []
+    assert client.post(url, {"position_1": "youth"}).status_code == 302
+    tender.refresh_from_db()
+    assert tender.tie_break == ["youth"]
+
+
+def test_publish_through_the_page_and_then_editing_is_refused(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    TenderCategoryFactory(tender=tender, category="youth", points=60)
+    client = login(actors["admin_x"])
+    response = client.post(
+        reverse("tenders:transition", args=[tender.pk]), {"to_status": "published"}
+    )
+    assert response.status_code == 302
+    tender.refresh_from_db()
+    assert tender.status == "published"
+    assert TenderEvent.objects.filter(tender=tender, by=actors["admin_x"]).exists()
+    # Rules are frozen now.
+    response = client.post(
+        reverse("tenders:edit", args=[tender.pk]),
+        tender_post_data(lessor_x, title="Spremenjen"),
+        headers=EN,
+    )
+    assert response.status_code == 200
+    assert "A published tender can no longer be edited" in response.content.decode()
+    tender.refresh_from_db()
+    assert tender.title != "Spremenjen"
+    url = reverse("tenders:child_create", args=[tender.pk, "categories"])
+    client.post(url, {"category": "war_victim", "points": 60})
+    assert not TenderCategory.objects.filter(
+        tender=tender, category="war_victim"
+    ).exists()
+
+
+def test_publishing_incomplete_tender_shows_why(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["admin_x"])
+    response = client.post(
+        reverse("tenders:transition", args=[tender.pk]),
+        {"to_status": "published"},
+        headers=EN,
+        follow=True,
+    )
+    assert "defines no priority category" in response.content.decode()
+    tender.refresh_from_db()
+    assert tender.status == "draft"
+
+
+def test_tampered_transition_is_refused(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["admin_x"])
+    for value in ("archived", "nonsense", ""):
+        client.post(
+            reverse("tenders:transition", args=[tender.pk]), {"to_status": value}
+        )
+    tender.refresh_from_db()
+    assert tender.status == "draft"
+    assert (
+        client.get(reverse("tenders:transition", args=[tender.pk])).status_code == 405
+    )
+
+
+def test_amendment_page(login, actors, lessor_x, client):
+    tender = TenderFactory(lessor=lessor_x, published=True)
+    user_client = login(actors["admin_x"])
+    url = reverse("tenders:amendment_create", args=[tender.pk])
+    new_deadline = in_days(45)
+    response = user_client.post(
+        url,
+        {
+            "text": "Rok je podaljšan.",
+            "new_deadline": new_deadline.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    tender.refresh_from_db()
+    assert tender.deadline == new_deadline
+    client.logout()
+    body = client.get(reverse("tenders:detail", args=[tender.pk])).content.decode()
+    assert "Rok je podaljšan." in body
