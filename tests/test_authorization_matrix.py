@@ -373,6 +373,25 @@ def test_every_url_pattern_is_in_the_matrix():
     )
 
 
+def check_headers(response, signed_in: bool, where: str) -> None:
+    """Headers every HTML page carries (docs/security.md): CSP without inline
+    script, no framing, no plugins, nosniff, a referrer policy; no caching of pages
+    served to a signed-in person."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    csp = response["Content-Security-Policy"]
+    script_src = next(
+        (part for part in csp.split(";") if part.strip().startswith("script-src")), ""
+    )
+    assert "'unsafe-inline'" not in script_src, where
+    assert "frame-ancestors 'none'" in csp, where
+    assert "object-src 'none'" in csp, where
+    assert response["X-Content-Type-Options"] == "nosniff", where
+    assert response["Referrer-Policy"], where
+    if signed_in:
+        assert "no-store" in response["Cache-Control"], where
+
+
 def check(response, expected: str, where: str) -> None:
     status, location = response.status_code, response.get("Location", "")
     is_login = status == 302 and "/login/" in location
@@ -413,5 +432,6 @@ def test_authorization_matrix(clients, objects, lessor_x):
                     f"{response.status_code} {response.get('Location', '')}"
                 )
                 check(response, case.expect(actor), where)
+                check_headers(response, actor != "anonymous", where)
                 checked += 1
     assert checked > 500

@@ -97,3 +97,32 @@ def test_naive_datetimes_raise_in_tests(db):
     )
     with pytest.raises(RuntimeWarning, match="naive datetime"):
         tender.save()
+
+
+def test_production_hardening_values():
+    """HSTS for a year with subdomains, secure cookies, SSL redirect (ASVS 3.4, 12.1)."""
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SESSION_COOKIE_SAMESITE, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        "--settings=config.settings.production",
+        env=PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "True",
+        "False",
+    ]

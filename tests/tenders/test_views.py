@@ -384,3 +384,22 @@ def test_amendment_page(login, actors, lessor_x, client):
     client.logout()
     body = client.get(reverse("tenders:detail", args=[tender.pk])).content.decode()
     assert "Rok je podaljšan." in body
+
+
+def test_superuser_reads_a_tender_in_the_django_admin(
+    client, otp_login, actors, open_tender
+):
+    otp_login(client, actors["superuser"])
+    response = client.get(reverse("admin:tenders_tender_change", args=[open_tender.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Mladi po rejništvu" in body
+    assert "Prebivališče 5 let" in body
+
+
+def test_lessor_admin_without_is_staff_cannot_open_the_django_admin(
+    client, otp_login, actors, open_tender
+):
+    otp_login(client, actors["admin_x"])
+    response = client.get(reverse("admin:tenders_tender_change", args=[open_tender.pk]))
+    assert response.status_code in (302, 403)

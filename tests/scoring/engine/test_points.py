@@ -609,3 +609,17 @@ def test_reference_date_is_the_publication_date() -> None:
     assert "5.1" in codes(tender(published_on=PUBLISHED), application(member(), kid))
     later = tender(published_on=date(2025, 9, 16))
     assert "5.1" not in codes(later, application(member(), kid))
+
+
+def test_assessments_are_frozen_and_equal_to_plainly_built_ones() -> None:
+    from dataclasses import FrozenInstanceError, fields
+
+    from scoring.engine import Assessment
+
+    result = assess(tender(), application(member(), child(date(2015, 1, 1))))
+    with pytest.raises(FrozenInstanceError):
+        result.total = 1  # type: ignore[misc]
+    plain = Assessment(**{f.name: getattr(result, f.name) for f in fields(Assessment)})
+    assert plain == result
+    assert hash(plain) == hash(result)
+    assert vars(result).keys() == {f.name for f in fields(Assessment)}

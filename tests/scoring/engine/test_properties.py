@@ -372,3 +372,48 @@ def mutated_cases(draw: st.DrawFn) -> Any:
 @given(mutated_cases())
 def test_the_validator_never_crashes_on_mutated_cases(doc: Any) -> None:
     _reads_or_refuses(doc)
+
+
+# --- the checks' fast paths agree with the worded checks --------------------------------
+
+member_values = st.fixed_dictionaries(
+    {
+        "role": st.sampled_from(["applicant", "child", "king", "", 3, None]),
+        "birth_date": st.one_of(
+            st.dates(date(1900, 1, 1), date(2030, 1, 1)),
+            st.just("2000-01-01"),
+            st.none(),
+        ),
+        "sex": st.sampled_from(["F", "M", "X", "f", 1]),
+        "citizenship": st.sampled_from(["SI", "IP", "EU", "XX", "si", 5, ["SI"]]),
+        "permanent_residence": st.sampled_from(["Kranj", "", "  ", None]),
+        "employed": st.sampled_from([True, False, 1, 0, None]),
+        "years_of_service": st.one_of(
+            st.decimals(allow_nan=True, allow_infinity=True), st.floats(), st.none()
+        ),
+        "monthly_income": st.one_of(
+            st.decimals(places=2, min_value=-5, max_value=10**19)
+        ),
+        "disability": st.sampled_from([True, False, 1]),
+        "institutional_care": st.booleans(),
+        "wheelchair_user": st.booleans(),
+        "needs_permanent_assistance": st.sampled_from([False, "yes"]),
+        "owns_dwelling": st.booleans(),
+        "nonprofit_tenant": st.booleans(),
+        "other_property_value": st.decimals(places=3, min_value=-1, max_value=10**5),
+    }
+)
+
+
+@SETTINGS
+@given(member_values)
+def test_the_member_fast_path_agrees_with_the_worded_checks(
+    values: dict[str, Any],
+) -> None:
+    from scoring.engine.facts import _member_fine, _members_errors
+
+    candidate = Member(**values)
+    worded = [
+        e for e in _members_errors((candidate,), PUBLISHED, "m") if e[0] != "m"
+    ]  # leave out "no applicant", which the fast path does not decide
+    assert _member_fine(candidate, PUBLISHED) is (worded == [])

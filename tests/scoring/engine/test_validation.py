@@ -828,3 +828,48 @@ def test_cli_output_keeps_non_ascii_codes() -> None:
     result = cli("assess", "-", stdin=json.dumps(doc, ensure_ascii=False).encode())
     assert result.returncode == 0
     assert json.loads(result.stdout)["code"] == "LJ-Čšž-1"
+
+
+# --- the reader's shortcuts never change a verdict --------------------------------------
+
+
+def test_a_reused_tender_is_still_checked_when_it_differs_only_in_type() -> None:
+    read_assess(case_json())  # the valid tender is remembered ...
+    for value in (1, 0):  # ... and true == 1 in Python, but not in JSON
+        doc = with_tender(separate_lists=value)
+        assert "tender.separate_lists" in paths_of(doc)
+    doc = case_json(tender=tender_json(priority_categories={"youth": 60}))
+    read_assess(doc)
+    doc["tender"]["priority_categories"]["youth"] = Decimal("60.0")  # 60.0 in the JSON
+    assert "tender.priority_categories.youth" in paths_of(doc)
+
+
+def test_a_reused_tender_is_still_checked_for_repeated_keys() -> None:
+    text = json.dumps(case_json())
+    read_assess(decode(text))
+    twice = text.replace('"rules": "SI-2004"', '"rules": "SI-2004", "rules": "SI-2004"')
+    with pytest.raises(InvalidFacts) as caught:
+        read_assess(decode(twice))
+    assert ("tender.rules", "is given more than once") in caught.value.errors
+
+
+def test_the_readers_field_order_is_the_dataclasses() -> None:
+    from dataclasses import fields
+
+    from scoring.engine import ApplicationFacts, Member, PointValue, TenderRules
+    from scoring.engine.jsonio import _APPLICATION, _MEMBER, _POINT_VALUE, _TENDER
+
+    for spec, cls in [
+        (_TENDER, TenderRules),
+        (_APPLICATION, ApplicationFacts),
+        (_MEMBER, Member),
+        (_POINT_VALUE, PointValue),
+    ]:
+        assert list(spec.parsers) == [f.name for f in fields(cls)]
+
+
+def test_amounts_with_trailing_zeros_are_numerically_two_decimals() -> None:
+    # The Python API accepts Decimal("1.500"): it is exactly 1.50.
+    assess(tender(), application(member(monthly_income=Decimal("1000.000"))))
+    with pytest.raises(InvalidFacts):
+        assess(tender(), application(member(monthly_income=Decimal("1000.005"))))
