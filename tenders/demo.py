@@ -76,8 +76,14 @@ def _tender(lessor: Lessor, code: str, **fields) -> tuple[Tender, bool]:
     return Tender.objects.get_or_create(lessor=lessor, code=code, defaults=fields)
 
 
-def seed_demo_tenders(*, lessor: Lessor, today: datetime.date | None = None) -> int:
-    """Create the demo tenders of ``lessor`` unless they exist; returns objects created."""
+def seed_demo_tenders(
+    *, lessor: Lessor, published_by=None, today: datetime.date | None = None
+) -> int:
+    """Create the demo tenders of ``lessor`` unless they exist; returns objects created.
+
+    ``published_by`` (the lessor admin) is recorded as who published them; closing at
+    the deadline is the system's step.
+    """
     today = today or timezone.localdate()
     created = 0
     common = {
@@ -143,6 +149,7 @@ def seed_demo_tenders(*, lessor: Lessor, today: datetime.date | None = None) -> 
             tender=open_tender,
             from_status=TenderStatus.DRAFT,
             to_status=TenderStatus.PUBLISHED,
+            by=published_by,
         )
         created += len(CATEGORIES) + 1 + len(SUBLISTS) + 1
 
@@ -167,12 +174,12 @@ def seed_demo_tenders(*, lessor: Lessor, today: datetime.date | None = None) -> 
         TenderCategory.objects.create(
             tender=closed_tender, category=Category.DISABILITY, points=80, position=2
         )
-        for frm, to in [
-            (TenderStatus.DRAFT, TenderStatus.PUBLISHED),
-            (TenderStatus.PUBLISHED, TenderStatus.CLOSED),
+        for frm, to, by in [
+            (TenderStatus.DRAFT, TenderStatus.PUBLISHED, published_by),
+            (TenderStatus.PUBLISHED, TenderStatus.CLOSED, None),
         ]:
             TenderEvent.objects.create(
-                tender=closed_tender, from_status=frm, to_status=to
+                tender=closed_tender, from_status=frm, to_status=to, by=by
             )
         created += 4
     return created

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from housing.constants import LessorType, StaffRole
+from housing.models import User
 from housing.services import (
     lessor_ensure,
     membership_ensure,
@@ -100,5 +101,8 @@ class Command(BaseCommand):
                 created += otp_static_device_ensure(
                     user=user, name=DEMO_OTP_DEVICE, token=DEMO_OTP_TOKEN
                 )
-        created += seed_demo_tenders(lessor=lessors["jss-ljubljana"])
+        created += seed_demo_tenders(
+            lessor=lessors["jss-ljubljana"],
+            published_by=User.objects.get(email="lessor-admin@najem.test"),
+        )
         self.stdout.write(f"Demo data ready ({created} objects created).")
