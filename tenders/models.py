@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.audit import AuditHistoricalRecords
@@ -180,6 +181,18 @@ class Tender(models.Model):
     def is_editable(self) -> bool:
         """Only a draft's rules may change; a published tender gets amendment notices."""
         return self.status == TenderStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        """Applications are accepted: published and the deadline has not passed."""
+        return self.status == TenderStatus.PUBLISHED and self.deadline > timezone.now()
+
+    @property
+    def public_status_display(self) -> str:
+        """The status as the public should read it, even before the closing job ran."""
+        if self.status == TenderStatus.PUBLISHED and not self.is_open:
+            return str(TenderStatus.CLOSED.label)
+        return str(self.get_status_display())
 
     @property
     def admitted_citizenships(self) -> list[str]:

@@ -81,6 +81,9 @@ def _configurable(request, pk: int):
 @require_GET
 @staff_otp_required
 def staff_tender_list(request):
+    # Closing at the deadline is a job (manage.py close_tenders, every minute); staff
+    # pages also run it, so a missed run never shows staff a stale status.
+    services.tenders_close_due()
     return render(
         request,
         "tenders/staff/tender_list.html",
@@ -111,6 +114,7 @@ def tender_create(request):
 @require_GET
 @staff_otp_required
 def tender_manage(request, pk: int):
+    services.tenders_close_due()
     tender = tender_get_for_staff(user=request.user, pk=pk)
     edition = EDITIONS[tender.rules_edition]
     return render(

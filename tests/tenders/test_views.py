@@ -403,3 +403,22 @@ def test_lessor_admin_without_is_staff_cannot_open_the_django_admin(
     otp_login(client, actors["admin_x"])
     response = client.get(reverse("admin:tenders_tender_change", args=[open_tender.pk]))
     assert response.status_code in (302, 403)
+
+
+def test_public_page_after_the_deadline_says_closed_before_the_job_runs(
+    client, lessor_x
+):
+    tender = TenderFactory(lessor=lessor_x, published=True, deadline=in_days(-1))
+    body = client.get(
+        reverse("tenders:detail", args=[tender.pk]), headers=EN
+    ).content.decode()
+    assert "Closed" in body
+    assert "Time left:" not in body
+
+
+def test_staff_pages_close_due_tenders(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x, published=True, deadline=in_days(-1))
+    login(actors["member_x"]).get(reverse("tenders:manage", args=[tender.pk]))
+    tender.refresh_from_db()
+    assert tender.status == "closed"
+    assert tender.events.get().by is None
