@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Context, Decimal
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, TypeGuard
+from typing import Any, Literal, TypeGuard, overload
 
 from scoring.engine.editions import EDITIONS, LATEST, Edition
 from scoring.engine.result import SpatialStandard
@@ -63,6 +63,7 @@ _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 _CONTEXT = Context(prec=60)
 _BOOL = frozenset({bool})
+_DECIMAL = frozenset({Decimal})
 # A plausibility guard, so that birthdays 65 years back stay within the calendar.
 EARLIEST_PUBLICATION = date(1900, 1, 1)
 
@@ -181,6 +182,7 @@ MEMBER_FLAGS = tuple(
 MEMBER_DECIMALS = ("years_of_service", "monthly_income", "other_property_value")
 _application_flags = attrgetter(*APPLICATION_FLAGS)
 _member_flags = attrgetter(*MEMBER_FLAGS)
+_member_amounts = attrgetter(*MEMBER_DECIMALS)
 
 
 def _bool_errors(
@@ -445,6 +447,20 @@ def application_errors(
     :returns: ``(path, message)`` pairs, empty when the application is valid; never
     raises.
     """
+    errors = application_own_errors(tender, application, path)
+    if isinstance(application, ApplicationFacts):
+        published_on = getattr(tender, "published_on", None)
+        errors.extend(
+            _members_errors(application.members, published_on, f"{path}.members")
+        )
+    return errors
+
+
+def application_own_errors(
+    tender: object, application: object, path: str = "application"
+) -> list[Error]:
+    """The errors of :func:`application_errors` outside the members (whose checks
+    :func:`summarise` can run while it reads them)."""
     if not isinstance(application, ApplicationFacts):
         return [(path, "must be an ApplicationFacts")]
     errors: list[Error] = []
@@ -484,13 +500,7 @@ def application_errors(
         add((f"{path}.dwelling_area_m2", problem))
     errors.extend(_bool_errors(_application_flags(a), APPLICATION_FLAGS, path))
     if a.other_categories == () and a.additional_conditions == ():
-        # Nothing to look up in the tender's lists (the common case).
-        errors.extend(
-            _members_errors(
-                a.members, getattr(tender, "published_on", None), path + ".members"
-            )
-        )
-        return errors
+        return errors  # nothing to look up in the tender's lists (the common case)
     # Codes are checked against the tender's own lists only when those are readable: a
     # broken tender is reported once, at the tender.
     categories = getattr(tender, "priority_categories", None)
@@ -520,8 +530,6 @@ def application_errors(
             "is not an additional condition this tender defines",
         )
     )
-    published_on = getattr(tender, "published_on", None)
-    errors.extend(_members_errors(a.members, published_on, f"{path}.members"))
     return errors
 
 
@@ -567,6 +575,7 @@ def _codes_errors(
     return errors
 
 
+_ONE_APPLICANT = 'must include exactly one member with role "applicant"'
 _SECOND_APPLICANT = 'is a second applicant: exactly one member has role "applicant"'
 
 # Amounts already found valid, by value (a value's validity depends on nothing else);
@@ -603,10 +612,20 @@ def _member_fine(m: Member, reference: date | None) -> bool:
         and type(residence) is str
         and residence.strip() != ""
         and _BOOL.issuperset(map(type, _member_flags(m)))
-        and _amount_fine(m.years_of_service)
-        and _amount_fine(m.monthly_income)
-        and _amount_fine(m.other_property_value)
+        and _amounts_fine(_member_amounts(m))
     )
+
+
+def _amounts_fine(amounts: tuple[object, ...]) -> bool:
+    """Every amount passes :func:`decimal_problem`; two set look-ups when all are known."""
+    if not _DECIMAL.issuperset(map(type, amounts)):  # no float (1.5 == Decimal("1.5"))
+        return False
+    try:
+        if _GOOD_AMOUNTS.issuperset(amounts):
+            return True
+    except TypeError:  # a NaN cannot be hashed; it is no amount either
+        return False
+    return all(map(_amount_fine, amounts))
 
 
 def _members_errors(members: object, published_on: object, path: str) -> list[Error]:
@@ -673,7 +692,7 @@ def _members_errors(members: object, published_on: object, path: str) -> list[Er
             if (problem := decimal_problem(value)) is not None:
                 add((f"{mpath}.{name}", problem))
     if applicants == 0:
-        add((path, 'must include exactly one member with role "applicant"'))
+        add((path, _ONE_APPLICANT))
     return errors
 
 
@@ -854,9 +873,36 @@ class Household:
     largest_property: Decimal  # the largest other_property_value of a member
 
 
-def summarise(context: TenderContext, application: ApplicationFacts) -> Household:
-    """Summarise the members of a valid application against the tender's reference
-    date."""
+@overload
+def summarise(
+    context: TenderContext,
+    application: ApplicationFacts,
+    *,
+    check: Literal[False] = ...,
+) -> Household: ...
+
+
+@overload
+def summarise(
+    context: TenderContext, application: ApplicationFacts, *, check: bool
+) -> Household | None: ...
+
+
+def summarise(
+    context: TenderContext, application: ApplicationFacts, *, check: bool = False
+) -> Household | None:
+    """Summarise the members of an application against the tender's reference date.
+
+    With ``check=True`` the members are also checked as they are read, exactly as
+    :func:`application_errors` checks them (one pass over the members instead of two);
+    the result is None when any check fails, and the caller asks
+    :func:`application_errors` for the worded errors. Without it, the members must be
+    valid already.
+    """
+    members = application.members
+    reference = context.reference
+    if check and (type(members) is not tuple or not members):
+        return None
     minor_after = context.minor_born_after
     over_65_by = context.over_65_born_by
     applicant: Member | None = None
@@ -870,7 +916,10 @@ def summarise(context: TenderContext, application: ApplicationFacts) -> Househol
     disabled = False
     other_dwelling = False
     largest_property = _ZERO
-    for m in application.members:
+    applicants = 0
+    for m in members:
+        if check and not (type(m) is Member and _member_fine(m, reference)):
+            return None
         born = m.birth_date
         income += m.monthly_income
         if born > minor_after:
@@ -880,6 +929,7 @@ def summarise(context: TenderContext, application: ApplicationFacts) -> Househol
         role = m.role
         if role == "applicant":
             applicant = m
+            applicants += 1
         elif born <= over_65_by:
             other_over_65 = True
         if (role == "applicant" or role == "spouse" or role == "partner") and (
@@ -896,10 +946,12 @@ def summarise(context: TenderContext, application: ApplicationFacts) -> Househol
             other_dwelling = True
         if m.other_property_value > largest_property:
             largest_property = m.other_property_value
-    if applicant is None:  # pragma: no cover - application_errors refuses this
-        raise InvalidFacts([("application.members", "has no applicant")])
+    if applicants != 1 or applicant is None:
+        if check:
+            return None
+        raise InvalidFacts([("application.members", _ONE_APPLICANT)])
     return Household(
-        size=len(application.members),
+        size=len(members),
         applicant=applicant,
         income=income,
         minors=minors,

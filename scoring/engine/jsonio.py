@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from operator import itemgetter
+from sys import intern
 from typing import Any
 
 from scoring.engine.facts import (
@@ -194,6 +195,14 @@ def _raw(value: JSON, path: str, errors: list[Error]) -> Any:
     return value  # checked by the second layer: bool, int, str
 
 
+def _code(value: JSON, path: str, errors: list[Error]) -> Any:
+    """A short code (role, sex, citizenship, place, status), interned: thousands of
+    members share a few such strings, and interned ones compare by identity."""
+    if type(value) is str and len(value) <= 64:
+        return intern(value)
+    return value  # checked by the second layer
+
+
 def _array(value: JSON, path: str, errors: list[Error]) -> Any:
     if type(value) is list:
         return tuple(value)
@@ -297,11 +306,11 @@ _TENDER = _Spec(
 
 _MEMBER = _Spec(
     {
-        "role": _raw,
+        "role": _code,
         "birth_date": _date,
-        "sex": _raw,
-        "citizenship": _raw,
-        "permanent_residence": _raw,
+        "sex": _code,
+        "citizenship": _code,
+        "permanent_residence": _code,
         "employed": _raw,
         "years_of_service": _decimal,
         "monthly_income": _decimal,
@@ -334,7 +343,7 @@ def _members(value: JSON, path: str, errors: list[Error]) -> Any:
 _APPLICATION = _Spec(
     {
         "code": _raw,
-        "housing_status": _raw,
+        "housing_status": _code,
         "dwelling_area_m2": _nullable_decimal,
         "inappropriate_dwelling": _raw,
         "architectural_obstacles": _raw,

@@ -20,53 +20,72 @@ Ranking rule, in full:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from scoring.engine.result import Assessment, RankedEntry, build
+from scoring.engine.result import Assessment, RankedEntry
 
 LIST_A = "A"
 LIST_B = "B"
 LIST_ALL = "all"
 
 
-def _key(
-    assessment: Assessment, tie_break: Sequence[str]
-) -> tuple[int, tuple[int, ...]]:
-    """Sort key without the code: (-total, 0 for in / 1 for out of each tie-break
-    category)."""
+Keyed = tuple[Any, ...]
+"""An entry to rank, flat: (-total, then 0 in / 1 out of each tie-break code, code, total).
+
+One flat tuple per entry (not nested tuples): a ranking of 100,000 applications allocates
+as few objects as it can, which keeps the garbage collector's full passes short."""
+
+
+def keyed(assessment: Assessment, tie_break: Sequence[str]) -> Keyed:
+    """Rules 3 to 5 of the module docstring as a sortable tuple (smaller comes first)."""
     codes = {line.code for line in assessment.items}
-    return (-assessment.total, tuple(0 if code in codes else 1 for code in tie_break))
+    return (
+        -assessment.total,
+        *[0 if code in codes else 1 for code in tie_break],
+        assessment.code,
+        assessment.total,
+    )
+
+
+def rank_keyed(entries: list[Keyed]) -> tuple[RankedEntry, ...]:
+    """Rank :func:`keyed` tuples: equal keys (everything before the code) share the rank
+    of the first of them (competition ranking). Sorts ``entries`` in place."""
+    entries.sort()  # codes are unique, so the code decides before the total compares
+    ranked: list[RankedEntry] = []
+    previous: Keyed | None = None
+    rank = 0
+    for position, entry in enumerate(entries, start=1):
+        key = entry[:-2]
+        if key != previous:
+            rank = position
+            previous = key
+        ranked.append(RankedEntry(entry[-2], rank, entry[-1]))
+    return tuple(ranked)
 
 
 def rank_list(
     assessments: Iterable[Assessment], tie_break: Sequence[str]
 ) -> tuple[RankedEntry, ...]:
     """Rank one list of eligible assessments by the rule in this module's docstring."""
-    keyed = sorted(
-        ((_key(a, tie_break), a.code, a.total) for a in assessments),
-        key=lambda item: (item[0], item[1]),
-    )
-    entries: list[RankedEntry] = []
-    previous: tuple[int, tuple[int, ...]] | None = None
-    rank = 0
-    for position, (key, code, total) in enumerate(keyed, start=1):
-        if key != previous:
-            rank = position
-            previous = key
-        entries.append(build(RankedEntry, {"code": code, "rank": rank, "total": total}))
-    return tuple(entries)
+    return rank_keyed([keyed(a, tie_break) for a in assessments])
+
+
+def list_names(separate_lists: bool) -> tuple[str, ...]:
+    """The lists of a tender: ``("A", "B")`` when it separates them, else ``("all",)``."""
+    return (LIST_A, LIST_B) if separate_lists else (LIST_ALL,)
 
 
 def priority_lists(
     assessments: Sequence[Assessment], *, tie_break: Sequence[str], separate_lists: bool
 ) -> tuple[dict[str, tuple[RankedEntry, ...]], tuple[str, ...]]:
     """The priority lists and the sorted codes of the ineligible applications."""
-    eligible = [a for a in assessments if a.eligible]
-    ineligible = tuple(sorted(a.code for a in assessments if not a.eligible))
-    if separate_lists:
-        lists = {
-            LIST_A: rank_list((a for a in eligible if a.list == LIST_A), tie_break),
-            LIST_B: rank_list((a for a in eligible if a.list == LIST_B), tie_break),
-        }
-    else:
-        lists = {LIST_ALL: rank_list(eligible, tie_break)}
-    return lists, ineligible
+    by_list: dict[str, list[Keyed]] = {name: [] for name in list_names(separate_lists)}
+    ineligible = []
+    for a in assessments:
+        if a.eligible:
+            name = a.list if separate_lists else LIST_ALL
+            by_list[name].append(keyed(a, tie_break))
+        else:
+            ineligible.append(a.code)
+    lists = {name: rank_keyed(entries) for name, entries in by_list.items()}
+    return lists, tuple(sorted(ineligible))

@@ -20,7 +20,7 @@ def build[T](cls: type[T], values: dict[str, Any]) -> T:
 
     The generated ``__init__`` of a frozen dataclass stores each field through
     ``object.__setattr__`` (about six times slower than a plain store); the engine makes
-    one :class:`Assessment` per application and one :class:`RankedEntry` per place, so it
+    one :class:`Assessment` per application, so it
     fills the instance's ``__dict__`` at once instead. ``values`` must name every field,
     as ``__init__`` would store it; the instance is as frozen as any other.
     """
@@ -93,7 +93,7 @@ class Assessment:
     spatial_standard: SpatialStandard
 
 
-@dataclass(frozen=True)  # no slots: see build()
+@dataclass(frozen=True, slots=True)
 class RankedEntry:
     """A place on a priority list (Art. 23): competition rank, so equal entries share
     it."""

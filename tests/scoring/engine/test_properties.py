@@ -417,3 +417,62 @@ def test_the_member_fast_path_agrees_with_the_worded_checks(
         e for e in _members_errors((candidate,), PUBLISHED, "m") if e[0] != "m"
     ]  # leave out "no applicant", which the fast path does not decide
     assert _member_fine(candidate, PUBLISHED) is (worded == [])
+
+
+@SETTINGS
+@given(st.lists(member_values, min_size=0, max_size=3), st.sampled_from(["1.1", "1.2"]))
+def test_assess_refuses_exactly_what_the_worded_checks_refuse(
+    values: list[dict[str, Any]], status: str
+) -> None:
+    from scoring.engine.facts import application_errors
+
+    t = TenderRules(
+        rules="SI-2004",
+        published_on=PUBLISHED,
+        average_net_salary=Decimal("1000.00"),
+        area="Kranj",
+        admitted_citizenships=("SI", "EU"),
+        priority_categories={"youth": 50},
+        tie_break=(),
+        additional_conditions={},
+        separate_lists=True,
+    )
+    app = ApplicationFacts(
+        code="P-1",
+        housing_status=status,
+        dwelling_area_m2=None if status == "1.1" else Decimal("40.00"),
+        inappropriate_dwelling=False,
+        architectural_obstacles=False,
+        entrance_from_yard=False,
+        supports_member_over_65=True,
+        separated_from_minors=False,
+        single_parent=False,
+        illness_minor_due_to_housing=False,
+        illness_due_to_housing=False,
+        pregnancy=False,
+        domestic_violence_victim=False,
+        temporary_residence_in_shelter=False,
+        war_victim=False,
+        important_profession=False,
+        other_categories=(),
+        additional_conditions=(),
+        lost_housing_right_by_court=False,
+        members=tuple(Member(**v) for v in values),
+    )
+    expected = application_errors(t, app)
+    try:
+        assess(t, app)
+    except InvalidFacts as exc:
+        refused = exc.errors
+    else:
+        refused = []
+    assert refused == expected
+    try:
+        rank(t, [app])
+    except InvalidFacts as exc:
+        ranked = [
+            (p.replace("applications[0]", "application", 1), m) for p, m in exc.errors
+        ]
+    else:
+        ranked = []
+    assert ranked == expected

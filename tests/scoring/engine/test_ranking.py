@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from scoring.engine import InvalidFacts, rank
+from scoring.engine import InvalidFacts, assess, rank
 from scoring.engine.ranking import priority_lists, rank_list
 from tests.scoring.engine.builders import application, assessment, member, tender
 
@@ -205,3 +206,26 @@ def test_rank_of_no_applications() -> None:
     result = rank(tender(), [])
     assert dict(result.lists) == {"A": (), "B": ()}
     assert result.ineligible == ()
+
+
+def test_rank_reports_a_broken_tender_and_its_applications_together() -> None:
+    with pytest.raises(InvalidFacts) as caught:
+        rank({"rules": "SI-2004"}, [application(code="")])  # type: ignore[arg-type]
+    assert [p for p, _ in caught.value.errors] == ["tender", "applications[0].code"]
+    broken = tender(average_net_salary=Decimal("0.00"))
+    with pytest.raises(InvalidFacts) as caught:
+        rank(broken, [application(), application()])
+    assert [p for p, _ in caught.value.errors] == [
+        "tender.average_net_salary",
+        "applications[1].code",
+    ]
+
+
+def test_rank_and_assess_agree() -> None:
+    t = tender(
+        priority_categories={"youth": 50, "war_victim": 50}, tie_break=("youth",)
+    )
+    apps = _apps()
+    ranking = rank(t, apps)
+    for app in apps:
+        assert ranking.assessments[app.code] == assess(t, app)

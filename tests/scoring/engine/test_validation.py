@@ -873,3 +873,18 @@ def test_amounts_with_trailing_zeros_are_numerically_two_decimals() -> None:
     assess(tender(), application(member(monthly_income=Decimal("1000.000"))))
     with pytest.raises(InvalidFacts):
         assess(tender(), application(member(monthly_income=Decimal("1000.005"))))
+
+
+def test_api_refuses_a_second_applicant() -> None:
+    two = application(member(), member(birth_date=date(1981, 1, 1)))
+    with pytest.raises(InvalidFacts) as caught:
+        assess(tender(), two)
+    assert caught.value.errors == [
+        (
+            "application.members[1].role",
+            'is a second applicant: exactly one member has role "applicant"',
+        )
+    ]
+    with pytest.raises(InvalidFacts) as caught:
+        rank(tender(), [application(code="ok"), two])
+    assert [p for p, _ in caught.value.errors] == ["applications[1].members[1].role"]
