@@ -16,7 +16,9 @@ tender's edition (:data:`EDITIONS`); a tender may override the point value
 from __future__ import annotations
 
 import decimal
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from operator import attrgetter
 from types import MappingProxyType
 
@@ -77,6 +79,25 @@ _DECIMAL = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
 # tender one by one checks and prepares the tender once. Tenders are frozen, so identity
 # suffices.
 _last: tuple[TenderRules, TenderContext] | None = None
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during one bulk ranking.
+
+    Ranking 100,000 applications keeps about a million small objects alive, and every
+    full pass of the cyclic collector walks all of them: two passes cost 0.8 s of a 5 to
+    8 s ranking on the benchmark machine. The engine creates no reference cycles, so
+    reference counting frees all its garbage anyway; the collector is switched back on
+    (if it was on) when the ranking ends, normally or not.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _prepared(tender: TenderRules, errors: list[Error]) -> TenderContext | None:
@@ -142,7 +163,7 @@ def rank(
     """
     # One pass: each application is checked and, while no error is found, assessed and
     # keyed at once, so its objects are read while they are still in the CPU's caches.
-    with decimal.localcontext(_DECIMAL):
+    with decimal.localcontext(_DECIMAL), _cyclic_gc_paused():
         errors: list[Error] = []
         context = _prepared(tender, errors)
         separate = context is not None and context.tender.separate_lists

@@ -75,8 +75,7 @@ def within_income_limit(household: Household, numbers: NumbersForSize) -> bool:
 
 
 def exempt_from_own_share(household: Household, numbers: NumbersForSize) -> bool:
-    """Art. 9: income at most the exemption % of the salary -> list A, otherwise list
-    B."""
+    """Art. 9: income at most the exemption % of the salary: list A, otherwise B."""
     return household.income <= numbers.exemption_limit
 
 

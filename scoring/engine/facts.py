@@ -32,7 +32,6 @@ Error = tuple[str, str]
 
 ROLES = ("applicant", "spouse", "partner", "child", "parent", "other")
 SEXES = ("F", "M", "X")
-PARENT_ROLES = ("applicant", "spouse", "partner")
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 OTHER_CATEGORY_RE = re.compile(r"other:[a-z0-9][a-z0-9_-]*")
 ADMISSION_TOKENS = ("EU", "IP")
@@ -56,8 +55,8 @@ ISO_COUNTRIES = frozenset(
 )
 
 # Money, areas and years have at most two decimals and at most 18 digits before the
-# point: far beyond any real value, and small enough for exact Decimal arithmetic at 28
-# digits.
+# point: far beyond any real value, and small enough for exact arithmetic in the
+# engine's 60-digit decimal context.
 MAX_INTEGER_DIGITS = 18
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
@@ -69,8 +68,7 @@ EARLIEST_PUBLICATION = date(1900, 1, 1)
 
 
 class InvalidFacts(ValueError):
-    """The facts are missing or invalid; ``errors`` lists every (path, message)
-    found."""
+    """The facts are missing or invalid; ``errors`` lists every (path, message)."""
 
     def __init__(self, errors: Sequence[Error]) -> None:
         self.errors: list[Error] = list(errors)
@@ -81,8 +79,7 @@ class InvalidFacts(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One household member (Art. 3(1): the applicant and everyone who will live with
-    them)."""
+    """A household member: the applicant or someone who will live with them (Art. 3)."""
 
     role: str
     birth_date: date
@@ -254,8 +251,7 @@ def points_problem(value: object, low: int, high: int | None) -> str | None:
 
 
 def is_category_code(code: object, edition: Edition) -> bool:
-    """A code a tender may use in ``priority_categories`` (Form III; Art. 6(2) for
-    others)."""
+    """A code a tender may use in ``priority_categories`` (Form III; Art. 6(2))."""
     return isinstance(code, str) and (
         code in edition.category_codes or OTHER_CATEGORY_RE.fullmatch(code) is not None
     )
@@ -536,8 +532,7 @@ def application_own_errors(
 def duplicate_code_errors(
     applications: Sequence[object], path: str = "applications"
 ) -> list[Error]:
-    """A code used by two applications of one tender: an error at the second one's
-    code."""
+    """A code used by two applications of one tender: an error at the later code."""
     errors: list[Error] = []
     first_index: dict[str, int] = {}
     for i, application in enumerate(applications):
@@ -617,7 +612,7 @@ def _member_fine(m: Member, reference: date | None) -> bool:
 
 
 def _amounts_fine(amounts: tuple[object, ...]) -> bool:
-    """Every amount passes :func:`decimal_problem`; two set look-ups when all are known."""
+    """Every amount passes :func:`decimal_problem` (two set look-ups when all known)."""
     if not _DECIMAL.issuperset(map(type, amounts)):  # no float (1.5 == Decimal("1.5"))
         return False
     try:
@@ -850,8 +845,7 @@ class TenderContext:
 
 
 def residence_key(place: str) -> str:
-    """How places are compared (Art. 3(1) indent 2): surrounding spaces ignored, case
-    folded."""
+    """Places compare trimmed and case-folded (Art. 3(1) indent 2)."""
     return place.strip().casefold()
 
 

@@ -57,8 +57,7 @@ _PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2)
 
 
 class _Invalid:
-    """Stands for a value the first layer refused; the second layer reports nothing
-    new."""
+    """A value the first layer refused; the second layer does not report it again."""
 
     __slots__ = ()
 

@@ -40,7 +40,7 @@ def _line(code: str, points: int, source: str) -> ScoreLine:
 
 
 def _item(edition: Edition, code: str, times: int = 1) -> ScoreLine:
-    """A Form item's line; its source names the section: ``"1.2"`` -> ``"Form I.1.2"``."""
+    """A Form item's line; the source names its section: ``"Form I.1.2"``."""
     return _line(code, edition.points[code] * times, edition.sources[code])
 
 
@@ -107,8 +107,7 @@ Predicate = Callable[[TenderContext, ApplicationFacts, Household], bool]
 
 
 def _young_family(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """A minor child, and no parent older than 35 in the year of publishing (notes to
-    III)."""
+    """A minor child; no parent older than 35 in the year of publishing (notes, III)."""
     oldest_age = c.reference.year - h.oldest_parent_birth_year
     return h.has_minor_child and oldest_age <= c.edition.young_family_max_age
 
@@ -125,14 +124,12 @@ def _large_family(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
 
 
 def _disability(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """A member with a disability for whom no institutional care is provided (notes to
-    III)."""
+    """A disabled member without institutional care (notes to III)."""
     return h.disabled_without_care
 
 
 def _few_employed(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """A family of at least three members of whom only one is employed (notes to
-    III)."""
+    """At least three members, of whom only one is employed (notes to III)."""
     edition = c.edition
     return (
         h.size >= edition.few_employed_min_members
@@ -141,8 +138,7 @@ def _few_employed(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
 
 
 def _long_service(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """Status 1.1 or 1.2 and 13 years of service (men, and X) or 12 (women) (notes to
-    III)."""
+    """Status 1.1 or 1.2; 13 years of service (men, X) or 12 (women) (notes, III)."""
     edition = c.edition
     if a.housing_status not in edition.long_service_statuses:
         return False
@@ -151,8 +147,7 @@ def _long_service(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
 
 
 def _important_profession(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """The applicant's profession is one the tender names (Art. 6(1), Housing Act Art.
-    87)."""
+    """The applicant's profession is one the tender names (Art. 6(1))."""
     return a.important_profession
 
 

@@ -30,14 +30,12 @@ LIST_ALL = "all"
 
 
 Keyed = tuple[Any, ...]
-"""An entry to rank, flat: (-total, then 0 in / 1 out of each tie-break code, code, total).
-
-One flat tuple per entry (not nested tuples): a ranking of 100,000 applications allocates
-as few objects as it can, which keeps the garbage collector's full passes short."""
+"""An entry to rank, one flat tuple: (-total, 0 in / 1 out of each tie-break code, code,
+total). Flat, so that ranking 100,000 applications allocates few objects."""
 
 
 def keyed(assessment: Assessment, tie_break: Sequence[str]) -> Keyed:
-    """Rules 3 to 5 of the module docstring as a sortable tuple (smaller comes first)."""
+    """Rules 3 to 5 of the module docstring as a sortable tuple (smaller first)."""
     codes = {line.code for line in assessment.items}
     return (
         -assessment.total,
@@ -71,7 +69,7 @@ def rank_list(
 
 
 def list_names(separate_lists: bool) -> tuple[str, ...]:
-    """The lists of a tender: ``("A", "B")`` when it separates them, else ``("all",)``."""
+    """A tender's lists: ``("A", "B")`` when it separates them, else ``("all",)``."""
     return (LIST_A, LIST_B) if separate_lists else (LIST_ALL,)
 
 

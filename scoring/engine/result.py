@@ -47,8 +47,7 @@ class ScoreLine:
 
 @dataclass(frozen=True, slots=True)
 class Ineligibility:
-    """A failed general condition: Art. 3(1) (``condition`` names the indent) or Art.
-    7."""
+    """A failed general condition: Art. 3(1) (``condition`` names which) or Art. 7."""
 
     article: str
     condition: str
@@ -95,8 +94,7 @@ class Assessment:
 
 @dataclass(frozen=True, slots=True)
 class RankedEntry:
-    """A place on a priority list (Art. 23): competition rank, so equal entries share
-    it."""
+    """A place on a priority list (Art. 23); equal entries share a rank."""
 
     code: str
     rank: int

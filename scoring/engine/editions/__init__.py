@@ -25,8 +25,7 @@ Bounds = tuple[int, int]
 
 @dataclass(frozen=True)
 class Edition:
-    """The numbers of one edition of the Rules; see ``si_2004.py`` for each one's
-    article."""
+    """The numbers of one edition of the Rules (``si_2004.py`` names the articles)."""
 
     id: str
     title: str
@@ -92,8 +91,7 @@ class Edition:
         object.__setattr__(self, "housing_statuses", statuses)
 
     def income_limit_percent_for(self, n: int) -> int:
-        """Art. 5: the income limit, in % of the average net salary, for ``n``
-        members."""
+        """Art. 5: the income limit, % of the average net salary, for ``n`` members."""
         return _scale(self.income_limit_percent, self.income_limit_step, n)
 
     def exemption_percent_for(self, n: int) -> int:
@@ -133,8 +131,7 @@ def _bounds(table: tuple[Bounds, ...], step: int, n: int) -> Bounds:
 
 
 def _from_module(module: ModuleType) -> Edition:
-    """Build an :class:`Edition` from a module of upper-case constants, one per
-    field."""
+    """An :class:`Edition` from a module with an upper-case constant per field."""
     names = [f.name for f in fields(Edition) if f.init]
     missing = [name.upper() for name in names if not hasattr(module, name.upper())]
     if missing:

@@ -70,7 +70,7 @@ ITEM_POINTS = (
     ("7.1", 80),
     ("7.2", 60),
 )
-# The Form's sections: I housing conditions (items 1-4), II social conditions (items 5-7).
+# The Form's sections: I housing conditions (items 1-4), II social conditions (5-7).
 FORM_SECTIONS = (("I", (1, 2, 3, 4)), ("II", (5, 6, 7)))
 # Form item 3, level of crowding: (upper bound of m2 per member, item); "up to 4", "from
 # 4 to 8", "from 8 to 12". A bound belongs to the band it closes (4.00 m2 -> 3.1, 4.01

@@ -1,10 +1,11 @@
-"""Builders for engine tests: valid cases as JSON dicts and as dataclasses, with overrides.
+"""Builders for engine tests: valid cases as JSON dicts and as dataclasses, with
+overrides.
 
 Defaults: a tender of the Rules of 2004 published on 2025-09-15 in Kranj, an average net
-salary of EUR 1000.00 (so a limit of P % is exactly EUR 10 x P), no priority categories and
-no additional conditions unless asked; an application with status 1.4 (120 points), no
-dwelling area problems (40 m2), every flag false, and one applicant: a man born 1980-01-01,
-SI citizen resident in Kranj, employed, EUR 1000.00 a month, nothing owned.
+salary of EUR 1000.00 (so a limit of P % is exactly EUR 10 x P), no priority categories
+and no additional conditions unless asked; an application with status 1.4 (120 points),
+no dwelling area problems (40 m2), every flag false, and one applicant: a man born
+1980-01-01, SI citizen resident in Kranj, employed, EUR 1000.00 a month, nothing owned.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def assessment(
     eligible: bool = True,
     list_: str = "A",
 ) -> Assessment:
-    """A bare assessment for ranking tests: ``total`` points, lines for ``categories``."""
+    """A bare assessment for ranking tests: ``total`` points, lines for
+    ``categories``."""
     lines = tuple(ScoreLine(c, 50, "Form III; Art. 6", 50) for c in categories)
     return Assessment(
         code=code,

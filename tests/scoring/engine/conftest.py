@@ -1,8 +1,8 @@
 """Engine tests: plain pytest, no Django, no database.
 
-Run them alone with ``pytest tests/scoring/engine -p no:django``. ``pyproject.toml`` passes
-pytest-django's options (``--ds``, ``--reuse-db``) in ``addopts``; with the plugin off
-nobody knows them, so this conftest accepts and ignores them then.
+Run them alone with ``pytest tests/scoring/engine -p no:django``. ``pyproject.toml``
+passes pytest-django's options (``--ds``, ``--reuse-db``) in ``addopts``; with the
+plugin off nobody knows them, so this conftest accepts and ignores them then.
 """
 
 import argparse

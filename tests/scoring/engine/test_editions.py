@@ -100,7 +100,8 @@ def test_property_and_additional_numbers() -> None:
     assert SI_2004.appropriate_dwelling_points == 320
     assert SI_2004.property_limit_percent == 40
     assert SI_2004.form_maximum_points == 450
-    # Note to Art. 4: 25 % of 450 is 112.5, "the total sum may be exceeded by 112 points".
+    # Note to Art. 4: 25 % of 450 is 112.5, "the total sum may be exceeded by 112
+    # points".
     assert SI_2004.additional_cap == SI_2004.form_maximum_points * 25 // 100 == 112
     assert SI_2004.additional_cap_percent == 25
 

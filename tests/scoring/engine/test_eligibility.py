@@ -1,4 +1,5 @@
-"""General conditions (Art. 3, 5, 7) and the list A/B mark (Art. 9), boundary by boundary."""
+"""General conditions (Art. 3, 5, 7) and the list A/B mark (Art. 9), boundary by
+boundary."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def household(n: int, income: str) -> tuple:
     return (applicant, *(child(date(2015, 1, 1)) for _ in range(n - 1)))
 
 
-# --- income, Art. 5 ---------------------------------------------------------------------
+# --- income, Art. 5 -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n", range(1, 10))
@@ -59,8 +60,8 @@ def test_income_one_cent_over_the_limit_is_ineligible(n: int) -> None:
 
 @pytest.mark.parametrize("n", range(1, 10))
 def test_income_limit_with_a_salary_in_cents_compares_exact_amounts(n: int) -> None:
-    # 1445.12 x P / 100 has up to four decimals; the largest amount in cents not above it
-    # is eligible and one cent more is not, whatever the rounded percentage shows.
+    # 1445.12 x P / 100 has up to four decimals; the largest amount in cents not above
+    # it is eligible and one cent more is not, whatever the rounded percentage shows.
     salary = Decimal("1445.12")
     limit = salary * INCOME_LIMIT[n] / 100
     floor = limit.quantize(Decimal("0.01"), rounding="ROUND_FLOOR")
@@ -87,7 +88,7 @@ def test_household_income_is_the_sum_of_the_members_incomes() -> None:
     assert not result.eligible  # 250 % of 1000.00 is 2500.00
 
 
-# --- list A or B, Art. 9 ----------------------------------------------------------------
+# --- list A or B, Art. 9 --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n", range(1, 10))
@@ -108,7 +109,7 @@ def test_the_list_is_computed_for_ineligible_applications_too() -> None:
     assert result.list == "A"
 
 
-# --- property, Art. 3(1) indent 4 -------------------------------------------------------
+# --- property, Art. 3(1) indent 4 -----------------------------------------------------
 
 
 @pytest.mark.parametrize("n", range(1, 10))
@@ -171,7 +172,7 @@ def test_the_edition_point_value_is_used_without_an_override() -> None:
     assert result.edition == "SI-2004"
 
 
-# --- citizenship, Art. 3(1) indent 1 ----------------------------------------------------
+# --- citizenship, Art. 3(1) indent 1 --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -200,7 +201,7 @@ def test_only_the_applicants_citizenship_counts() -> None:
     assert assess(tender(), application(member(), spouse)).eligible
 
 
-# --- permanent residence, Art. 3(1) indent 2, 3(2), 3(3) --------------------------------
+# --- permanent residence, Art. 3(1) indent 2, 3(2), 3(3) ------------------------------
 
 
 @pytest.mark.parametrize(
@@ -251,7 +252,7 @@ def test_a_wheelchair_user_other_than_the_applicant_is_no_exception() -> None:
     assert conditions(tender(), app) == [("3(1)", "residence")]
 
 
-# --- other dwelling, Art. 3(1) indent 3; court loss, Art. 7 -----------------------------
+# --- other dwelling, Art. 3(1) indent 3; court loss, Art. 7 ---------------------------
 
 
 @pytest.mark.parametrize("flag", ["owns_dwelling", "nonprofit_tenant"])
@@ -269,7 +270,7 @@ def test_court_loss_excludes() -> None:
     assert conditions(tender(), app) == [("7", "court_loss")]
 
 
-# --- every reason, in order -------------------------------------------------------------
+# --- every reason, in order -----------------------------------------------------------
 
 
 def test_every_failed_condition_is_reported_in_article_order() -> None:

@@ -229,3 +229,20 @@ def test_rank_and_assess_agree() -> None:
     ranking = rank(t, apps)
     for app in apps:
         assert ranking.assessments[app.code] == assess(t, app)
+
+
+def test_rank_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    rank(tender(), [application()])
+    assert gc.isenabled()
+    with pytest.raises(InvalidFacts):
+        rank(tender(), [application(code="")])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        rank(tender(), [application()])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
