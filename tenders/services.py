@@ -19,6 +19,15 @@ class TransitionError(Exception):
     """A lifecycle step that is not allowed now, or not to this person."""
 
 
+def _require_draft(tender: Tender) -> None:
+    """Only a draft's rules may change (a published tender gets amendment notices).
+
+    :raises TransitionError: when the tender is no longer a draft.
+    """
+    if not tender.is_editable:
+        raise TransitionError(_("A published tender can no longer be edited."))
+
+
 def tender_create(*, lessor: Lessor, data: dict[str, Any], by: User) -> Tender:
     """Create a draft tender of ``lessor`` from cleaned form data."""
     fields = {k: v for k, v in data.items() if k != "lessor"}
@@ -30,8 +39,7 @@ def tender_update(*, tender: Tender, data: dict[str, Any], by: User) -> Tender:
 
     :raises TransitionError: when the tender is no longer a draft (its rules are frozen).
     """
-    if not tender.is_editable:
-        raise TransitionError(_("A published tender can no longer be edited."))
+    _require_draft(tender)
     for name, value in data.items():
         if name != "lessor":
             setattr(tender, name, value)
@@ -42,8 +50,7 @@ def tender_update(*, tender: Tender, data: dict[str, Any], by: User) -> Tender:
 @transaction.atomic
 def tender_child_save(*, tender: Tender, obj: Model, by: User) -> Model:
     """Save a category, additional condition or sub-list of a draft tender."""
-    if not tender.is_editable:
-        raise TransitionError(_("A published tender can no longer be edited."))
+    _require_draft(tender)
     obj.tender = tender
     if not obj.pk:
         siblings = type(obj).objects.filter(tender=tender)
@@ -59,8 +66,7 @@ def tender_child_delete(*, tender: Tender, obj: Model, by: User) -> None:
     A category still named in the tie-break chain, or a large-family category whose
     per-child supplement remains, cannot go.
     """
-    if not tender.is_editable:
-        raise TransitionError(_("A published tender can no longer be edited."))
+    _require_draft(tender)
     code = getattr(obj, "code", None)
     if hasattr(obj, "category"):
         if code in tender.tie_break:
@@ -79,8 +85,7 @@ def tender_child_delete(*, tender: Tender, obj: Model, by: User) -> None:
 
 def tender_tie_break_set(*, tender: Tender, chain: list[str], by: User) -> Tender:
     """Set the Art. 6(3) chain; every code must be a category of the tender."""
-    if not tender.is_editable:
-        raise TransitionError(_("A published tender can no longer be edited."))
+    _require_draft(tender)
     used = {c.code for c in tender.categories.all()}
     unknown = [code for code in chain if code not in used]
     if unknown:
