@@ -41,12 +41,111 @@ PUBLIC = DataClass.PUBLIC
 PERSONAL = DataClass.PERSONAL
 SPECIAL = DataClass.SPECIAL
 
-CLASSIFIED_APPS = ("housing", "tenders", "scoring")
+# Every installed app with models: Django's own and the libraries' tables hold personal
+# data too (sessions, login records, second-factor secrets). A test fails when an
+# installed app with models is missing here.
+CLASSIFIED_APPS = (
+    "admin",
+    "auth",
+    "contenttypes",
+    "sessions",
+    "axes",
+    "otp_totp",
+    "otp_static",
+    "housing",
+    "tenders",
+    "scoring",
+)
 
 # The class of every history_* field of a historical model.
 HISTORY_FIELDS_CLASS = PERSONAL
 
 CLASSIFICATION: dict[str, DataClass] = {
+    # --- Django's own tables ----------------------------------------------------------
+    # The admin's change log: who changed which object, and how.
+    "admin.LogEntry.id": PERSONAL,
+    "admin.LogEntry.action_time": PERSONAL,
+    "admin.LogEntry.user": PERSONAL,
+    "admin.LogEntry.content_type": PERSONAL,
+    "admin.LogEntry.object_id": PERSONAL,
+    "admin.LogEntry.object_repr": PERSONAL,
+    "admin.LogEntry.action_flag": PERSONAL,
+    "admin.LogEntry.change_message": PERSONAL,
+    "auth.Permission.id": PUBLIC,
+    "auth.Permission.name": PUBLIC,
+    "auth.Permission.content_type": PUBLIC,
+    "auth.Permission.codename": PUBLIC,
+    "auth.Group.id": PUBLIC,
+    "auth.Group.name": PUBLIC,
+    "auth.Group.permissions": PUBLIC,
+    "contenttypes.ContentType.id": PUBLIC,
+    "contenttypes.ContentType.app_label": PUBLIC,
+    "contenttypes.ContentType.model": PUBLIC,
+    # Sessions hold who is signed in and their second-factor state; expired ones are
+    # deleted by `manage.py purge_expired` (docs/operations.md).
+    "sessions.Session.session_key": PERSONAL,
+    "sessions.Session.session_data": PERSONAL,
+    "sessions.Session.expire_date": PERSONAL,
+    # --- django-axes: login records (email, IP address, browser), kept for
+    # DJANGO_LOGIN_RECORDS_RETENTION_DAYS, then deleted by `manage.py purge_expired`.
+    "axes.AccessFailureLog.id": PERSONAL,
+    "axes.AccessFailureLog.user_agent": PERSONAL,
+    "axes.AccessFailureLog.ip_address": PERSONAL,
+    "axes.AccessFailureLog.username": PERSONAL,
+    "axes.AccessFailureLog.http_accept": PERSONAL,
+    "axes.AccessFailureLog.path_info": PERSONAL,
+    "axes.AccessFailureLog.attempt_time": PERSONAL,
+    "axes.AccessFailureLog.locked_out": PERSONAL,
+    "axes.AccessAttempt.id": PERSONAL,
+    "axes.AccessAttempt.user_agent": PERSONAL,
+    "axes.AccessAttempt.ip_address": PERSONAL,
+    "axes.AccessAttempt.username": PERSONAL,
+    "axes.AccessAttempt.http_accept": PERSONAL,
+    "axes.AccessAttempt.path_info": PERSONAL,
+    "axes.AccessAttempt.attempt_time": PERSONAL,
+    "axes.AccessAttempt.get_data": PERSONAL,
+    "axes.AccessAttempt.post_data": PERSONAL,  # passwords are masked by axes
+    "axes.AccessAttempt.failures_since_start": PERSONAL,
+    "axes.AccessAttemptExpiration.access_attempt": PERSONAL,
+    "axes.AccessAttemptExpiration.expires_at": PERSONAL,
+    "axes.AccessLog.id": PERSONAL,
+    "axes.AccessLog.user_agent": PERSONAL,
+    "axes.AccessLog.ip_address": PERSONAL,
+    "axes.AccessLog.username": PERSONAL,
+    "axes.AccessLog.http_accept": PERSONAL,
+    "axes.AccessLog.path_info": PERSONAL,
+    "axes.AccessLog.attempt_time": PERSONAL,
+    "axes.AccessLog.logout_time": PERSONAL,
+    "axes.AccessLog.session_hash": PERSONAL,
+    # --- django-otp: second-factor devices. The TOTP key and the backup codes are
+    # credentials (stored in plain text by django-otp; never shown in the admin, see
+    # OTP_ADMIN_HIDE_SENSITIVE_DATA); deleted with their user.
+    "otp_totp.TOTPDevice.id": PERSONAL,
+    "otp_totp.TOTPDevice.user": PERSONAL,
+    "otp_totp.TOTPDevice.name": PERSONAL,
+    "otp_totp.TOTPDevice.confirmed": PERSONAL,
+    "otp_totp.TOTPDevice.throttling_failure_timestamp": PERSONAL,
+    "otp_totp.TOTPDevice.throttling_failure_count": PERSONAL,
+    "otp_totp.TOTPDevice.created_at": PERSONAL,
+    "otp_totp.TOTPDevice.last_used_at": PERSONAL,
+    "otp_totp.TOTPDevice.key": PERSONAL,
+    "otp_totp.TOTPDevice.step": PERSONAL,
+    "otp_totp.TOTPDevice.t0": PERSONAL,
+    "otp_totp.TOTPDevice.digits": PERSONAL,
+    "otp_totp.TOTPDevice.tolerance": PERSONAL,
+    "otp_totp.TOTPDevice.drift": PERSONAL,
+    "otp_totp.TOTPDevice.last_t": PERSONAL,
+    "otp_static.StaticDevice.id": PERSONAL,
+    "otp_static.StaticDevice.user": PERSONAL,
+    "otp_static.StaticDevice.name": PERSONAL,
+    "otp_static.StaticDevice.confirmed": PERSONAL,
+    "otp_static.StaticDevice.throttling_failure_timestamp": PERSONAL,
+    "otp_static.StaticDevice.throttling_failure_count": PERSONAL,
+    "otp_static.StaticDevice.created_at": PERSONAL,
+    "otp_static.StaticDevice.last_used_at": PERSONAL,
+    "otp_static.StaticToken.id": PERSONAL,
+    "otp_static.StaticToken.device": PERSONAL,
+    "otp_static.StaticToken.token": PERSONAL,
     # --- housing ----------------------------------------------------------------------
     "housing.User.id": PERSONAL,
     "housing.User.password": PERSONAL,

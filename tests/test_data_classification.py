@@ -39,6 +39,14 @@ def test_covers_every_model_of_the_apps_including_historical_ones():
             assert isinstance(dc.classify(model, name), dc.DataClass)
 
 
+def test_every_installed_app_with_models_is_classified():
+    with_models = {a.label for a in apps.get_app_configs() if list(a.get_models())}
+    assert with_models <= set(dc.CLASSIFIED_APPS), (
+        "Add these apps to CLASSIFIED_APPS in config/data_classification.py: "
+        f"{sorted(with_models - set(dc.CLASSIFIED_APPS))}"
+    )
+
+
 def test_historical_fields_take_the_audited_fields_class():
     historical_user = apps.get_model("housing", "HistoricalUser")
     historical_lessor = apps.get_model("housing", "HistoricalLessor")

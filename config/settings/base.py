@@ -181,12 +181,21 @@ AXES_CLIENT_IP_CALLABLE = "housing.throttling.client_ip_address"
 # How many reverse proxies append to X-Forwarded-For in front of Django (0: trust
 # only REMOTE_ADDR). Never set it higher than the real number: that allows spoofing.
 NAJEM_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Login records (django-axes' AccessLog and AccessFailureLog: email, IP address, browser)
+# are deleted this many days after the login by `manage.py purge_expired` (run daily).
+NAJEM_LOGIN_RECORDS_RETENTION_DAYS = env.int(
+    "DJANGO_LOGIN_RECORDS_RETENTION_DAYS", default=365
+)
 
 # Password-reset links work for one hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 # Second factor (django-otp) for lessor staff and the Django admin.
 OTP_TOTP_ISSUER = "Najem"
+# The admin never shows a device's secret key or its QR code: whoever reads them can make
+# codes for that person. It also closes django-otp's config/qrcode admin pages (403), which
+# would otherwise fail with a server error for a device id that does not exist.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -459,6 +459,19 @@ def test_admin_is_403_for_users_without_admin_access(client, actors, otp_login, 
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("page", ["config", "qrcode"])
+@pytest.mark.parametrize("existing", [True, False])
+def test_admin_never_shows_a_totp_secret(client, actors, otp_login, page, existing):
+    device = TOTPDeviceFactory(user=actors["member_x"])
+    pk = device.pk if existing else device.pk + 1000
+    otp_login(client, actors["superuser"])
+    response = client.get(f"/admin/otp_totp/totpdevice/{pk}/{page}/")
+    assert response.status_code == 403  # never the secret, never a server error
+    change = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+
+
 def test_admin_login_ignores_foreign_next(client, actors, otp_login):
     otp_login(client, actors["superuser"])
     response = client.get("/admin/login/?next=https://evil.example/")

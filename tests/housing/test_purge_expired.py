@@ -1,0 +1,110 @@
+"""manage.py purge_expired deletes personal records past their retention, and only those."""
+
+from datetime import timedelta
+from importlib import import_module
+from io import StringIO
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+pytestmark = pytest.mark.django_db
+
+
+def _login_record(model, days_ago, **extra):
+    record = model.objects.create(
+        username="someone@example.test",
+        ip_address="192.0.2.7",
+        user_agent="test",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        **extra,
+    )
+    # attempt_time is set on creation (auto_now_add): move it back in time.
+    model.objects.filter(pk=record.pk).update(
+        attempt_time=timezone.now() - timedelta(days=days_ago)
+    )
+    return record
+
+
+def _session(expires_in):
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["who"] = "someone"
+    store.set_expiry(expires_in)
+    store.save()
+    return store.session_key
+
+
+def _purge(*args):
+    out = StringIO()
+    call_command("purge_expired", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_deletes_old_login_records_and_keeps_recent_ones(settings):
+    settings.NAJEM_LOGIN_RECORDS_RETENTION_DAYS = 365
+    old_log = _login_record(AccessLog, 366)
+    kept_log = _login_record(AccessLog, 364)
+    old_failure = _login_record(AccessFailureLog, 400, locked_out=False)
+    kept_failure = _login_record(AccessFailureLog, 10, locked_out=True)
+
+    output = _purge()
+
+    assert set(AccessLog.objects.values_list("pk", flat=True)) == {kept_log.pk}
+    assert set(AccessFailureLog.objects.values_list("pk", flat=True)) == {
+        kept_failure.pk
+    }
+    assert not AccessLog.objects.filter(pk=old_log.pk).exists()
+    assert not AccessFailureLog.objects.filter(pk=old_failure.pk).exists()
+    assert (
+        "1 login record(s) and 1 failed-login record(s) older than 365 days" in output
+    )
+
+
+def test_days_from_the_command_line_win_over_the_setting(settings):
+    settings.NAJEM_LOGIN_RECORDS_RETENTION_DAYS = 365
+    _login_record(AccessLog, 40)
+    kept = _login_record(AccessLog, 20)
+    _purge("--login-records-days", "30")
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_deletes_expired_sessions_only():
+    expired = _session(-60)
+    live = _session(3600)
+    output = _purge()
+    keys = set(Session.objects.values_list("session_key", flat=True))
+    assert live in keys
+    assert expired not in keys
+    assert "1 expired session(s)" in output
+
+
+def test_deletes_lockout_counters_past_their_cool_off():
+    stale = _login_record(
+        AccessAttempt, 1, failures_since_start=5, get_data="", post_data=""
+    )
+    fresh = AccessAttempt.objects.create(
+        username="other@example.test",
+        ip_address="192.0.2.8",
+        user_agent="test",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=2,
+    )
+    output = _purge()
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not AccessAttempt.objects.filter(pk=stale.pk).exists()
+    assert "1 expired lockout counter(s)" in output
+
+
+def test_refuses_a_retention_below_one_day_and_deletes_nothing():
+    _login_record(AccessLog, 5)
+    with pytest.raises(CommandError, match="1 or more"):
+        _purge("--login-records-days", "0")
+    assert AccessLog.objects.count() == 1
