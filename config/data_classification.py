@@ -19,7 +19,9 @@ How to choose:
 
 Historical (audit) models of django-simple-history are not listed: each of their fields
 takes the class of the same field of the audited model, and the ``history_*`` fields
-(who changed it, when, how) are ``PERSONAL``.
+(who changed it, when, how) are ``PERSONAL``. A historical many-to-many model (such as
+``HistoricalLessor_municipalities``) takes the classes of its through model's fields,
+which are listed here like any model's.
 """
 
 from collections.abc import Iterable
@@ -59,6 +61,9 @@ CLASSIFIED_APPS = (
 
 # The class of every history_* field of a historical model.
 HISTORY_FIELDS_CLASS = PERSONAL
+# The history fields of a historical many-to-many model (its link to the historical row
+# it belongs to, and its own key); its other fields take the through model's classes.
+M2M_HISTORY_FIELDS = frozenset({"history", "m2m_history_id"})
 
 CLASSIFICATION: dict[str, DataClass] = {
     # --- Django's own tables ----------------------------------------------------------
@@ -166,6 +171,10 @@ CLASSIFICATION: dict[str, DataClass] = {
     "housing.Lessor.slug": PUBLIC,
     "housing.Lessor.type": PUBLIC,
     "housing.Lessor.created_at": PUBLIC,
+    # The lessor-municipality link (the through table of Lessor.municipalities).
+    "housing.Lessor_municipalities.id": PUBLIC,
+    "housing.Lessor_municipalities.lessor": PUBLIC,
+    "housing.Lessor_municipalities.municipality": PUBLIC,
     "housing.Lessor.municipalities": PUBLIC,
     # A staff member's role at a lessor is about that person.
     "housing.Membership.id": PERSONAL,
@@ -267,7 +276,7 @@ def classify(model: type[models.Model], field_name: str) -> DataClass | None:
     """The class of ``model.field_name``; ``None`` when it is not classified."""
     base = audited_model(model)
     if base is not None:
-        if field_name.startswith("history_"):
+        if field_name.startswith("history_") or field_name in M2M_HISTORY_FIELDS:
             return HISTORY_FIELDS_CLASS
         return classify(base, field_name)
     return CLASSIFICATION.get(field_key(model, field_name))

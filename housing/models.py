@@ -78,7 +78,8 @@ class Lessor(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = AuditHistoricalRecords()
+    # The area of activity decides who may apply (Art. 3): its changes are audited too.
+    history = AuditHistoricalRecords(m2m_fields=["municipalities"])
 
     class Meta:
         ordering = ["name"]

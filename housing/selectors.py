@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalChanges
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .models import User
 
@@ -45,8 +46,18 @@ class HistoryEntry:
 
 
 def _shown_fields(record: HistoricalChanges) -> list[models.Field]:
-    """The fields a version shows: tracked and editable, as ``diff_against`` compares."""
-    return [f for f in record.tracked_fields if f.editable and not f.primary_key]
+    """The fields a version shows: tracked and editable, as ``diff_against`` compares,
+    then the many-to-many fields whose links the history keeps (``m2m_fields``)."""
+    fields = [f for f in record.tracked_fields if f.editable and not f.primary_key]
+    return fields + list(getattr(record, "_history_m2m_fields", ()))
+
+
+def _linked_ids(field: models.Field, rows: Any) -> list[Any]:
+    """The ids of the objects a many-to-many snapshot links to, in order."""
+    target = get_m2m_reverse_field_name(field)
+    if isinstance(rows, models.Manager | models.QuerySet):  # a version's own links
+        return list(rows.order_by(target).values_list(target, flat=True))
+    return sorted(row[target] for row in rows)
 
 
 def object_history(obj: models.Model) -> list[HistoryEntry]:
@@ -58,8 +69,11 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
     change lists the fields ``diff_against`` finds changed; a deletion lists none.
     Excluded fields (a user's password) are never tracked, so never shown.
 
+    Many-to-many fields whose links the history keeps (``m2m_fields``) show the linked
+    objects, by name, before and after.
+
     Queries: one for the versions, one for the acting users, one per model that a
-    changed foreign key points to.
+    changed foreign key or link points to, and one for the links of the first version.
     """
     records = list(obj.history.order_by("history_date", "history_id"))
     if not records:
@@ -73,16 +87,23 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
             changed = [
                 (f, None, v)
                 for f in fields
-                if (v := getattr(record, f.attname)) not in (None, "")
+                if (
+                    v := _linked_ids(f, getattr(record, f.name))
+                    if f.many_to_many
+                    else getattr(record, f.attname)
+                )
+                not in (None, "", [])
             ]
         elif record.history_type == "-":
             changed = []
         else:
             delta = {c.field: c for c in record.diff_against(previous).changes}
             changed = [
-                (f, delta[f.name].old, delta[f.name].new)
+                (f, _linked_ids(f, change.old), _linked_ids(f, change.new))
+                if f.many_to_many
+                else (f, change.old, change.new)
                 for f in fields  # in the model's order, like a creation
-                if f.name in delta
+                if (change := delta.get(f.name)) is not None
             ]
         raw.append((record, changed))
         previous = record
@@ -91,7 +112,11 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
     wanted: dict[type[models.Model], set[Any]] = {}
     for _record, changed in raw:
         for field, old, new in changed:
-            if field.is_relation and field.many_to_one:
+            if field.many_to_many:
+                wanted.setdefault(field.related_model, set()).update(
+                    *(ids for ids in (old, new) if ids)
+                )
+            elif field.is_relation and field.many_to_one:
                 wanted.setdefault(field.related_model, set()).update(
                     v for v in (old, new) if v is not None
                 )
@@ -102,14 +127,17 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
     user_ids = {r.history_user_id for r in records if r.history_user_id is not None}
     users = get_user_model()._default_manager.in_bulk(list(user_ids))
 
+    def one(model: type[models.Model], value: Any) -> Any:
+        found = related.get(model, {}).get(value)
+        return found if found is not None else _("#%(id)s (deleted)") % {"id": value}
+
     def show(field: models.Field, value: Any) -> Any:
-        if value is None or value == "":
+        if value is None or value == "" or value == []:
             return None
+        if field.many_to_many:
+            return ", ".join(sorted(str(one(field.related_model, v)) for v in value))
         if field.is_relation and field.many_to_one:
-            found = related.get(field.related_model, {}).get(value)
-            return (
-                found if found is not None else _("#%(id)s (deleted)") % {"id": value}
-            )
+            return one(field.related_model, value)
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):

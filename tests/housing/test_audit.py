@@ -16,7 +16,12 @@ from housing.audit import AuditRecordImmutable, is_historical_model
 from housing.constants import LessorType, StaffRole
 from housing.models import Lessor, Membership, User
 from housing.selectors import object_history
-from tests.housing.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.housing.factories import (
+    PASSWORD,
+    MembershipFactory,
+    MunicipalityFactory,
+    UserFactory,
+)
 from tests.tenders.factories import TenderFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +216,67 @@ def test_object_history_lists_who_when_type_and_changes(
     assert fields["role"].old is None
 
 
+def test_changes_to_the_municipalities_served_are_recorded_and_shown(lessor_x):
+    ljubljana = MunicipalityFactory(name="Ljubljana")
+    kranj = MunicipalityFactory(name="Kranj")
+    lessor_x.municipalities.add(ljubljana)
+    admin = UserFactory(full_name="Lessor Admin")
+    lessor_x._history_user = admin
+    lessor_x.municipalities.add(kranj)
+    lessor_x.municipalities.remove(ljubljana)
+
+    entries = object_history(lessor_x)
+
+    assert [e.type for e in entries] == ["~", "~", "~", "+"]
+    removed, added, first, created = entries
+    assert removed.who == added.who == admin
+    assert [(c.field, c.old, c.new) for c in first.changes] == [
+        ("municipalities", None, "Ljubljana")
+    ]
+    assert [(c.field, c.old, c.new) for c in added.changes] == [
+        ("municipalities", "Ljubljana", "Kranj, Ljubljana")
+    ]
+    assert [(c.field, c.old, c.new) for c in removed.changes] == [
+        ("municipalities", "Kranj, Ljubljana", "Kranj")
+    ]
+    assert "municipalities" not in {c.field for c in created.changes}  # none yet
+
+
+def test_a_lessor_created_with_its_municipalities_shows_them_on_creation():
+    ljubljana = MunicipalityFactory(name="Ljubljana")
+    lessor = Lessor.objects.create(name="JSS", slug="jss", type=LessorType.STATE)
+    lessor.municipalities.set([ljubljana])
+    # The creation is recorded before the links exist; the next version adds them.
+    linked, created = object_history(lessor)
+    assert created.type == "+"
+    assert (linked.type, linked.changes[0].field) == ("~", "municipalities")
+    assert (linked.changes[0].old, linked.changes[0].new) == (None, "Ljubljana")
+
+
+def test_the_recorded_municipality_links_cannot_be_changed(lessor_x):
+    lessor_x.municipalities.add(MunicipalityFactory(name="Ljubljana"))
+    link = lessor_x.history.first().municipalities.get()
+    link.municipality = MunicipalityFactory(name="Forged")
+    with pytest.raises(AuditRecordImmutable):
+        link.save()
+    with pytest.raises(AuditRecordImmutable), transaction.atomic():
+        link.delete()
+    assert lessor_x.history.first().municipalities.get().municipality.name == (
+        "Ljubljana"
+    )
+
+
+def test_a_deleted_municipality_is_named_as_deleted_in_the_history(lessor_x):
+    gone = MunicipalityFactory(name="Gone")
+    lessor_x.municipalities.add(gone)
+    gone_id = gone.pk
+    gone.delete()
+    with translation.override("en"):
+        entry = object_history(lessor_x)[0]  # the version that added it
+    assert entry.changes[0].field == "municipalities"
+    assert entry.changes[0].new == f"#{gone_id} (deleted)"
+
+
 def test_object_history_of_a_deleted_object(lessor_x):
     membership = MembershipFactory(lessor=lessor_x)
     pk = membership.pk
@@ -289,6 +355,19 @@ def test_superuser_reads_any_history(client, otp_login, actors, tender):
     body = response.content.decode()
     assert "Javni razpis 2027" in body
     assert "Changed" in body
+
+
+def test_lessor_history_page_shows_the_municipalities_before_and_after(
+    client, otp_login, actors, lessor_x
+):
+    lessor_x.municipalities.add(MunicipalityFactory(name="Ljubljana"))
+    lessor_x.municipalities.add(MunicipalityFactory(name="Kranj"))
+    otp_login(client, actors["admin_x"])
+    response = client.get(history_url("lessor", lessor_x.pk), headers=EN)
+    body = response.content.decode()
+    assert "Municipalities served" in body
+    assert "<del>Ljubljana</del>" in body
+    assert "Kranj, Ljubljana</ins>" in body
 
 
 @pytest.mark.parametrize(
