@@ -7,15 +7,19 @@ audited models; ``HistoryRequestMiddleware`` records the acting user. This modul
   plain number, so deleting a user later never rewrites (``SET NULL``) the audit rows that
   name them;
 - a guard that refuses, in the ORM, to update or delete an existing historical row
-  (:func:`connect_guards`, called from ``HousingConfig.ready``). It works on every database;
-  ``QuerySet.update()`` and raw SQL bypass it, which the database's grants must close in
-  production (``docs/security.md``).
+  (:func:`connect_guards`, called from ``HousingConfig.ready``);
+- the same rule in the database (:func:`install_database_guards`, run after every
+  ``migrate``): a trigger on every historical table refuses ``UPDATE`` and ``DELETE``, so
+  ``QuerySet.update()``, bulk deletes and raw SQL are refused too, on PostgreSQL and
+  SQLite. Only a table's owner can switch the trigger off, for a deliberate retention
+  deletion (``docs/operations.md``); production grants should still keep the
+  application's role from owning these tables (``docs/security.md``).
 """
 
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connections, models
 from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -118,3 +122,93 @@ def connect_guards() -> None:
                 sender=model,
                 dispatch_uid=f"audit-immutable-delete-{model._meta.label_lower}",
             )
+
+
+# --- The same rule in the database ------------------------------------------------------
+
+TRIGGER = "najem_audit_immutable"
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit record in % cannot be changed or deleted (%)',
+        TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
+def historical_tables() -> list[str]:
+    """The database tables of every historical (audit) model, sorted."""
+    return sorted(
+        {m._meta.db_table for m in apps.get_models() if is_historical_model(m)}
+    )
+
+
+def _trigger_statements(vendor: str, table: str, quote: Any) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}",
+            f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quote(table)} "
+            f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()",
+        ]
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {quote(f'{TRIGGER}_{op}_{table}')} "
+            f"BEFORE {op.upper()} ON {quote(table)} BEGIN SELECT RAISE(ABORT, "
+            f"'audit record in {table} cannot be changed or deleted ({op.upper()})'); "
+            "END"
+            for op in ("update", "delete")
+        ]
+    return []
+
+
+def install_database_guards(using: str = "default", **kwargs: Any) -> list[str]:
+    """Create (or re-create) the refusing trigger on every historical table that exists.
+
+    Idempotent; connected to ``post_migrate`` so that a new historical model is guarded
+    as soon as its table is migrated. Other databases than PostgreSQL and SQLite get
+    the ORM guard only.
+
+    :returns: the tables now guarded.
+    """
+    connection = connections[using]
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        return []
+    existing = set(connection.introspection.table_names())
+    tables = [t for t in historical_tables() if t in existing]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if vendor == "postgresql" and tables:
+            cursor.execute(_PG_FUNCTION)
+        for table in tables:
+            for statement in _trigger_statements(vendor, table, quote):
+                cursor.execute(statement)
+    return tables
+
+
+def guarded_tables(using: str = "default") -> list[str]:
+    """The historical tables that carry the refusing trigger (for tests and checks)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
+                [TRIGGER],
+            )
+            names = {row[0] for row in cursor.fetchall()}
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+            )
+            found: dict[str, set[str]] = {}
+            for table, name in cursor.fetchall():
+                for op in ("update", "delete"):
+                    if name == f"{TRIGGER}_{op}_{table}":
+                        found.setdefault(table, set()).add(op)
+            names = {t for t, ops in found.items() if ops == {"update", "delete"}}
+        else:
+            names = set()
+    return sorted(names)

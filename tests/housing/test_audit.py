@@ -4,7 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.urls import include, path, reverse
 from django.utils import translation
@@ -183,6 +183,50 @@ def test_no_admin_for_historical_models_and_revert_disabled():
     assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
     for model in admin.site._registry:
         assert not is_historical_model(model), model
+
+
+def test_every_historical_table_has_the_database_trigger():
+    from housing.audit import guarded_tables, historical_tables
+
+    tables = historical_tables()
+    assert "housing_historicallessor" in tables
+    assert "housing_historicallessor_municipalities" in tables
+    assert "tenders_historicaltender" in tables
+    assert guarded_tables() == tables
+
+
+def test_the_database_refuses_a_queryset_update_of_audit_rows(lessor_x):
+    # QuerySet.update() sends no signal: only the database can refuse it.
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+        Lessor.history.filter(id=lessor_x.pk).update(name="Forged")
+    assert lessor_x.history.get().name == lessor_x.name
+
+
+def test_the_database_refuses_raw_sql_on_audit_rows(lessor_x):
+    table = connection.ops.quote_name(Lessor.history.model._meta.db_table)
+    statements = [
+        f"UPDATE {table} SET name = 'Forged'",  # noqa: S608 - our own table name
+        f"DELETE FROM {table}",  # noqa: S608
+    ]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            with (
+                pytest.raises(DatabaseError, match="cannot be changed"),
+                transaction.atomic(),
+            ):
+                cursor.execute(sql)
+    assert lessor_x.history.get().name == lessor_x.name
+
+
+def test_installing_the_triggers_again_changes_nothing(lessor_x):
+    from housing.audit import guarded_tables, install_database_guards
+
+    before = guarded_tables()
+    assert install_database_guards() == before
+    assert guarded_tables() == before
+    lessor_x.name = "Renamed"
+    lessor_x.save()  # new versions are still recorded (INSERT is allowed)
+    assert lessor_x.history.count() == 2
 
 
 # --- The selector ------------------------------------------------------------------
