@@ -8,10 +8,12 @@ audited models; ``HistoryRequestMiddleware`` records the acting user. This modul
   name them;
 - a guard that refuses, in the ORM, to update or delete an existing historical row
   (:func:`connect_guards`, called from ``HousingConfig.ready``);
-- the same rule in the database (:func:`install_database_guards`, run after every
+- the same rule in PostgreSQL (:func:`install_database_guards`, run after every
   ``migrate``): a trigger on every historical table refuses ``UPDATE`` and ``DELETE``, so
-  ``QuerySet.update()``, bulk deletes and raw SQL are refused too, on PostgreSQL and
-  SQLite. Only a table's owner can switch the trigger off, for a deliberate retention
+  ``QuerySet.update()``, bulk deletes and raw SQL are refused too. ``TRUNCATE`` (Django's
+  ``flush``, used between browser tests) is left alone. SQLite, the quick-start
+  database, has no ``TRUNCATE``: its ``flush`` deletes rows, so it gets the ORM guard
+  only. Only a table's owner can switch the trigger off, for a deliberate retention
   deletion (``docs/operations.md``); production grants should still keep the
   application's role from owning these tables (``docs/security.md``).
 """
@@ -144,71 +146,48 @@ def historical_tables() -> list[str]:
     )
 
 
-def _trigger_statements(vendor: str, table: str, quote: Any) -> list[str]:
-    if vendor == "postgresql":
-        return [
-            f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}",
-            f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quote(table)} "
-            f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()",
-        ]
-    if vendor == "sqlite":
-        return [
-            f"CREATE TRIGGER IF NOT EXISTS {quote(f'{TRIGGER}_{op}_{table}')} "
-            f"BEFORE {op.upper()} ON {quote(table)} BEGIN SELECT RAISE(ABORT, "
-            f"'audit record in {table} cannot be changed or deleted ({op.upper()})'); "
-            "END"
-            for op in ("update", "delete")
-        ]
-    return []
+def _trigger_statements(table: str, quote: Any) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}",
+        f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quote(table)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()",
+    ]
 
 
 def install_database_guards(using: str = "default", **kwargs: Any) -> list[str]:
     """Create (or re-create) the refusing trigger on every historical table that exists.
 
     Idempotent; connected to ``post_migrate`` so that a new historical model is guarded
-    as soon as its table is migrated. Other databases than PostgreSQL and SQLite get
-    the ORM guard only.
+    as soon as its table is migrated. PostgreSQL only: other databases get the ORM
+    guard alone.
 
     :returns: the tables now guarded.
     """
     connection = connections[using]
-    vendor = connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
+    if connection.vendor != "postgresql":
         return []
     existing = set(connection.introspection.table_names())
     tables = [t for t in historical_tables() if t in existing]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if vendor == "postgresql" and tables:
+        if tables:
             cursor.execute(_PG_FUNCTION)
         for table in tables:
-            for statement in _trigger_statements(vendor, table, quote):
+            for statement in _trigger_statements(table, quote):
                 cursor.execute(statement)
     return tables
 
 
 def guarded_tables(using: str = "default") -> list[str]:
-    """The historical tables that carry the refusing trigger (for tests and checks)."""
+    """The historical tables that carry the enabled refusing trigger (PostgreSQL)."""
     connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT c.relname FROM pg_trigger t "
-                "JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
-                [TRIGGER],
-            )
-            names = {row[0] for row in cursor.fetchall()}
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
-            )
-            found: dict[str, set[str]] = {}
-            for table, name in cursor.fetchall():
-                for op in ("update", "delete"):
-                    if name == f"{TRIGGER}_{op}_{table}":
-                        found.setdefault(table, set()).add(op)
-            names = {t for t, ops in found.items() if ops == {"update", "delete"}}
-        else:
-            names = set()
-    return sorted(names)
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
+            [TRIGGER],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
