@@ -63,8 +63,10 @@ _ZERO = Decimal(0)
 _CONTEXT = Context(prec=60)
 _BOOL = frozenset({bool})
 _DECIMAL = frozenset({Decimal})
-# A plausibility guard, so that birthdays 65 years back stay within the calendar.
+# Plausibility guards, so that every date the engine derives from the publication date
+# (birthdays 65 years back, reference dates a few days on) stays within the calendar.
 EARLIEST_PUBLICATION = date(1900, 1, 1)
+LATEST_PUBLICATION = date(2999, 12, 31)
 
 
 class InvalidFacts(ValueError):
@@ -291,6 +293,8 @@ def tender_errors(tender: object, path: str = "tender") -> list[Error]:
         add((f"{path}.published_on", problem))
     elif t.published_on < EARLIEST_PUBLICATION:
         add((f"{path}.published_on", f"must not be before {EARLIEST_PUBLICATION}"))
+    elif t.published_on > LATEST_PUBLICATION:
+        add((f"{path}.published_on", f"must not be after {LATEST_PUBLICATION}"))
     if (problem := decimal_problem(t.average_net_salary, positive=True)) is not None:
         add((f"{path}.average_net_salary", problem))
     if not isinstance(t.area, str):

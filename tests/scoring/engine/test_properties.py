@@ -374,6 +374,27 @@ def test_the_validator_never_crashes_on_mutated_cases(doc: Any) -> None:
     _reads_or_refuses(doc)
 
 
+calendar_ends = st.sampled_from(
+    [date.min, date(1900, 1, 1), date(2999, 12, 31), date(3000, 1, 1), date.max]
+)
+
+
+@SETTINGS
+@given(
+    st.one_of(st.dates(), calendar_ends),
+    st.integers(min_value=0, max_value=120 * 366),
+)
+def test_any_calendar_dates_are_assessed_or_refused_never_crash(
+    published_on: date, days_before: int
+) -> None:
+    # The last days of year 9999 once crashed the engine (a derived date past 9999).
+    room = (published_on - date.min).days
+    born = published_on - timedelta(days=min(days_before, room))
+    doc = case_json(tender=tender_json(published_on=published_on.isoformat()))
+    doc["application"]["members"][0]["birth_date"] = born.isoformat()
+    _reads_or_refuses(doc)
+
+
 # --- the checks' fast paths agree with the worded checks --------------------------------
 
 member_values = st.fixed_dictionaries(

@@ -350,6 +350,14 @@ def test_publication_before_1900_is_refused() -> None:
     assert "tender.published_on" in paths_of(with_tender(published_on="1899-12-31"))
 
 
+@pytest.mark.parametrize("published_on", ["3000-01-01", "9999-12-28", "9999-12-31"])
+def test_publication_after_2999_is_refused_not_a_crash(published_on: str) -> None:
+    # The last days of year 9999 once crashed the engine (a derived date past 9999).
+    assert message_at(
+        with_tender(published_on=published_on), "tender.published_on"
+    ) == ("must not be after 2999-12-31")
+
+
 @pytest.mark.parametrize(
     ("admitted", "bad"),
     [
@@ -756,6 +764,30 @@ def test_cli_invalid_case_exit_2_errors_on_stdout_nothing_on_stderr() -> None:
         "application.members[0].monthly_income",
     }
     assert all(set(e) == {"path", "message"} for e in output["errors"])
+
+
+@pytest.mark.parametrize(
+    ("published_on", "status"),
+    [("2999-12-31", 0), ("3000-01-01", 2), ("9999-12-31", 2)],
+)
+def test_cli_publication_date_bounds_assess_or_refuse_never_crash(
+    published_on: str, status: int
+) -> None:
+    doc = with_tender(published_on=published_on)
+    result = cli("assess", "-", stdin=json.dumps(doc).encode())
+    assert (result.returncode, result.stderr) == (status, b"")
+    output = json.loads(result.stdout)
+    if status == 0:
+        assert output["code"] == doc["application"]["code"]
+    else:
+        assert output == {
+            "errors": [
+                {
+                    "path": "tender.published_on",
+                    "message": "must not be after 2999-12-31",
+                }
+            ]
+        }
 
 
 @pytest.mark.parametrize(
