@@ -15,18 +15,17 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 pytestmark = pytest.mark.django_db
 
 
-def _login_record(model, days_ago, **extra):
+def _login_record(model, days_ago=0, *, minutes_ago=0, **extra):
     record = model.objects.create(
         username="someone@example.test",
         ip_address="192.0.2.7",
-        user_agent="test",
         http_accept="text/html",
         path_info="/accounts/login/",
-        **extra,
+        **{"user_agent": "test", **extra},
     )
     # attempt_time is set on creation (auto_now_add): move it back in time.
     model.objects.filter(pk=record.pk).update(
-        attempt_time=timezone.now() - timedelta(days=days_ago)
+        attempt_time=timezone.now() - timedelta(days=days_ago, minutes=minutes_ago)
     )
     return record
 
@@ -83,19 +82,12 @@ def test_deletes_expired_sessions_only():
     assert "1 expired session(s)" in output
 
 
-def test_deletes_lockout_counters_past_their_cool_off():
-    stale = _login_record(
-        AccessAttempt, 1, failures_since_start=5, get_data="", post_data=""
-    )
-    fresh = AccessAttempt.objects.create(
-        username="other@example.test",
-        ip_address="192.0.2.8",
-        user_agent="test",
-        http_accept="text/html",
-        path_info="/accounts/login/",
-        get_data="",
-        post_data="",
-        failures_since_start=2,
+def test_deletes_lockout_counters_past_their_cool_off(settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    counter = {"get_data": "", "post_data": "", "failures_since_start": 5}
+    stale = _login_record(AccessAttempt, minutes_ago=16, **counter)
+    fresh = _login_record(
+        AccessAttempt, minutes_ago=14, **counter | {"user_agent": "another browser"}
     )
     output = _purge()
     assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [fresh.pk]
