@@ -14,6 +14,10 @@ from gunicorn.glogging import Logger
 
 from config.logging_filters import RedactPersonalNumbers
 
+# No runtime control socket (gunicorn 25+ opens one in $HOME by default): systemd
+# restarts and reloads the service; nothing else should be able to resize or stop it.
+control_socket_disable = True
+
 accesslog = "-"
 errorlog = "-"
 # Client, time, method, path (no query string), protocol, status, bytes, seconds.

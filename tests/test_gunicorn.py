@@ -89,3 +89,4 @@ def test_access_log_has_paths_without_queries_or_personal_numbers(gunicorn_log):
     assert "Ana" not in log
     assert "?" not in line
     assert "Browser-Marker" not in log
+    assert "Control socket" not in log  # disabled: nothing listens but the web port
