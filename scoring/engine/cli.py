@@ -100,6 +100,18 @@ def _lines(source: str) -> Iterable[bytes]:
         yield from handle
 
 
+def _document(source: str, command: str, out: BinaryIO) -> int:
+    """Read one document, run ``command`` on it and print the result; the exit status."""
+    try:
+        data = _read(source)
+    except InvalidFacts as exc:
+        status, value = EXIT_INVALID, errors_json(exc.errors)
+    else:
+        status, value = _run(data, command)
+    out.write(dumps(value, pretty=True))
+    return status
+
+
 def _jsonl(source: str, out: BinaryIO) -> int:
     """Assess one case per non-empty line; a bad line gets its own error line."""
     status = EXIT_OK
@@ -135,21 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.jsonl is not None:
                 status = _jsonl(args.jsonl, out)
             else:
-                try:
-                    data = _read(args.case)
-                except InvalidFacts as exc:
-                    status, value = EXIT_INVALID, errors_json(exc.errors)
-                else:
-                    status, value = _run(data, "assess")
-                out.write(dumps(value, pretty=True))
+                status = _document(args.case, "assess", out)
         else:
-            try:
-                data = _read(args.tender)
-            except InvalidFacts as exc:
-                status, value = EXIT_INVALID, errors_json(exc.errors)
-            else:
-                status, value = _run(data, "rank")
-            out.write(dumps(value, pretty=True))
+            status = _document(args.tender, "rank", out)
         out.flush()
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, without a traceback at
