@@ -2,10 +2,10 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):

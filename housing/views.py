@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .mixins import staff_otp_required
 from .permissions import is_staff_of
@@ -18,7 +18,7 @@ HISTORY_MODELS: dict[str, tuple[str, str]] = {
 }
 
 
-@require_GET
+@require_safe
 @staff_otp_required
 def object_history(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     """The audit trail of one object: who changed what and when (staff only).

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from housing.mixins import staff_otp_required
 from housing.permissions import can_configure_tenders
@@ -36,13 +36,13 @@ from .selectors import (
 # --- public ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request):
     """The public home page: open tenders (an empty state when there are none)."""
     return render(request, "tenders/home.html", {"tenders": tender_list_open()})
 
 
-@require_GET
+@require_safe
 def tender_detail(request, pk: int):
     """Everything an applicant needs to know about one tender (Art. 18)."""
     tender = tender_get_public(pk=pk)
@@ -53,7 +53,7 @@ def tender_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def tender_invitation_pdf(request, pk: int):
     """The invitation to tender as a PDF, in the page's language."""
     from .pdf import render_invitation_pdf
@@ -78,7 +78,7 @@ def _configurable(request, pk: int):
     return tender
 
 
-@require_GET
+@require_safe
 @staff_otp_required
 def staff_tender_list(request):
     # Closing at the deadline is a job (manage.py close_tenders, every minute); staff
@@ -111,7 +111,7 @@ def tender_create(request):
     )
 
 
-@require_GET
+@require_safe
 @staff_otp_required
 def tender_manage(request, pk: int):
     services.tenders_close_due()
