@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from housing.forms_accounts import LoginForm
 from tenders import views as tender_views
 
 urlpatterns = [
@@ -13,7 +14,9 @@ urlpatterns = [
     path("accounts/", include("housing.urls_accounts")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,4 +1,4 @@
-"""Forms of the account pages: they only check that a code is well formed.
+"""Forms of the account pages: they only check that input is well formed.
 
 Whether a code is right is for ``housing.services`` to say (``otp_verify``,
 ``otp_totp_device_confirm``); the views put its answer at the field.
@@ -7,7 +7,20 @@ Whether a code is right is for ``housing.services`` to say (``otp_verify``,
 import re
 
 from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+)
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+# Longest email address (RFC 5321 path limit; the User.email column) and longest
+# password any form accepts. Longer input is a form error before anything else looks
+# at it: django-axes stores the login name in a 255-character column (a 500 on
+# PostgreSQL), and hashing or checking a megabyte-long password costs real CPU.
+EMAIL_MAX_LENGTH = 254
+PASSWORD_MAX_LENGTH = 1024
 
 TOTP_CODE = re.compile(r"[0-9]{6}")
 ANY_CODE = re.compile(r"[a-z0-9]{6,16}")
@@ -71,3 +84,42 @@ class OTPSetupForm(forms.Form):
                 _("Enter the 6 digits your app shows."), code="format"
             )
         return token
+
+
+def _limit(field: forms.CharField, max_length: int) -> None:
+    """Make ``field`` refuse input longer than ``max_length`` (with Django's message).
+
+    Setting ``max_length`` after a field is built (as ``AuthenticationForm`` does for
+    its username) adds no validator: the validator is added here too.
+    """
+    field.max_length = max_length
+    if not any(isinstance(v, MaxLengthValidator) for v in field.validators):
+        field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with a length limit on both fields (issue 9)."""
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        _limit(self.fields["username"], EMAIL_MAX_LENGTH)
+        _limit(self.fields["password"], PASSWORD_MAX_LENGTH)
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Setting a password from a reset link; passwords of at most 1,024 characters."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            _limit(self.fields[name], PASSWORD_MAX_LENGTH)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Changing one's password; every password field at most 1,024 characters."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("old_password", "new_password1", "new_password2"):
+            _limit(self.fields[name], PASSWORD_MAX_LENGTH)

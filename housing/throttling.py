@@ -5,8 +5,12 @@ when people log in, so they are counted case-insensitively too: otherwise changi
 case of one letter would start a fresh count.
 """
 
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 
 def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -42,3 +46,33 @@ def client_ip_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def password_reset_allowed(*, email: str, ip_address: str | None) -> bool:
+    """Whether a password-reset mail may go out now for ``email`` from ``ip_address``.
+
+    At most ``NAJEM_PASSWORD_RESET_PER_EMAIL`` mails per address and
+    ``NAJEM_PASSWORD_RESET_PER_IP`` requests per client address in any
+    ``NAJEM_PASSWORD_RESET_WINDOW`` seconds (a sliding window, kept in Django's cache).
+    An allowed request is counted against both; a refused one against neither. The
+    caller answers the same page either way, so the limit reveals nothing about
+    whether an account exists. Addresses are kept as hashes only.
+    """
+    now = time.time()
+    window = settings.NAJEM_PASSWORD_RESET_WINDOW
+    email_key = "najem:pwreset:email:" + _digest(email.strip().lower())
+    keys = {email_key: settings.NAJEM_PASSWORD_RESET_PER_EMAIL}
+    if ip_address:
+        keys["najem:pwreset:ip:" + _digest(ip_address)] = (
+            settings.NAJEM_PASSWORD_RESET_PER_IP
+        )
+    recent = {key: [t for t in cache.get(key, []) if t > now - window] for key in keys}
+    if any(len(recent[key]) >= limit for key, limit in keys.items()):
+        return False
+    cache.set_many({key: [*times, now] for key, times in recent.items()}, window)
+    return True
+
+
+def _digest(value: str) -> str:
+    """A keyed hash: the cache never holds an email or IP address in the clear."""
+    return salted_hmac("najem.password_reset", value, algorithm="sha256").hexdigest()

@@ -15,7 +15,7 @@ urlpatterns = [
     path("otp/verify/", views_accounts.otp_verify, name="otp_verify"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(),
+        views_accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

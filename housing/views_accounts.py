@@ -3,6 +3,7 @@
 Views stay thin: forms check that input is well formed, ``housing.services`` decides.
 """
 
+import logging
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -24,9 +25,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
 from . import services
-from .forms_accounts import OTPSetupForm, OTPVerifyForm
+from .forms_accounts import (
+    ChangePasswordForm,
+    NewPasswordForm,
+    OTPSetupForm,
+    OTPVerifyForm,
+)
 from .mixins import second_factor_redirect
 from .permissions import needs_second_factor, second_factor_verified
+from .throttling import client_ip_address, password_reset_allowed
+
+logger = logging.getLogger(__name__)
 
 REJECTION_MESSAGES = {
     services.OTPTokenRejected.INVALID: _(
@@ -173,8 +182,27 @@ def lockout(
     )
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, with a limit on the mails it sends (``password_reset_allowed``).
+
+    Over the limit no mail goes out, and the answer is the same redirect to the same
+    "if an account exists, we sent a mail" page: the limit reveals nothing.
+    """
+
+    def form_valid(self, form):
+        if password_reset_allowed(
+            email=form.cleaned_data["email"],
+            ip_address=client_ip_address(self.request),
+        ):
+            return super().form_valid(form)
+        logger.warning("Password reset mail not sent: request limit reached")
+        return HttpResponseRedirect(self.get_success_url())
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's view; a new password also lifts a login lockout for the account."""
+
+    form_class = NewPasswordForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -184,6 +212,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's view; staff must have verified their second factor first."""
+
+    form_class = ChangePasswordForm
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:

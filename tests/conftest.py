@@ -50,6 +50,18 @@ def actors(db, lessor_x, lessor_y):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: request limits (password reset) count
+    there, and one test's requests must not count against the next one's."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 # --- Browser tests (Playwright driving Debian's Chromium) -------------------------
 
 

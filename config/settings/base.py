@@ -189,6 +189,19 @@ NAJEM_LOGIN_RECORDS_RETENTION_DAYS = env.int(
 
 # Password-reset links work for one hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Password-reset mails: at most this many per email address and per client IP address
+# in the window (seconds); over it none is sent and the page stays the same
+# (housing.throttling.password_reset_allowed). Counted in Django's cache (CACHES).
+NAJEM_PASSWORD_RESET_PER_EMAIL = env.int("DJANGO_PASSWORD_RESET_PER_EMAIL", default=3)
+NAJEM_PASSWORD_RESET_PER_IP = env.int("DJANGO_PASSWORD_RESET_PER_IP", default=10)
+NAJEM_PASSWORD_RESET_WINDOW = env.int("DJANGO_PASSWORD_RESET_WINDOW", default=60 * 60)
+
+# Django's cache: request limits (password reset). The default, local memory, is per
+# process: with several gunicorn workers each counts on its own, so the limits above
+# are multiplied by the number of workers. Point DJANGO_CACHE_URL at a shared cache
+# (e.g. "filecache:///var/cache/najem" or "dbcache://najem_cache" after
+# `manage.py createcachetable`) to count them once per site.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 
 # Second factor (django-otp) for lessor staff and the Django admin.
 OTP_TOTP_ISSUER = "Najem"

@@ -12,6 +12,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 warnings.filterwarnings(
     "error", r"DateTimeField .* received a naive datetime", RuntimeWarning
