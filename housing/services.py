@@ -1,4 +1,8 @@
+import datetime
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from axes.utils import reset as axes_reset
 from django_otp import devices_for_user
@@ -75,6 +79,32 @@ class OTPTokenRejected(Exception):
         self.reason = reason
 
 
+# django-otp's own throttling is switched off in settings (OTP_*_THROTTLE_FACTOR = 0):
+# it refused every code for a second after the very first wrong one, so the right code
+# typed straight after a typo was refused as "too many wrong codes". The devices still
+# count failures (throttling_failure_count, _timestamp); otp_throttled() reads them.
+OTP_MAX_DELAY_SECONDS = 60 * 60
+
+
+def otp_throttled(device: Device, *, now: datetime.datetime | None = None) -> bool:
+    """Whether ``device`` refuses codes now after wrong ones.
+
+    The first ``NAJEM_OTP_FREE_FAILURES`` wrong codes in a row cost nothing (typos);
+    each further one makes the person wait ``NAJEM_OTP_THROTTLE_SECONDS``, doubled
+    for every wrong code after it (at most an hour). A right code resets the count.
+    """
+    failures = getattr(device, "throttling_failure_count", 0)
+    last = getattr(device, "throttling_failure_timestamp", None)
+    free = settings.NAJEM_OTP_FREE_FAILURES
+    if failures < free or last is None:
+        return False
+    delay = min(
+        settings.NAJEM_OTP_THROTTLE_SECONDS * 2 ** (failures - free),
+        OTP_MAX_DELAY_SECONDS,
+    )
+    return (now or timezone.now()) < last + datetime.timedelta(seconds=delay)
+
+
 def otp_totp_device_start(*, user: User) -> TOTPDevice:
     """The user's authenticator device waiting for its first code; made if missing.
 
@@ -105,7 +135,7 @@ def otp_totp_device_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list
         device = _pending_totp_devices(user).select_for_update().first()
         if device is None:
             reason = OTPTokenRejected.NO_PENDING_DEVICE
-        elif not device.verify_is_allowed()[0]:
+        elif otp_throttled(device):
             reason = OTPTokenRejected.THROTTLED
         elif not device.verify_token(token):
             reason = OTPTokenRejected.INVALID
@@ -146,7 +176,7 @@ def otp_verify(*, user: User, token: str) -> Device:
     """Check a code from the user's authenticator or one of their backup codes.
 
     Throttling is per user: while any of the user's devices is throttled after wrong
-    codes (django-otp doubles the wait after each), every code is refused. A code is
+    codes (:func:`otp_throttled`), every code is refused. A code is
     tried only on the device it can belong to, so a good authenticator code never
     counts as a failure against the backup codes, nor the other way round.
 
@@ -162,7 +192,7 @@ def otp_verify(*, user: User, token: str) -> Device:
 
 def _otp_verify(user: User, token: str) -> tuple[Device | None, str]:
     devices = list(devices_for_user(user, confirmed=True, for_verify=True))
-    if any(not device.verify_is_allowed()[0] for device in devices):
+    if any(otp_throttled(device) for device in devices):
         return None, OTPTokenRejected.THROTTLED
     static = [d for d in devices if isinstance(d, StaticDevice)]
     others = [d for d in devices if not isinstance(d, StaticDevice)]

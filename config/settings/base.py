@@ -209,6 +209,16 @@ OTP_TOTP_ISSUER = "Najem"
 # codes for that person. It also closes django-otp's config/qrcode admin pages (403), which
 # would otherwise fail with a server error for a device id that does not exist.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong second-factor codes: the first NAJEM_OTP_FREE_FAILURES in a row cost nothing,
+# each further one a wait of NAJEM_OTP_THROTTLE_SECONDS, doubled for every wrong code
+# after it (housing.services.otp_throttled). django-otp's own throttle refused even the
+# right code for a second after one typo; it is off here, and every code goes through
+# housing.services (otp_verify, otp_totp_device_confirm), which applies ours. The
+# devices still count the failures.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+NAJEM_OTP_FREE_FAILURES = env.int("DJANGO_OTP_FREE_FAILURES", default=3)
+NAJEM_OTP_THROTTLE_SECONDS = env.int("DJANGO_OTP_THROTTLE_SECONDS", default=5)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -4,6 +4,7 @@ English pages (``Accept-Language: en``) until the Slovenian catalogue has the ne
 strings (``locale/pending/accounts.py``).
 """
 
+import datetime
 import re
 import time
 
@@ -653,30 +654,134 @@ def test_verify_wrong_code_error_at_field_nothing_changed(client, actors):
     assert device.throttling_failure_count == 1
 
 
-def test_verify_is_throttled_after_wrong_codes(client, actors, settings):
-    settings.OTP_STATIC_THROTTLE_FACTOR = 600  # seconds, doubling after each failure
+THROTTLED = "Too many wrong codes. Please wait a little and try again."
+
+
+def test_right_code_straight_after_a_wrong_one_is_accepted(client, actors):
+    """Issue 11: django-otp refused every code for a second after one wrong one, so
+    the right code typed at once was answered "too many wrong codes"."""
+    member = actors["member_x"]
+    device = TOTPDeviceFactory(user=member)
+    client.force_login(member)
+    wrong = client.post(
+        reverse("otp_verify"), {"token": wrong_totp(device)}, headers=EN
+    )
+    assert field_errors(wrong) == ["This code is not right. Check it and try again."]
+    response = client.post(
+        reverse("otp_verify"), {"token": current_totp(device)}, headers=EN
+    )
+    assert response.status_code == 302
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+def test_backup_code_straight_after_a_wrong_one_is_accepted(client, actors):
     StaticDeviceFactory(user=actors["member_x"])
     client.force_login(actors["member_x"])
     client.post(reverse("otp_verify"), {"token": "654321"})
+    response = client.post(reverse("otp_verify"), {"token": "123456"})
+    assert response.status_code == 302
+    assert DEVICE_ID_SESSION_KEY in client.session
+
+
+def test_setup_right_code_straight_after_a_wrong_one_is_accepted(client, actors):
+    member = actors["member_x"]
+    client.force_login(member)
+    client.get(reverse("otp_setup"))
+    device = TOTPDevice.objects.get(user=member)
+    client.post(reverse("otp_setup"), {"token": wrong_totp(device)})
+    response = client.post(reverse("otp_setup"), {"token": current_totp(device)})
+    assert response.status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_verify_is_throttled_after_repeated_wrong_codes(client, actors, settings):
+    settings.NAJEM_OTP_FREE_FAILURES = 3
+    settings.NAJEM_OTP_THROTTLE_SECONDS = 600
+    StaticDeviceFactory(user=actors["member_x"])
+    client.force_login(actors["member_x"])
+    for _ in range(3):
+        response = client.post(reverse("otp_verify"), {"token": "654321"}, headers=EN)
+        assert field_errors(response) == [
+            "This code is not right. Check it and try again."
+        ]
     response = client.post(reverse("otp_verify"), {"token": "123456"}, headers=EN)
-    assert field_errors(response) == [
-        "Too many wrong codes. Please wait a little and try again."
-    ]
+    assert field_errors(response) == [THROTTLED]
     assert DEVICE_ID_SESSION_KEY not in client.session
     assert StaticToken.objects.filter(token="123456").exists()
 
 
+def test_throttle_wait_doubles_and_ends(actors, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from housing.services import otp_throttled
+
+    settings.NAJEM_OTP_FREE_FAILURES = 3
+    settings.NAJEM_OTP_THROTTLE_SECONDS = 5
+    device = StaticDeviceFactory(user=actors["member_x"])
+    now = timezone.now()
+    device.throttling_failure_timestamp = now
+    seconds = datetime.timedelta(seconds=1)
+    for failures, wait in [(1, 0), (2, 0), (3, 5), (4, 10), (5, 20), (30, 3600)]:
+        device.throttling_failure_count = failures
+        assert otp_throttled(device, now=now + wait * seconds - seconds) == bool(wait)
+        assert not otp_throttled(device, now=now + wait * seconds)
+
+
+def test_throttle_ends_and_the_right_code_then_works(client, actors, settings):
+    settings.NAJEM_OTP_FREE_FAILURES = 1
+    settings.NAJEM_OTP_THROTTLE_SECONDS = 1
+    device = StaticDeviceFactory(user=actors["member_x"])
+    client.force_login(actors["member_x"])
+    client.post(reverse("otp_verify"), {"token": "654321"})
+    response = client.post(reverse("otp_verify"), {"token": "123456"}, headers=EN)
+    assert field_errors(response) == [THROTTLED]
+    device.refresh_from_db()
+    device.throttling_failure_timestamp -= datetime.timedelta(seconds=2)
+    device.save()
+    response = client.post(reverse("otp_verify"), {"token": "123456"})
+    assert response.status_code == 302
+
+
 def test_throttled_authenticator_also_blocks_backup_codes(client, actors, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 600
+    settings.NAJEM_OTP_FREE_FAILURES = 1
+    settings.NAJEM_OTP_THROTTLE_SECONDS = 600
     member = actors["member_x"]
     device = TOTPDeviceFactory(user=member)
     StaticDeviceFactory(user=member, tokens=["abcdefgh"])
     client.force_login(member)
     client.post(reverse("otp_verify"), {"token": wrong_totp(device)})
     response = client.post(reverse("otp_verify"), {"token": "abcdefgh"}, headers=EN)
-    assert field_errors(response) == [
-        "Too many wrong codes. Please wait a little and try again."
-    ]
+    assert field_errors(response) == [THROTTLED]
+
+
+def test_setup_is_throttled_after_repeated_wrong_codes(client, actors, settings):
+    settings.NAJEM_OTP_FREE_FAILURES = 2
+    settings.NAJEM_OTP_THROTTLE_SECONDS = 600
+    member = actors["member_x"]
+    client.force_login(member)
+    client.get(reverse("otp_setup"))
+    device = TOTPDevice.objects.get(user=member)
+    for _ in range(2):
+        client.post(reverse("otp_setup"), {"token": wrong_totp(device)})
+    response = client.post(
+        reverse("otp_setup"), {"token": current_totp(device)}, headers=EN
+    )
+    assert field_errors(response) == [THROTTLED]
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_django_otp_throttle_is_off_ours_is_on(settings):
+    """Every code goes through housing.services, which throttles (otp_throttled)."""
+    assert settings.OTP_TOTP_THROTTLE_FACTOR == 0
+    assert settings.OTP_STATIC_THROTTLE_FACTOR == 0
+    assert settings.NAJEM_OTP_FREE_FAILURES >= 1
+    assert settings.NAJEM_OTP_THROTTLE_SECONDS >= 1
 
 
 @pytest.mark.parametrize(
