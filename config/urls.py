@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("tenders.urls")),
     path("", include("housing.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
     path("accounts/", include("housing.urls_accounts")),
     path(
         "accounts/login/",

@@ -25,6 +25,19 @@ def tender_list_open(*, now: datetime.datetime | None = None) -> QuerySet[Tender
     )
 
 
+def tender_list_archived(*, now: datetime.datetime | None = None) -> QuerySet[Tender]:
+    """Tenders no longer open for applications, latest deadline first: every public
+    status after publication, and a published tender whose deadline has passed before
+    the closing job ran (the public sees it as closed)."""
+    now = now or timezone.now()
+    return (
+        Tender.objects.filter(status__in=PUBLIC_STATUSES)
+        .exclude(status=TenderStatus.PUBLISHED, deadline__gt=now)
+        .select_related("lessor")
+        .order_by("-deadline", "title")
+    )
+
+
 def tender_get_public(*, pk: int) -> Tender:
     """A tender the public may read: anything but a draft.
 

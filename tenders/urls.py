@@ -5,6 +5,7 @@ from . import views
 app_name = "tenders"
 
 urlpatterns = [
+    path("tenders/archive/", views.tender_archive, name="archive"),
     path("tenders/<int:pk>/", views.tender_detail, name="detail"),
     path("tenders/<int:pk>/invitation.pdf", views.tender_invitation_pdf, name="pdf"),
     path("staff/tenders/", views.staff_tender_list, name="staff_list"),

@@ -28,6 +28,7 @@ from .selectors import (
     lessors_configurable_by,
     tender_get_for_staff,
     tender_get_public,
+    tender_list_archived,
     tender_list_for_staff,
     tender_list_open,
     tender_public_facts,
@@ -278,3 +279,9 @@ def amendment_create(request, pk: int):
     return render(
         request, "tenders/staff/amendment_form.html", {"form": form, "tender": tender}
     )
+
+
+@require_safe
+def tender_archive(request):
+    """Tenders no longer open: the public may still read their terms and dates."""
+    return render(request, "tenders/archive.html", {"tenders": tender_list_archived()})

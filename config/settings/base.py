@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "housing",
     "tenders",
     "scoring",
+    "applications",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,15 @@ if env("DJANGO_EMAIL_FILE_PATH", default=""):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="najem@localhost")
+
+# Who runs the site, shown in every page's footer and on the accessibility statement and
+# the privacy notice (a tender page adds the tender's lessor). Set them in production.
+NAJEM_CONTACT_NAME = env("DJANGO_CONTACT_NAME", default="Najem")
+NAJEM_CONTACT_ADDRESS = env("DJANGO_CONTACT_ADDRESS", default="")
+NAJEM_CONTACT_EMAIL = env("DJANGO_CONTACT_EMAIL", default="info@najem.example")
+NAJEM_CONTACT_PHONE = env("DJANGO_CONTACT_PHONE", default="")
+# Where people report accessibility barriers (ZDSMA); the contact email when empty.
+NAJEM_ACCESSIBILITY_EMAIL = env("DJANGO_ACCESSIBILITY_EMAIL", default="")
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
