@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('housing', '0003_lessor_municipalities_history'),
-        ('tenders', '0002_tender_version_limits_statuses'),
+        ('tenders', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
