@@ -1,11 +1,13 @@
 """Reads for the housing app."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalChanges
@@ -22,12 +24,20 @@ class FieldChange:
 
     ``old`` and ``new`` are ready to show: a choice's label, the related object (or a
     note that it no longer exists), "yes"/"no", or the value itself; ``None`` is empty.
+    ``kind`` tells the template how to show them, as the object's own pages do:
+
+    - ``"money"``: a ``Decimal`` in euros (the field's English name says "EUR"): the
+      ``money`` filter;
+    - ``"list"``: a list of labels (a list field's items, e.g. category names);
+    - ``"lines"``: a text's non-empty lines, as a list;
+    - ``"value"``: anything else, shown as it is (dates and numbers localized).
     """
 
     field: str
     label: str
     old: Any
     new: Any
+    kind: str = "value"
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,38 @@ def _shown_fields(record: HistoricalChanges) -> list[models.Field]:
     then the many-to-many fields whose links the history keeps (``m2m_fields``)."""
     fields = [f for f in record.tracked_fields if f.editable and not f.primary_key]
     return fields + list(getattr(record, "_history_m2m_fields", ()))
+
+
+# Labels for the items of list fields whose items have no choices of their own, by
+# "app_label.model_name.field": a function of the object giving {item: label}.
+# Looked up by name, like housing.views.HISTORY_MODELS, so housing imports no app.
+def _tender_category_names(obj: models.Model) -> Mapping[Any, str]:
+    """A tender's tie-break chain names categories by code, as its page shows them:
+    the Rules' category names, and the tender's own names for its other categories."""
+    categories = obj.categories  # type: ignore[attr-defined]
+    field = categories.model._meta.get_field("category")
+    names = {str(k): str(v) for k, v in field.flatchoices}
+    names.update({c.code: c.display_name for c in categories.all()})
+    return names
+
+
+LIST_ITEM_LABELS: dict[str, Callable[[models.Model], Mapping[Any, str]]] = {
+    "tenders.tender.tie_break": _tender_category_names,
+}
+
+
+def _kind(field: models.Field) -> str:
+    """How a field's values are shown (see :class:`FieldChange`)."""
+    if field.many_to_many or field.is_relation or field.choices:
+        return "value"
+    if isinstance(field, models.DecimalField):
+        with translation.override("en"):
+            return "money" if "EUR" in str(field.verbose_name) else "value"
+    if isinstance(field, models.JSONField):
+        return "list"
+    if isinstance(field, models.TextField):
+        return "lines"
+    return "value"
 
 
 def _linked_ids(field: models.Field, rows: Any) -> list[Any]:
@@ -131,9 +173,25 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
         found = related.get(model, {}).get(value)
         return found if found is not None else _("#%(id)s (deleted)") % {"id": value}
 
+    item_labels: dict[str, Mapping[Any, str]] = {}
+
+    def labels_for(field: models.Field) -> Mapping[Any, str]:
+        key = f"{obj._meta.label_lower}.{field.name}"
+        if key not in item_labels:
+            find = LIST_ITEM_LABELS.get(key)
+            item_labels[key] = find(obj) if find is not None else {}
+        return item_labels[key]
+
     def show(field: models.Field, value: Any) -> Any:
         if value is None or value == "" or value == []:
             return None
+        kind = _kind(field)
+        if kind == "list":
+            items = value if isinstance(value, list | tuple) else [value]
+            labels = labels_for(field)
+            return [labels.get(str(item), str(item)) for item in items]
+        if kind == "lines":
+            return [line.strip() for line in str(value).splitlines() if line.strip()]
         if field.many_to_many:
             return ", ".join(sorted(str(one(field.related_model, v)) for v in value))
         if field.is_relation and field.many_to_one:
@@ -156,6 +214,7 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
                     label=str(field.verbose_name),
                     old=show(field, old),
                     new=show(field, new),
+                    kind=_kind(field),
                 )
                 for field, old, new in changed
             ),

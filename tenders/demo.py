@@ -145,11 +145,15 @@ def seed_demo_tenders(
                 dwellings=dwellings,
                 position=position,
             )
-        TenderEvent.objects.create(
+        event = TenderEvent.objects.create(
             tender=open_tender,
             from_status=TenderStatus.DRAFT,
             to_status=TenderStatus.PUBLISHED,
             by=published_by,
+        )
+        # ``at`` is auto_now_add: give the event the demo's date of publication.
+        TenderEvent.objects.filter(pk=event.pk).update(
+            at=_at(open_tender.published_on, 8)
         )
         created += len(CATEGORIES) + 1 + len(SUBLISTS) + 1
 
@@ -174,12 +178,18 @@ def seed_demo_tenders(
         TenderCategory.objects.create(
             tender=closed_tender, category=Category.DISABILITY, points=80, position=2
         )
-        for frm, to, by in [
-            (TenderStatus.DRAFT, TenderStatus.PUBLISHED, published_by),
-            (TenderStatus.PUBLISHED, TenderStatus.CLOSED, None),
+        for frm, to, by, at in [
+            (
+                TenderStatus.DRAFT,
+                TenderStatus.PUBLISHED,
+                published_by,
+                _at(closed_tender.published_on, 8),
+            ),
+            (TenderStatus.PUBLISHED, TenderStatus.CLOSED, None, closed_tender.deadline),
         ]:
-            TenderEvent.objects.create(
+            event = TenderEvent.objects.create(
                 tender=closed_tender, from_status=frm, to_status=to, by=by
             )
+            TenderEvent.objects.filter(pk=event.pk).update(at=at)
         created += 4
     return created

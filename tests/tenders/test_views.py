@@ -90,8 +90,10 @@ def test_public_tender_page_shows_what_applicants_need(client, open_tender):
         "Potrdilo o dohodkih",
         "Najemna pogodba",
         "A1",
-        "200 % (2,890.24 €)",  # Art. 5, one member, 1445.12 x 200 %
-        "90 % (1,300.61 €)",  # Art. 9, one member: 1300.608 rounded half up
+        # Art. 5, one member, 1445.12 x 200 %; the amount never breaks from its sign.
+        '200&nbsp;%</span> (<span class="money">2,890.24\u00a0€</span>)',
+        # Art. 9, one member: 1300.608 rounded half up
+        '90&nbsp;%</span> (<span class="money">1,300.61\u00a0€</span>)',
         "Ljubljana time",
     ]:
         assert text in body, text
@@ -99,7 +101,7 @@ def test_public_tender_page_shows_what_applicants_need(client, open_tender):
 
 def test_public_tender_page_in_slovenian_formats(client, open_tender):
     body = client.get(reverse("tenders:detail", args=[open_tender.pk])).content.decode()
-    assert "200 % (2.890,24 €)" in body
+    assert '200&nbsp;%</span> (<span class="money">2.890,24\u00a0€</span>)' in body
     assert "Preostali čas:" in body
 
 
@@ -143,7 +145,9 @@ def test_invitation_pdf_text(client, open_tender):
     assert "Razpis za neprofitna stanovanja Škofja Loka - Žiri, čas" in text
     assert "Mladi po rejništvu" in text
     assert "Prednostne kategorije in njihove točke" in text
-    assert "Po Pravilniku o dodeljevanju neprofitnih stanovanj v najem" in text
+    assert (
+        "Pravna podlaga: Pravilnik o dodeljevanju neprofitnih stanovanj v najem" in text
+    )
 
 
 def test_invitation_pdf_in_english(client, open_tender):
