@@ -15,15 +15,27 @@ from .models import Lessor, Membership, Municipality, User
 
 @transaction.atomic
 def lessor_ensure(
-    *, name: str, slug: str, type: str, municipalities: list[str]
+    *,
+    name: str,
+    slug: str,
+    type: str,
+    municipalities: list[str],
+    by: User | None = None,
 ) -> tuple[Lessor, bool]:
     """Create the lessor with its municipalities unless it exists (used by seeding).
 
+    ``by`` is recorded in the audit trail as who made the change (``None``: the
+    system, e.g. a command), also when no request is running.
+
     :returns: the lessor and whether it was created.
     """
-    lessor, created = Lessor.objects.get_or_create(
-        slug=slug, defaults={"name": name, "type": type}
-    )
+    lessor = Lessor.objects.filter(slug=slug).first()
+    created = lessor is None
+    if created:
+        lessor = Lessor(slug=slug, name=name, type=type)
+        lessor._history_user = by
+        lessor.save()
+    lessor._history_user = by  # for the municipalities' history too
     for municipality_name in municipalities:
         municipality, _ = Municipality.objects.get_or_create(name=municipality_name)
         if not lessor.municipalities.filter(pk=municipality.pk).exists():
@@ -38,26 +50,42 @@ def user_ensure(
     password: str,
     full_name: str = "",
     is_superuser: bool = False,
+    by: User | None = None,
 ) -> tuple[User, bool]:
-    """Create the user unless one with this email exists; never resets a password."""
+    """Create the user unless one with this email exists; never resets a password.
+
+    ``by`` is recorded in the audit trail as who created the user (``None``: the
+    system).
+    """
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False
-    if is_superuser:
-        user = User.objects.create_superuser(
-            email=email, password=password, full_name=full_name
-        )
-    else:
-        user = User.objects.create_user(
-            email=email, password=password, full_name=full_name
-        )
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        full_name=full_name,
+        is_staff=is_superuser,
+        is_superuser=is_superuser,
+    )
+    user.set_password(password)
+    user._history_user = by
+    user.save()
     return user, True
 
 
-def membership_ensure(*, user: User, lessor: Lessor, role: str) -> bool:
-    """Give ``user`` the ``role`` at ``lessor``; returns whether it was new."""
-    _, created = Membership.objects.get_or_create(user=user, lessor=lessor, role=role)
-    return created
+@transaction.atomic
+def membership_ensure(
+    *, user: User, lessor: Lessor, role: str, by: User | None = None
+) -> bool:
+    """Give ``user`` the ``role`` at ``lessor``; returns whether it was new.
+
+    ``by`` is recorded in the audit trail as who gave the role (``None``: the system).
+    """
+    if Membership.objects.filter(user=user, lessor=lessor, role=role).exists():
+        return False
+    membership = Membership(user=user, lessor=lessor, role=role)
+    membership._history_user = by
+    membership.save()
+    return True
 
 
 # --- Second factor (django-otp) ------------------------------------------------------

@@ -1,19 +1,22 @@
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class TenderStatus(models.TextChoices):
-    """The lifecycle of an invitation to tender (Art. 17-25)."""
+    """The lifecycle of an invitation to tender (Art. 17, 18) up to its deadline.
+
+    The tender's status ends at ``closed``: the later stages (review, priority lists,
+    decisions, appeals, allocation) are owned by their own models, each with its own
+    states. ``closed`` is a fact of the clock: a published tender whose deadline has
+    passed is closed whether or not the closing job has run yet
+    (:attr:`tenders.models.Tender.effective_status`).
+    """
 
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Open for applications")
     CLOSED = "closed", _("Closed")
-    UNDER_REVIEW = "under_review", _("Under review")
-    LIST_DRAFTED = "list_drafted", _("Priority list drafted")
-    LIST_PUBLISHED = "list_published", _("Priority list published")
-    APPEALS = "appeals", _("Appeals")
-    FINAL_LIST = "final_list", _("Final list")
-    ALLOCATION = "allocation", _("Allocation")
     ARCHIVED = "archived", _("Archived")
 
 
@@ -74,24 +77,7 @@ class SubListRule(models.TextChoices):
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (TenderStatus.DRAFT, TenderStatus.PUBLISHED): frozenset({"lessor_admin"}),
     (TenderStatus.PUBLISHED, TenderStatus.CLOSED): frozenset(),
-    (TenderStatus.CLOSED, TenderStatus.UNDER_REVIEW): frozenset(
-        {"commission_chair", "commission_member"}
-    ),
-    (TenderStatus.UNDER_REVIEW, TenderStatus.LIST_DRAFTED): frozenset(
-        {"commission_chair", "commission_member"}
-    ),
-    (TenderStatus.LIST_DRAFTED, TenderStatus.UNDER_REVIEW): frozenset(
-        {"commission_chair", "commission_member"}
-    ),
-    (TenderStatus.LIST_DRAFTED, TenderStatus.LIST_PUBLISHED): frozenset(
-        {"commission_chair"}
-    ),
-    (TenderStatus.LIST_PUBLISHED, TenderStatus.APPEALS): frozenset(
-        {"commission_chair"}
-    ),
-    (TenderStatus.APPEALS, TenderStatus.FINAL_LIST): frozenset({"commission_chair"}),
-    (TenderStatus.FINAL_LIST, TenderStatus.ALLOCATION): frozenset({"lessor_admin"}),
-    (TenderStatus.ALLOCATION, TenderStatus.ARCHIVED): frozenset({"lessor_admin"}),
+    (TenderStatus.CLOSED, TenderStatus.ARCHIVED): frozenset({"lessor_admin"}),
 }
 
 DEFAULT_AMENDMENT_DAYS = 15
@@ -100,14 +86,40 @@ DEFAULT_AMENDMENT_DAYS = 15
 TRANSITION_LABELS = {
     TenderStatus.PUBLISHED: _("Publish the tender"),
     TenderStatus.CLOSED: _("Close the tender"),
-    TenderStatus.UNDER_REVIEW: _("Start reviewing applications"),
-    TenderStatus.LIST_DRAFTED: _("Mark the priority list as drafted"),
-    TenderStatus.LIST_PUBLISHED: _("Publish the priority list"),
-    TenderStatus.APPEALS: _("Open the appeals stage"),
-    TenderStatus.FINAL_LIST: _("Publish the final list"),
-    TenderStatus.ALLOCATION: _("Start allocating dwellings"),
     TenderStatus.ARCHIVED: _("Archive the tender"),
 }
+
+# Statuses that the placeholder lifecycle had and migration 0002 maps to ``closed``.
+RETIRED_STATUSES = (
+    "under_review",
+    "list_drafted",
+    "list_published",
+    "appeals",
+    "final_list",
+    "allocation",
+)
+
+# Categories the tie-break chain may name besides the tender's own ``other:`` ones
+# (issue 10: any category of the Rules, scored by the tender or not). The supplement
+# for further children is part of the large-family category, not a category of its
+# own; ``other`` stands for the tender's own categories, listed by their codes.
+TIE_BREAK_CATEGORIES = tuple(
+    c for c in Category if c not in (Category.OTHER, Category.LARGE_FAMILY_EXTRA_CHILD)
+)
+
+# Limits of what a tender may say, so that bad input is refused with a message
+# instead of being stored (or overflowing a column).
+MAX_TEXT_SHORT = 2_000  # terms, descriptions, substantiations
+MAX_TEXT_LONG = 10_000  # documents, rent regulations, other terms, notices
+MAX_DWELLINGS = 100_000  # on a list or a sub-list
+# The Rules in force since 28 February 2004 (Official Gazette of the RS, No. 14/2004):
+# no tender under them was published earlier.
+EARLIEST_PUBLICATION = datetime.date(2004, 2, 28)
+# A draft may be prepared this far ahead of its publication.
+MAX_DAYS_BEFORE_PUBLICATION = 366
+# The results are expected within this time after the deadline (Art. 20-22 give the
+# commission months, not years).
+MAX_DAYS_DEADLINE_TO_RESULTS = 3 * 366
 
 
 # Names of the rules editions in the UI's languages (the engine's titles are English).

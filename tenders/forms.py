@@ -1,13 +1,13 @@
-"""Forms of the tender pages: they check that input is well formed and within the
-Rules' ranges, and put every message at its field. Writes happen in services."""
+"""Forms of the tender pages: they only parse input (types, choices, formats) and
+hand it to a service, which owns every rule (``tenders/services.py``); the service's
+refusals come back as :class:`housing.errors.ServiceError` and go to their fields."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scoring.engine.editions import EDITIONS
 
-from .constants import EXTRA_CHILD, Category, TenderStatus
+from .constants import TenderStatus
 from .models import (
     AdditionalCondition,
     AmendmentNotice,
@@ -15,10 +15,7 @@ from .models import (
     Tender,
     TenderCategory,
 )
-
-PUBLISHED_RULES_FROZEN = _(
-    "A published tender can no longer be edited. Publish an amendment notice instead."
-)
+from .services import tie_break_choices
 
 
 class DateInput(forms.DateInput):
@@ -35,17 +32,31 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class FrozenWhenPublishedMixin:
-    """Refuse any change to a tender that is no longer a draft."""
+class ParseOnlyModelForm(forms.ModelForm):
+    """A model form that leaves uniqueness to the service (which checks it under a
+    lock and says so at the right field)."""
 
-    tender: Tender
-
-    def check_editable(self) -> None:
-        if not self.tender.is_editable:
-            raise forms.ValidationError(PUBLISHED_RULES_FROZEN, code="frozen")
+    def validate_unique(self) -> None:
+        pass
 
 
-class TenderForm(FrozenWhenPublishedMixin, forms.ModelForm):
+class DecimalInput(forms.TextInput):
+    """Money as text in the page's language ("1494,29" in Slovenian): a number input
+    would drop a decimal comma. ``inputmode`` still brings up the numeric keypad."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"inputmode": "decimal", "autocomplete": "off", **(attrs or {})}
+        )
+
+
+MONEY_FIELDS = ("average_net_salary", "point_value", "average_rent")
+
+
+class TenderForm(ParseOnlyModelForm):
+    # The version the editor saw: an edit of an older version is refused (services).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = Tender
         fields = [
@@ -87,61 +98,26 @@ class TenderForm(FrozenWhenPublishedMixin, forms.ModelForm):
             "rent_regulations": forms.Textarea(attrs={"rows": 3}),
             "required_documents": forms.Textarea(attrs={"rows": 6}),
             "other_terms": forms.Textarea(attrs={"rows": 6}),
+            **{name: DecimalInput() for name in MONEY_FIELDS},
         }
 
     def __init__(self, *args, lessors, **kwargs):
         super().__init__(*args, **kwargs)
         self.tender = self.instance
         # Money in the page's language: "1445,12" in Slovenian, "1445.12" in English.
-        for name in ("average_net_salary", "point_value", "average_rent"):
+        for name in MONEY_FIELDS:
             self.fields[name].localize = True
             self.fields[name].widget.is_localized = True
-            self.fields[name].widget.attrs["inputmode"] = "decimal"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.fields["lessor"].queryset = lessors
         self.fields["lessor"].empty_label = None
         if self.instance.pk:
             # A tender never moves to another lessor.
             self.fields["lessor"].disabled = True
 
-    def clean(self):
-        if self.instance.pk:
-            self.check_editable()
-        data = super().clean()
-        published_on = data.get("published_on")
-        deadline = data.get("deadline")
-        results = data.get("results_expected_on")
-        if published_on and deadline:
-            deadline_day = timezone.localtime(deadline).date()
-            if deadline_day <= published_on:
-                self.add_error(
-                    "deadline",
-                    _("The deadline must be later than the publication date."),
-                )
-        if deadline and results and results < timezone.localtime(deadline).date():
-            self.add_error(
-                "results_expected_on",
-                _("The results cannot be expected before the application deadline."),
-            )
-        valid_from = data.get("point_value_valid_from")
-        if valid_from and published_on and valid_from > published_on:
-            self.add_error(
-                "point_value_valid_from",
-                _("The point value must be valid on the publication date."),
-            )
-        if data.get("own_share_required") and not data.get("own_share_terms"):
-            self.add_error(
-                "own_share_terms",
-                _("Say on what terms the own share is paid (Art. 11, 12)."),
-            )
-        if data.get("security_required") and not data.get("security_terms"):
-            self.add_error(
-                "security_terms",
-                _("Say on what terms the security is paid (Art. 13)."),
-            )
-        return data
 
-
-class TenderCategoryForm(FrozenWhenPublishedMixin, forms.ModelForm):
+class TenderCategoryForm(ParseOnlyModelForm):
     class Meta:
         model = TenderCategory
         fields = ["category", "points", "slug", "name", "substantiation"]
@@ -154,52 +130,8 @@ class TenderCategoryForm(FrozenWhenPublishedMixin, forms.ModelForm):
             "50 to 150 points; for every further child of a large family 1 to 150."
         )
 
-    def clean(self):
-        self.check_editable()
-        data = super().clean()
-        category = data.get("category")
-        if not category:
-            return data
-        others = self.tender.categories.exclude(pk=self.instance.pk)
-        if category == Category.OTHER:
-            for name in ("slug", "name", "substantiation"):
-                if not data.get(name):
-                    self.add_error(
-                        name,
-                        _("Required for a further category of the lessor (Art. 6(2))."),
-                    )
-            slug = data.get("slug")
-            if slug and others.filter(category=Category.OTHER, slug=slug).exists():
-                self.add_error("slug", _("The tender already has this category."))
-        else:
-            data["slug"] = ""
-            data["name"] = ""
-            if others.filter(category=category).exists():
-                self.add_error("category", _("The tender already has this category."))
-            if (
-                category == EXTRA_CHILD
-                and not others.filter(category=Category.LARGE_FAMILY).exists()
-            ):
-                self.add_error(
-                    "category",
-                    _(
-                        "Add the category of large families first: this is its supplement."
-                    ),
-                )
-        points = data.get("points")
-        if points is not None:
-            code = category if category != Category.OTHER else "other:x"
-            low, high = EDITIONS[self.tender.rules_edition].category_points_bounds(code)
-            if not low <= points <= high:
-                self.add_error(
-                    "points",
-                    _("Points must be between %(low)s and %(high)s.")
-                    % {"low": low, "high": high},
-                )
-        return data
 
-
-class AdditionalConditionForm(FrozenWhenPublishedMixin, forms.ModelForm):
+class AdditionalConditionForm(ParseOnlyModelForm):
     class Meta:
         model = AdditionalCondition
         fields = ["code", "name", "description", "points"]
@@ -215,18 +147,10 @@ class AdditionalConditionForm(FrozenWhenPublishedMixin, forms.ModelForm):
         ) % {"cap": cap}
 
     def clean_code(self):
-        code = self.cleaned_data["code"].lower()
-        taken = self.tender.additional_conditions.exclude(pk=self.instance.pk)
-        if taken.filter(code=code).exists():
-            raise forms.ValidationError(_("The tender already has this condition."))
-        return code
-
-    def clean(self):
-        self.check_editable()
-        return super().clean()
+        return self.cleaned_data["code"].lower()
 
 
-class SubListForm(FrozenWhenPublishedMixin, forms.ModelForm):
+class SubListForm(ParseOnlyModelForm):
     class Meta:
         model = SubList
         fields = ["list_kind", "code", "name", "rule", "dwellings"]
@@ -236,42 +160,20 @@ class SubListForm(FrozenWhenPublishedMixin, forms.ModelForm):
         self.tender = tender
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip().upper()
-        taken = self.tender.sublists.exclude(pk=self.instance.pk)
-        if taken.filter(code=code).exists():
-            raise forms.ValidationError(
-                _("The tender already has a sub-list with this code.")
-            )
-        return code
-
-    def clean(self):
-        self.check_editable()
-        data = super().clean()
-        kind, rule = data.get("list_kind"), data.get("rule")
-        if kind and rule:
-            same = self.tender.sublists.exclude(pk=self.instance.pk).filter(
-                list_kind=kind, rule=rule
-            )
-            if same.exists():
-                self.add_error(
-                    "rule",
-                    _(
-                        "Another sub-list of this list already takes these applications."
-                    ),
-                )
-        return data
+        return self.cleaned_data["code"].strip().upper()
 
 
-class TieBreakForm(FrozenWhenPublishedMixin, forms.Form):
-    """Art. 6(3): an ordered choice among the tender's own categories."""
+class TieBreakForm(forms.Form):
+    """Art. 6(3): an ordered choice among the categories the chain may name (any
+    category of the Rules, and the tender's own ``other:`` ones)."""
 
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
         self.tender = tender
-        categories = list(tender.categories.all())
-        choices = [("", _("(none)"))] + [(c.code, c.display_name) for c in categories]
+        options = tie_break_choices(tender=tender)
+        choices = [("", _("(none)")), *options]
         current = list(tender.tie_break)
-        for index in range(len(categories)):
+        for index in range(len(options)):
             self.fields[f"position_{index + 1}"] = forms.ChoiceField(
                 label=_("Priority %(n)s") % {"n": index + 1},
                 choices=choices,
@@ -280,17 +182,11 @@ class TieBreakForm(FrozenWhenPublishedMixin, forms.Form):
             )
 
     def clean(self):
-        self.check_editable()
         data = super().clean()
-        chain: list[str] = []
-        for name in self.fields:
-            code = data.get(name)
-            if not code:
-                continue
-            if code in chain:
-                self.add_error(name, _("This category is already in the chain."))
-            chain.append(code)
-        data["chain"] = chain
+        # The chosen codes in order, and the field each came from (for messages).
+        picked = [(name, data[name]) for name in self.fields if data.get(name)]
+        data["chain"] = [code for _name, code in picked]
+        data["chain_fields"] = [name for name, _code in picked]
         return data
 
 
@@ -310,20 +206,3 @@ class AmendmentNoticeForm(forms.ModelForm):
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
         self.tender = tender
-
-    def clean_new_deadline(self):
-        new_deadline = self.cleaned_data.get("new_deadline")
-        if new_deadline and new_deadline <= self.tender.deadline:
-            raise forms.ValidationError(
-                _("A notice may only extend the deadline, never shorten it.")
-            )
-        return new_deadline
-
-    def clean(self):
-        data = super().clean()
-        if self.tender.status != TenderStatus.PUBLISHED:
-            raise forms.ValidationError(
-                _("Amendment notices are published only while the tender is open."),
-                code="not_open",
-            )
-        return data

@@ -1,7 +1,12 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +18,25 @@ from scoring.engine.editions import EDITIONS
 from .constants import (
     DEFAULT_AMENDMENT_DAYS,
     EDITION_NAMES,
+    MAX_DWELLINGS,
+    MAX_TEXT_LONG,
+    MAX_TEXT_SHORT,
     Category,
     ListKind,
     SubListRule,
     TenderStatus,
 )
+
+
+def _text(limit: int) -> dict:
+    """A free text of at most ``limit`` characters (forms and ``full_clean()``)."""
+    return {"max_length": limit, "validators": [MaxLengthValidator(limit)]}
+
+
+def _count() -> list:
+    """A count of dwellings: at most ``MAX_DWELLINGS``."""
+    return [MaxValueValidator(MAX_DWELLINGS)]
+
 
 EDITION_CHOICES = [
     (edition.id, EDITION_NAMES.get(edition.id, edition.title))
@@ -109,21 +128,25 @@ class Tender(models.Model):
     own_share_required = models.BooleanField(
         _("list B tenants pay an own share"), default=False
     )
-    own_share_terms = models.TextField(_("own share terms"), blank=True)
+    own_share_terms = models.TextField(
+        _("own share terms"), blank=True, **_text(MAX_TEXT_SHORT)
+    )
     security_required = models.BooleanField(
         _("list B tenants pay a security"), default=True
     )
-    security_terms = models.TextField(_("security terms"), blank=True)
+    security_terms = models.TextField(
+        _("security terms"), blank=True, **_text(MAX_TEXT_SHORT)
+    )
     separate_lists = models.BooleanField(
         _("separate priority lists A and B"),
         default=True,
         help_text=_("Art. 17(2): rank list A and list B separately."),
     )
     dwellings_list_a = models.PositiveIntegerField(
-        _("indicative number of dwellings for list A"), default=0
+        _("indicative number of dwellings for list A"), default=0, validators=_count()
     )
     dwellings_list_b = models.PositiveIntegerField(
-        _("indicative number of dwellings for list B"), default=0
+        _("indicative number of dwellings for list B"), default=0, validators=_count()
     )
     # Art. 18(11), (12): rent.
     average_rent = models.DecimalField(
@@ -138,11 +161,13 @@ class Tender(models.Model):
             "Uredba o metodologiji za oblikovanje najemnin v neprofitnih stanovanjih "
             "in merilih za uveljavljanje subvencioniranih najemnin"
         ),
+        **_text(MAX_TEXT_LONG),
     )
     # Art. 18(1), (2), (3), (12) and the rest: free text.
     required_documents = models.TextField(
         _("documents applicants must attach"),
         help_text=_("One document per line (Art. 19)."),
+        **_text(MAX_TEXT_LONG),
     )
     other_terms = models.TextField(
         _("other terms of the invitation"),
@@ -150,6 +175,7 @@ class Tender(models.Model):
         help_text=_(
             "Anything else Art. 18 requires, e.g. changing the rent (Art. 90)."
         ),
+        **_text(MAX_TEXT_LONG),
     )
     tie_break = models.JSONField(
         _("tie-break chain"),
@@ -159,6 +185,9 @@ class Tender(models.Model):
             "Art. 6(3): categories that decide between equal totals, in order."
         ),
     )
+    # Optimistic lock: every write of the tender's row adds one, and an edit made on
+    # an older version is refused with what changed meanwhile (tenders.services).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -182,17 +211,30 @@ class Tender(models.Model):
         """Only a draft's rules may change; a published tender gets amendment notices."""
         return self.status == TenderStatus.DRAFT
 
+    def effective_status_at(self, now: datetime.datetime) -> str:
+        """The status at ``now``: a published tender is closed once its deadline
+        passed, whether or not the closing job has recorded it yet."""
+        if self.status == TenderStatus.PUBLISHED and self.deadline <= now:
+            return TenderStatus.CLOSED
+        return self.status
+
+    @property
+    def effective_status(self) -> str:
+        """The status now (see :meth:`effective_status_at`); every rule reads this."""
+        return self.effective_status_at(timezone.now())
+
     @property
     def is_open(self) -> bool:
         """Applications are accepted: published and the deadline has not passed."""
-        return self.status == TenderStatus.PUBLISHED and self.deadline > timezone.now()
+        return self.effective_status == TenderStatus.PUBLISHED
 
     @property
-    def public_status_display(self) -> str:
-        """The status as the public should read it, even before the closing job ran."""
-        if self.status == TenderStatus.PUBLISHED and not self.is_open:
-            return str(TenderStatus.CLOSED.label)
-        return str(self.get_status_display())
+    def status_display(self) -> str:
+        """The effective status's label, for staff and public pages alike."""
+        return str(TenderStatus(self.effective_status).label)
+
+    # The public pages' name for it (kept for their templates).
+    public_status_display = status_display
 
     @property
     def admitted_citizenships(self) -> list[str]:
@@ -235,9 +277,12 @@ class TenderCategory(models.Model):
     substantiation = models.TextField(
         _("substantiation"),
         blank=True,
+        **_text(MAX_TEXT_SHORT),
         help_text=_("Art. 6(2): why this further category is needed."),
     )
-    points = models.PositiveSmallIntegerField(_("points"))
+    points = models.PositiveSmallIntegerField(
+        _("points"), validators=[MaxValueValidator(1000)]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = AuditHistoricalRecords()
@@ -277,8 +322,12 @@ class AdditionalCondition(models.Model):
     )
     code = models.SlugField(_("short code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("how it is proved"), blank=True)
-    points = models.PositiveSmallIntegerField(_("points"))
+    description = models.TextField(
+        _("how it is proved"), blank=True, **_text(MAX_TEXT_SHORT)
+    )
+    points = models.PositiveSmallIntegerField(
+        _("points"), validators=[MaxValueValidator(1000)]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = AuditHistoricalRecords()
@@ -309,7 +358,9 @@ class SubList(models.Model):
     rule = models.CharField(
         _("who is assigned to it"), max_length=20, choices=SubListRule.choices
     )
-    dwellings = models.PositiveIntegerField(_("number of dwellings"))
+    dwellings = models.PositiveIntegerField(
+        _("number of dwellings"), validators=_count()
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = AuditHistoricalRecords()
@@ -321,6 +372,11 @@ class SubList(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["tender", "code"], name="unique_sublist_code_per_tender"
+            ),
+            # One sub-list of a list takes each kind of application.
+            models.UniqueConstraint(
+                fields=["tender", "list_kind", "rule"],
+                name="unique_sublist_rule_per_list",
             ),
         ]
 
@@ -363,7 +419,7 @@ class AmendmentNotice(models.Model):
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="amendments"
     )
-    text = models.TextField(_("text of the notice"))
+    text = models.TextField(_("text of the notice"), **_text(MAX_TEXT_LONG))
     new_deadline = models.DateTimeField(
         _("new application deadline"),
         null=True,

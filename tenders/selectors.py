@@ -10,7 +10,7 @@ from django.utils import timezone
 from housing.models import Lessor, User
 from housing.permissions import CONFIGURE_ROLES, staff_lessor_ids
 
-from .constants import PUBLIC_STATUSES, TenderStatus
+from .constants import PUBLIC_STATUSES, Category, TenderStatus
 from .models import Tender, TenderCategory
 
 
@@ -122,7 +122,9 @@ def tender_public_facts(*, tender: Tender) -> dict:
                 "exempt_eur": euros(exempt),
             }
         )
-    names = {c.code: c.display_name for c in tender.categories.all()}
+    # The chain may name any category of the Rules, scored by the tender or not.
+    names = {str(c.value): str(c.label) for c in Category}
+    names.update({c.code: c.display_name for c in tender.categories.all()})
     return {
         "edition": edition,
         "income_rows": rows,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
 from housing.permissions import can_configure_tenders
 from scoring.engine.editions import EDITIONS
@@ -82,9 +83,8 @@ def _configurable(request, pk: int):
 @require_safe
 @staff_otp_required
 def staff_tender_list(request):
-    # Closing at the deadline is a job (manage.py close_tenders, every minute); staff
-    # pages also run it, so a missed run never shows staff a stale status.
-    services.tenders_close_due()
+    # GET requests never write: a tender past its deadline shows as closed (its
+    # effective status) before the closing job (manage.py close_tenders) records it.
     return render(
         request,
         "tenders/staff/tender_list.html",
@@ -102,11 +102,17 @@ def tender_create(request):
         raise PermissionDenied
     form = TenderForm(request.POST or None, lessors=lessors)
     if request.method == "POST" and form.is_valid():
-        tender = services.tender_create(
-            lessor=form.cleaned_data["lessor"], data=form.cleaned_data, by=request.user
-        )
-        messages.success(request, _("The tender was created as a draft."))
-        return redirect("tenders:manage", pk=tender.pk)
+        try:
+            tender = services.tender_create(
+                lessor=form.cleaned_data["lessor"],
+                data=form.cleaned_data,
+                by=request.user,
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The tender was created as a draft."))
+            return redirect("tenders:manage", pk=tender.pk)
     return render(
         request, "tenders/staff/tender_form.html", {"form": form, "tender": None}
     )
@@ -115,7 +121,6 @@ def tender_create(request):
 @require_safe
 @staff_otp_required
 def tender_manage(request, pk: int):
-    services.tenders_close_due()
     tender = tender_get_for_staff(user=request.user, pk=pk)
     edition = EDITIONS[tender.rules_edition]
     return render(
@@ -133,7 +138,7 @@ def tender_manage(request, pk: int):
             ],
             "events": tender.events.select_related("by"),
             "amendments": tender.amendments.all(),
-            "category_names": {c.code: c.display_name for c in tender.categories.all()},
+            "category_names": dict(services.tie_break_choices(tender=tender)),
         },
     )
 
@@ -144,23 +149,55 @@ def tender_edit(request, pk: int):
     lessors = lessors_configurable_by(user=request.user)
     form = TenderForm(request.POST or None, instance=tender, lessors=lessors)
     if request.method == "POST" and form.is_valid():
-        services.tender_update(tender=tender, data=form.cleaned_data, by=request.user)
-        messages.success(request, _("The tender was saved."))
-        return redirect("tenders:manage", pk=tender.pk)
+        try:
+            services.tender_update(
+                tender=tender,
+                data=form.cleaned_data,
+                by=request.user,
+                version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+            if error.code == "conflict":
+                # Saving again after reading the message saves over the new version.
+                form.data = form.data.copy()
+                form.data["version"] = str(
+                    type(tender)
+                    .objects.values_list("version", flat=True)
+                    .get(pk=tender.pk)
+                )
+        else:
+            messages.success(request, _("The tender was saved."))
+            return redirect("tenders:manage", pk=tender.pk)
     return render(
         request, "tenders/staff/tender_form.html", {"form": form, "tender": tender}
     )
 
 
-# Categories, additional conditions and sub-lists share one set of views.
+# Categories, additional conditions and sub-lists share one set of views; each kind
+# has its own service (and the keyword it takes the edited object by).
 CHILDREN = {
-    "categories": (TenderCategory, TenderCategoryForm, "categories"),
+    "categories": (
+        TenderCategory,
+        TenderCategoryForm,
+        "categories",
+        services.tender_category_save,
+        "category",
+    ),
     "conditions": (
         AdditionalCondition,
         AdditionalConditionForm,
         "additional_conditions",
+        services.tender_condition_save,
+        "condition",
     ),
-    "sublists": (SubList, SubListForm, "sublists"),
+    "sublists": (
+        SubList,
+        SubListForm,
+        "sublists",
+        services.tender_sublist_save,
+        "sublist",
+    ),
 }
 
 
@@ -173,18 +210,21 @@ def _child_kind(kind: str):
 @staff_otp_required
 def tender_child_edit(request, pk: int, kind: str, child_pk: int | None = None):
     tender = _configurable(request, pk)
-    model, form_class, related = _child_kind(kind)
+    model, form_class, related, save, keyword = _child_kind(kind)
     instance = None
     if child_pk is not None:
         instance = get_object_or_404(getattr(tender, related), pk=child_pk)
     form = form_class(request.POST or None, instance=instance, tender=tender)
     if request.method == "POST" and form.is_valid():
         try:
-            services.tender_child_save(
-                tender=tender, obj=form.save(commit=False), by=request.user
+            save(
+                tender=tender,
+                data=form.cleaned_data,
+                by=request.user,
+                **{keyword: instance},
             )
-        except services.TransitionError as error:
-            form.add_error(None, str(error))
+        except ServiceError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("tenders:manage", pk=tender.pk)
@@ -204,13 +244,14 @@ def tender_child_edit(request, pk: int, kind: str, child_pk: int | None = None):
 @staff_otp_required
 def tender_child_delete(request, pk: int, kind: str, child_pk: int):
     tender = _configurable(request, pk)
-    model, _form_class, related = _child_kind(kind)
+    model, _form_class, related, _save, _keyword = _child_kind(kind)
     obj = get_object_or_404(getattr(tender, related), pk=child_pk)
     if request.method == "POST":
         try:
             services.tender_child_delete(tender=tender, obj=obj, by=request.user)
-        except services.TransitionError as error:
-            messages.error(request, str(error))
+        except ServiceError as error:
+            for message in error.messages:
+                messages.error(request, message)
         else:
             messages.success(request, _("Deleted."))
         return redirect("tenders:manage", pk=tender.pk)
@@ -230,8 +271,14 @@ def tender_tie_break(request, pk: int):
             services.tender_tie_break_set(
                 tender=tender, chain=form.cleaned_data["chain"], by=request.user
             )
-        except services.TransitionError as error:
-            form.add_error(None, str(error))
+        except ServiceError as error:
+            # The service numbers the chain's positions; the form may have gaps.
+            fields = form.cleaned_data["chain_fields"]
+            for key, texts in error.errors.items():
+                number = key.removeprefix("position_") if key else ""
+                target = fields[int(number) - 1] if number.isdigit() else None
+                for text in texts:
+                    form.add_error(target, text)
         else:
             messages.success(request, _("The tie-break chain was saved."))
             return redirect("tenders:manage", pk=tender.pk)
@@ -252,8 +299,10 @@ def tender_transition(request, pk: int):
         services.tender_transition(
             tender=tender, to_status=form.cleaned_data["to_status"], by=request.user
         )
-    except services.TransitionError as error:
-        messages.error(request, str(error))
+    except ServiceError as error:
+        # Each problem on its own (publishing an incomplete tender lists several).
+        for message in error.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("The tender's status was changed."))
     return redirect("tenders:manage", pk=tender.pk)
@@ -271,8 +320,8 @@ def amendment_create(request, pk: int):
                 new_deadline=form.cleaned_data["new_deadline"],
                 by=request.user,
             )
-        except services.TransitionError as error:
-            form.add_error(None, str(error))
+        except ServiceError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("The amendment notice was published."))
             return redirect("tenders:manage", pk=tender.pk)

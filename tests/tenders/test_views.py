@@ -18,6 +18,12 @@ from tests.tenders.factories import (
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
+# Money as an English page writes it (tender_post_data writes Slovenian).
+EN_MONEY = {
+    "average_net_salary": "1445.12",
+    "point_value": "2.63",
+    "average_rent": "300",
+}
 
 
 @pytest.fixture
@@ -208,7 +214,7 @@ def test_admin_cannot_create_for_another_lessor(login, actors, lessor_y):
 
 def test_bad_input_shows_message_at_field_and_saves_nothing(login, actors, lessor_x):
     client = login(actors["admin_x"])
-    data = tender_post_data(lessor_x, deadline="2020-01-01T12:00")
+    data = tender_post_data(lessor_x, deadline="2020-01-01T12:00", **EN_MONEY)
     response = client.post(reverse("tenders:create"), data, headers=EN)
     assert response.status_code == 200
     body = response.content.decode()
@@ -305,13 +311,20 @@ def test_tie_break_page(login, actors, lessor_x):
     TenderCategoryFactory(tender=tender, category="youth", points=60)
     client = login(actors["admin_x"])
     url = reverse("tenders:tie_break", args=[tender.pk])
-    response = client.post(url, {"position_1": "war_victim"})
+    response = client.post(url, {"position_1": "other:nope"})
     assert response.status_code == 200
     tender.refresh_from_db()
     assert tender.tie_break == []
-    assert client.post(url, {"position_1": "youth"}).status_code == 302
+    response = client.post(
+        url, {"position_1": "youth", "position_3": "youth"}, headers=EN
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["position_3"] == [
+        "This category is already in the chain."
+    ]
+    assert client.post(url, {"position_1": "war_victim"}).status_code == 302
     tender.refresh_from_db()
-    assert tender.tie_break == ["youth"]
+    assert tender.tie_break == ["war_victim"]
 
 
 def test_publish_through_the_page_and_then_editing_is_refused(login, actors, lessor_x):
@@ -328,7 +341,7 @@ def test_publish_through_the_page_and_then_editing_is_refused(login, actors, les
     # Rules are frozen now.
     response = client.post(
         reverse("tenders:edit", args=[tender.pk]),
-        tender_post_data(lessor_x, title="Spremenjen"),
+        tender_post_data(lessor_x, title="Spremenjen", **EN_MONEY),
         headers=EN,
     )
     assert response.status_code == 200
@@ -420,9 +433,133 @@ def test_public_page_after_the_deadline_says_closed_before_the_job_runs(
     assert "Time left:" not in body
 
 
-def test_staff_pages_close_due_tenders(login, actors, lessor_x):
+def test_staff_pages_show_closed_after_the_deadline_and_write_nothing(
+    login, actors, lessor_x
+):
+    """GET requests never write (finding 4): the page reads the clock."""
     tender = TenderFactory(lessor=lessor_x, published=True, deadline=in_days(-1))
-    login(actors["member_x"]).get(reverse("tenders:manage", args=[tender.pk]))
+    client = login(actors["admin_x"])
+    body = client.get(
+        reverse("tenders:manage", args=[tender.pk]), headers=EN
+    ).content.decode()
+    assert "Closed" in body
+    assert "Publish an amendment notice" not in body
+    assert "Archive the tender" in body
+    listing = client.get(reverse("tenders:staff_list"), headers=EN).content.decode()
+    assert "Closed" in listing
     tender.refresh_from_db()
-    assert tender.status == "closed"
-    assert tender.events.get().by is None
+    assert tender.status == "published"
+    assert not tender.events.exists()
+
+
+def form_values(html: str) -> dict[str, str]:
+    """What a browser posts back from the page's form, unchanged."""
+    from html.parser import HTMLParser
+
+    values: dict[str, str] = {}
+
+    class Parser(HTMLParser):
+        textarea = select = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") != "submit":
+                if a.get("type") == "checkbox":
+                    if "checked" in a:
+                        values[a["name"]] = "on"
+                else:
+                    values[a["name"]] = a.get("value") or ""
+            elif tag == "textarea":
+                self.textarea = a["name"]
+                values[a["name"]] = ""
+            elif tag == "select":
+                self.select = a["name"]
+            elif tag == "option" and self.select and "selected" in a:
+                values[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                values[self.textarea] += data
+
+    Parser().feed(html)
+    for name, value in values.items():
+        if value.startswith("\n"):  # Django's textarea adds one newline
+            values[name] = value[1:]
+    return values
+
+
+@pytest.mark.parametrize("language", ["sl", "en"])
+def test_saving_an_unchanged_tender_round_trips_in_both_languages(
+    login, actors, lessor_x, language
+):
+    """The money fields are text in the page's language ("1494,29" in Slovenian)."""
+    from decimal import Decimal
+
+    tender = TenderFactory(
+        lessor=lessor_x,
+        average_net_salary=Decimal("1494.29"),
+        point_value=Decimal("2.63"),
+        average_rent=Decimal("1318.60"),
+    )
+    client = login(actors["admin_x"])
+    url = reverse("tenders:edit", args=[tender.pk])
+    headers = {"accept-language": language}
+    page = client.get(url, headers=headers).content.decode()
+    data = form_values(page)
+    assert data["average_net_salary"] in ("1494,29", "1.494,29", "1494.29", "1,494.29")
+    response = client.post(url, data, headers=headers)
+    assert response.status_code == 302, response.context["form"].errors
+    saved = Tender.objects.get(pk=tender.pk)
+    for name in ("average_net_salary", "point_value", "average_rent", "deadline"):
+        assert getattr(saved, name) == getattr(tender, name), name
+    assert saved.title == tender.title
+    assert saved.version == tender.version + 1
+
+
+def test_stale_edit_form_says_what_changed_meanwhile(login, actors, lessor_x):
+    tender = TenderFactory(lessor=lessor_x)
+    client = login(actors["admin_x"])
+    url = reverse("tenders:edit", args=[tender.pk])
+    data = form_values(client.get(url, headers=EN).content.decode())
+    client.post(url, {**data, "title": "Prvi"}, headers=EN)
+    response = client.post(url, {**data, "dwellings_list_a": "7"}, headers=EN)
+    assert response.status_code == 200
+    assert "Changed meanwhile: Title." in response.content.decode()
+    tender.refresh_from_db()
+    assert (tender.title, tender.dwellings_list_a) == ("Prvi", 100)
+    # Saving again after reading the message is the editor's decision.
+    again = form_values(response.content.decode())
+    assert client.post(url, again, headers=EN).status_code == 302
+
+
+def test_superuser_cannot_change_a_published_tender_in_the_django_admin(
+    client, otp_login, actors, open_tender
+):
+    """Finding 8: the frozen rules hold in the admin, inlines included."""
+    otp_login(client, actors["superuser"])
+    url = reverse("admin:tenders_tender_change", args=[open_tender.pk])
+    page = client.get(url).content.decode()
+    assert 'name="title"' not in page
+    assert 'name="categories-0-points"' not in page
+    response = client.post(
+        url,
+        {
+            "title": "Spremenjen",
+            "categories-TOTAL_FORMS": "0",
+            "categories-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 403
+    open_tender.refresh_from_db()
+    assert open_tender.title == "Razpis Ljubljana"
+    draft = TenderFactory(lessor=open_tender.lessor)
+    page = client.get(
+        reverse("admin:tenders_tender_change", args=[draft.pk])
+    ).content.decode()
+    assert 'name="title"' in page
