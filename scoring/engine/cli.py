@@ -21,8 +21,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
-from scoring.engine import assess, rank
-from scoring.engine.facts import InvalidFacts
+from scoring.engine.facts import InvalidFacts, Problem
 from scoring.engine.jsonio import (
     ROOT,
     assessment_json,
@@ -33,6 +32,7 @@ from scoring.engine.jsonio import (
     read_assess,
     read_rank,
 )
+from scoring.engine.run import assess_valid, prepare, rank_valid
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -69,7 +69,11 @@ def _read(source: str) -> bytes:
             return handle.read()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        raise InvalidFacts([(ROOT, f"cannot read {source}: {reason}")]) from None
+        raise InvalidFacts([_cannot_read(source, reason)]) from None
+
+
+def _cannot_read(source: str, reason: str) -> Problem:
+    return Problem(ROOT, "cannot_read", (("source", source), ("reason", reason)))
 
 
 def _run(data: bytes, command: str) -> tuple[int, Any]:
@@ -77,14 +81,16 @@ def _run(data: bytes, command: str) -> tuple[int, Any]:
     try:
         doc = decode(data)
         if command == "rank":
+            # read_rank and read_assess check every fact (scoring.engine.checks).
             tender, applications = read_rank(doc)
-            return EXIT_OK, ranking_json(rank(tender, applications, checked=True))
+            return EXIT_OK, ranking_json(rank_valid(prepare(tender), applications))
         tender, application = read_assess(doc)
-        return EXIT_OK, assessment_json(assess(tender, application, checked=True))
+        return EXIT_OK, assessment_json(assess_valid(prepare(tender), application))
     except InvalidFacts as exc:
         return EXIT_INVALID, errors_json(exc.errors)
     except Exception as exc:  # a bug in the engine: still JSON, still no traceback
-        return EXIT_INTERNAL, errors_json([(ROOT, f"internal error: {exc!r}")])
+        internal = Problem(ROOT, "internal", (("detail", repr(exc)),))
+        return EXIT_INTERNAL, errors_json([(ROOT, internal.message())])
 
 
 def _lines(source: str) -> Iterable[bytes]:
@@ -95,7 +101,7 @@ def _lines(source: str) -> Iterable[bytes]:
         handle: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        raise InvalidFacts([(ROOT, f"cannot read {source}: {reason}")]) from None
+        raise InvalidFacts([_cannot_read(source, reason)]) from None
     with handle:
         yield from handle
 
@@ -129,8 +135,8 @@ def _jsonl(source: str, out: BinaryIO) -> int:
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
-        message = f"cannot read {source}: {exc.strerror or exc.__class__.__name__}"
-        out.write(dumps(errors_json([(ROOT, message)])))
+        problem = _cannot_read(source, exc.strerror or exc.__class__.__name__)
+        out.write(dumps(errors_json([(ROOT, problem.message())])))
         return EXIT_INVALID
     return status
 

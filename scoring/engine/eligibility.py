@@ -6,8 +6,10 @@ ineligible applicant is told everything that stands in the way.
 
 from __future__ import annotations
 
-from scoring.engine.facts import (
-    ApplicationFacts,
+from decimal import Decimal
+
+from scoring.engine.facts import ApplicationFacts
+from scoring.engine.household import (
     Household,
     NumbersForSize,
     TenderContext,
@@ -47,15 +49,15 @@ def residence_in_area(
 ) -> bool:
     """Art. 3(1) indent 2 with its exceptions in Art. 3(2) and 3(3).
 
-    The applicant's permanent residence is the tender's area (compared without
-    surrounding spaces and case-folded), or the applicant is a domestic-violence victim
-    with temporary residence in a maternity home or shelter (Art. 3(2), stated without a
-    condition on sex as scoring.md states it; ``temporary_residence_in_shelter`` means a
-    shelter in the area), or the applicant depends on a wheelchair or on another
+    The applicant's permanent residence names one of the municipalities of the tender's
+    area (compared without surrounding spaces and case-folded), or the applicant is a
+    domestic-violence victim, of any sex, with temporary residence in a maternity home,
+    shelter, safe house, place of refuge or centre for victims of crime (Art. 3(2);
+    ``temporary_residence_in_shelter`` means one in the area), or the applicant depends on a wheelchair or on another
     person's permanent assistance (Art. 3(3): may apply anywhere).
     """
     applicant = household.applicant
-    if residence_key(applicant.permanent_residence) == context.area_key:
+    if residence_key(applicant.permanent_residence) in context.area_keys:
         return True
     if (
         application.domestic_violence_victim
@@ -63,6 +65,14 @@ def residence_in_area(
     ):
         return True
     return applicant.wheelchair_user or applicant.needs_permanent_assistance
+
+
+def counted_property(household: Household, numbers: NumbersForSize) -> Decimal:
+    """Art. 3(1) indent 4 and the note to Art. 3: the household's other property, all
+    members' together, plus the part of their business premises and equipment (with
+    which they earn a living) above the value of an appropriate dwelling."""
+    above = household.business_property - numbers.dwelling_value
+    return household.other_property + (above if above > 0 else 0)
 
 
 def within_income_limit(household: Household, numbers: NumbersForSize) -> bool:
@@ -90,10 +100,11 @@ def ineligibilities(
     - ``3(1) citizenship``: :func:`citizenship_admitted`.
     - ``3(1) residence``: :func:`residence_in_area`.
     - ``3(1) other_dwelling``: a member owns or co-owns a dwelling or residential
-      building, or rents non-profit housing for an indefinite period (indent 3).
-    - ``3(1) property``: a member's other property is worth *more than* 40 % of an
-      appropriate dwelling (indent 4 and its note; exactly the limit passes). The test
-      is per member.
+      building, or rents non-profit housing for an indefinite period (indent 3); not
+      the applicant's tenancy in status 1.5 (Art. 3(4)), nor a victim's co-owned
+      dwelling that cannot be used because of the violence (note to Art. 3).
+    - ``3(1) property``: :func:`counted_property` is *more than* 40 % of an
+      appropriate dwelling (indent 4 and its note; exactly the limit passes).
     - ``3(1) income``: :func:`within_income_limit` fails (indent 5 with Art. 5).
     - ``7 court_loss``: the applicant lost a housing right or a tenancy by a court's
       decision.
@@ -105,7 +116,7 @@ def ineligibilities(
         reasons.append(_REASONS["residence"])
     if household.other_dwelling:
         reasons.append(_REASONS["other_dwelling"])
-    if household.largest_property > numbers.property_limit:
+    if counted_property(household, numbers) > numbers.property_limit:
         reasons.append(_REASONS["property"])
     if not within_income_limit(household, numbers):
         reasons.append(_REASONS["income"])

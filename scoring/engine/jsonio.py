@@ -6,7 +6,7 @@ Reading is in two layers, and both report every error, never just the first:
    objects and arrays where the format has them, money/areas/years as decimal strings
    (``"1234.50"``), dates as real ``YYYY-MM-DD`` dates. Each value that passes becomes
    its Python value (``Decimal``, ``date``, ``tuple``); one that fails is reported here.
-2. *Meaning* (:mod:`scoring.engine.facts`): the same checks the Python API runs on the
+2. *Meaning* (:mod:`scoring.engine.checks`): the same checks the Python API runs on the
    dataclasses (types, ranges, codes, exactly one applicant, the tender's own codes).
    Errors at a path already reported by the first layer are not repeated.
 
@@ -21,21 +21,24 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
-from operator import itemgetter
 from sys import intern
 from typing import Any
 
+from scoring.engine.checks import (
+    application_problems,
+    duplicate_code_problems,
+    key_path,
+    tender_problems,
+)
 from scoring.engine.facts import (
     ApplicationFacts,
     Error,
     InvalidFacts,
     Member,
     PointValue,
+    Problem,
+    SubList,
     TenderRules,
-    application_errors,
-    duplicate_code_errors,
-    key_path,
-    tender_errors,
 )
 from scoring.engine.result import Assessment, Ranking
 
@@ -43,8 +46,7 @@ JSON = Any
 """A decoded JSON value."""
 
 ROOT = "$"
-DECIMAL_MESSAGE = 'must be a decimal string like "1234.50"'
-DATE_MESSAGE = 'must be a date string "YYYY-MM-DD"'
+_ZERO = Decimal("0.00")
 
 _DECIMAL_RE = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _NEGATIVE_RE = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
@@ -113,7 +115,13 @@ def decode(data: bytes | str) -> JSON:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidFacts(
-                [(ROOT, f"is not valid UTF-8 (byte {exc.start}: {exc.reason})")]
+                [
+                    Problem(
+                        ROOT,
+                        "not_utf8",
+                        (("byte", str(exc.start)), ("reason", exc.reason)),
+                    )
+                ]
             ) from None
     else:
         text = data
@@ -125,12 +133,12 @@ def decode(data: bytes | str) -> JSON:
             parse_constant=_no_constant,
         )
     except json.JSONDecodeError as exc:
-        message = (
-            f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        )
-        raise InvalidFacts([(ROOT, message)]) from None
+        detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        raise InvalidFacts([Problem(ROOT, "not_json", (("detail", detail),))]) from None
     except (ValueError, RecursionError) as exc:
-        raise InvalidFacts([(ROOT, f"is not valid JSON: {exc}")]) from None
+        raise InvalidFacts(
+            [Problem(ROOT, "not_json", (("detail", str(exc)),))]
+        ) from None
 
 
 # --- the first layer: representation --------------------------------------------------
@@ -143,7 +151,7 @@ _DATES: dict[str, date] = {}
 _CACHE_LIMIT = 50_000
 
 
-def _decimal(value: JSON, path: str, errors: list[Error]) -> Any:
+def _decimal(value: JSON, path: str, errors: list[Problem]) -> Any:
     if type(value) is str:
         cached = _DECIMALS.get(value)
         if cached is not None:
@@ -154,23 +162,23 @@ def _decimal(value: JSON, path: str, errors: list[Error]) -> Any:
             parsed = _DECIMALS[value] = Decimal(value)
             return parsed
         if _NEGATIVE_RE.fullmatch(value):
-            errors.append((path, "must not be negative"))
+            errors.append(Problem(path, "not_negative"))
         elif _MANY_PLACES_RE.fullmatch(value):
-            errors.append((path, "must have at most 2 decimal places"))
+            errors.append(Problem(path, "two_places"))
         else:
-            errors.append((path, DECIMAL_MESSAGE))
+            errors.append(Problem(path, "decimal_string"))
     elif value is None or type(value) is bool:
-        errors.append((path, DECIMAL_MESSAGE))
+        errors.append(Problem(path, "decimal_string"))
     else:
-        errors.append((path, f"{DECIMAL_MESSAGE}, not a JSON number"))
+        errors.append(Problem(path, "decimal_string_number"))
     return INVALID
 
 
-def _nullable_decimal(value: JSON, path: str, errors: list[Error]) -> Any:
+def _nullable_decimal(value: JSON, path: str, errors: list[Problem]) -> Any:
     return None if value is None else _decimal(value, path, errors)
 
 
-def _date(value: JSON, path: str, errors: list[Error]) -> Any:
+def _date(value: JSON, path: str, errors: list[Problem]) -> Any:
     if type(value) is str:
         cached = _DATES.get(value)
         if cached is not None:
@@ -180,21 +188,21 @@ def _date(value: JSON, path: str, errors: list[Error]) -> Any:
             try:
                 parsed = date(*map(int, match.groups()))
             except ValueError:
-                errors.append((path, f'"{value}" is not a real date'))
+                errors.append(Problem(path, "not_a_real_date", (("value", value),)))
                 return INVALID
             if len(_DATES) >= _CACHE_LIMIT:
                 _DATES.clear()
             _DATES[value] = parsed
             return parsed
-    errors.append((path, DATE_MESSAGE))
+    errors.append(Problem(path, "date_string"))
     return INVALID
 
 
-def _raw(value: JSON, path: str, errors: list[Error]) -> Any:
+def _raw(value: JSON, path: str, errors: list[Problem]) -> Any:
     return value  # checked by the second layer: bool, int, str
 
 
-def _code(value: JSON, path: str, errors: list[Error]) -> Any:
+def _code(value: JSON, path: str, errors: list[Problem]) -> Any:
     """A short code (role, sex, citizenship, place, status), interned: thousands of
     members share a few such strings, and interned ones compare by identity."""
     if type(value) is str and len(value) <= 64:
@@ -202,81 +210,72 @@ def _code(value: JSON, path: str, errors: list[Error]) -> Any:
     return value  # checked by the second layer
 
 
-def _array(value: JSON, path: str, errors: list[Error]) -> Any:
+def _array(value: JSON, path: str, errors: list[Problem]) -> Any:
     if type(value) is list:
         return tuple(value)
-    errors.append((path, "must be a JSON array"))
+    errors.append(Problem(path, "json_array"))
     return INVALID
 
 
-def _object(value: JSON, path: str, errors: list[Error]) -> dict[str, Any] | None:
+def _object(value: JSON, path: str, errors: list[Problem]) -> dict[str, Any] | None:
     if not isinstance(value, dict):
-        errors.append((path, "must be a JSON object"))
+        errors.append(Problem(path, "json_object"))
         return None
     if isinstance(value, _Object):
         for key in value.duplicates:
-            errors.append((key_path(path, key), "is given more than once"))
+            errors.append(Problem(key_path(path, key), "given_twice"))
     return value
 
 
-def _mapping(value: JSON, path: str, errors: list[Error]) -> Any:
+def _mapping(value: JSON, path: str, errors: list[Problem]) -> Any:
     obj = _object(value, path, errors)
     return INVALID if obj is None else obj
 
 
-Parser = Callable[[JSON, str, list[Error]], Any]
+Parser = Callable[[JSON, str, list[Problem]], Any]
 
 
 class _Spec:
     """The keys of one kind of JSON object, in the order of its dataclass's fields, with
-    the parser of each value and the keys that may be left out (read as null)."""
+    the parser of each value and the value of each key that may be left out."""
 
-    __slots__ = ("get", "keys", "optional", "parsed", "parsers")
+    __slots__ = ("defaults", "parsers")
 
     def __init__(
-        self, parsers: dict[str, Parser], optional: frozenset[str] = frozenset()
+        self, parsers: dict[str, Parser], defaults: dict[str, Any] | None = None
     ) -> None:
-        if len(parsers) < 2:  # itemgetter of one key returns the value, not a tuple
-            raise ValueError("a spec has at least two keys")
         self.parsers = parsers
-        self.keys = parsers.keys()
-        self.optional = optional
-        self.get = itemgetter(*parsers)
-        self.parsed = tuple(
-            (i, name, parse)
-            for i, (name, parse) in enumerate(parsers.items())
-            if parse is not _raw
-        )
+        self.defaults = defaults or {}
 
 
 def _fields(
-    obj: dict[str, Any], spec: _Spec, path: str, errors: list[Error]
+    obj: dict[str, Any], spec: _Spec, path: str, errors: list[Problem]
 ) -> list[Any]:
     """The values of ``obj`` in the spec's order (positional arguments for the
     dataclass); unknown and missing keys are errors, a refused value is ``INVALID``."""
     prefix = "" if path == ROOT else path + "."
-    if obj.keys() == spec.keys:  # the common case: exactly the documented keys
-        values = list(spec.get(obj))
-        for i, name, parse in spec.parsed:
-            values[i] = parse(values[i], prefix + name, errors)
-        return values
-    for key in obj:
-        if key not in spec.parsers:
-            errors.append((key_path(path, key), "is not a known key"))
-    values = []
+    values: list[Any] = []
+    found = 0
     for name, parse in spec.parsers.items():
-        field_path = prefix + name
         if name in obj:
-            values.append(parse(obj[name], field_path, errors))
-        elif name in spec.optional:
-            values.append(None)
+            found += 1
+            value = obj[name]
+            values.append(
+                value if parse is _raw else parse(value, prefix + name, errors)
+            )
+        elif name in spec.defaults:
+            values.append(spec.defaults[name])
         else:
-            errors.append((field_path, "is required"))
+            errors.append(Problem(prefix + name, "required"))
             values.append(INVALID)
+    if found != len(obj):
+        for key in obj:
+            if key not in spec.parsers:
+                errors.append(Problem(key_path(path, key), "unknown_key"))
     return values
 
 
-def _point_value(value: JSON, path: str, errors: list[Error]) -> Any:
+def _point_value(value: JSON, path: str, errors: list[Problem]) -> Any:
     if value is None:
         return None
     obj = _object(value, path, errors)
@@ -286,6 +285,33 @@ def _point_value(value: JSON, path: str, errors: list[Error]) -> Any:
 
 
 _POINT_VALUE = _Spec({"eur": _decimal, "valid_from": _date})
+_SUB_LIST = _Spec(
+    {"code": _raw, "list": _raw, "rule": _raw, "dwellings": _raw, "cutoff": _raw},
+    defaults={"cutoff": None},
+)
+
+
+def _objects(
+    value: JSON, path: str, errors: list[Problem], spec: _Spec, cls: Any
+) -> Any:
+    """A JSON array of objects of one kind -> a tuple of ``cls`` (INVALID for an item
+    that is not an object)."""
+    if type(value) is not list:
+        errors.append(Problem(path, "json_array"))
+        return INVALID
+    items: list[Any] = []
+    for i, item in enumerate(value):
+        item_path = f"{path}[{i}]"
+        obj = _object(item, item_path, errors)
+        items.append(
+            INVALID if obj is None else cls(*_fields(obj, spec, item_path, errors))
+        )
+    return tuple(items)
+
+
+def _sub_lists(value: JSON, path: str, errors: list[Problem]) -> Any:
+    return _objects(value, path, errors, _SUB_LIST, SubList)
+
 
 _TENDER = _Spec(
     {
@@ -299,8 +325,9 @@ _TENDER = _Spec(
         "additional_conditions": _mapping,
         "separate_lists": _raw,
         "point_value": _point_value,
+        "sub_lists": _sub_lists,
     },
-    optional=frozenset({"point_value"}),
+    defaults={"point_value": None, "sub_lists": ()},
 )
 
 _MEMBER = _Spec(
@@ -320,23 +347,15 @@ _MEMBER = _Spec(
         "owns_dwelling": _raw,
         "nonprofit_tenant": _raw,
         "other_property_value": _decimal,
-    }
+        "deaf_or_blind": _raw,
+        "business_property_value": _decimal,
+    },
+    defaults={"deaf_or_blind": False, "business_property_value": _ZERO},
 )
 
 
-def _members(value: JSON, path: str, errors: list[Error]) -> Any:
-    if type(value) is not list:
-        errors.append((path, "must be a JSON array"))
-        return INVALID
-    members: list[Any] = []
-    for i, item in enumerate(value):
-        member_path = f"{path}[{i}]"
-        obj = _object(item, member_path, errors)
-        if obj is None:
-            members.append(INVALID)
-        else:
-            members.append(Member(*_fields(obj, _MEMBER, member_path, errors)))
-    return tuple(members)
+def _members(value: JSON, path: str, errors: list[Problem]) -> Any:
+    return _objects(value, path, errors, _MEMBER, Member)
 
 
 _APPLICATION = _Spec(
@@ -361,19 +380,25 @@ _APPLICATION = _Spec(
         "additional_conditions": _array,
         "lost_housing_right_by_court": _raw,
         "members": _members,
+        "disability_aids_monthly": _decimal,
+        "violence_co_ownership_unusable": _raw,
     },
-    optional=frozenset({"dwelling_area_m2"}),
+    defaults={
+        "dwelling_area_m2": None,
+        "disability_aids_monthly": _ZERO,
+        "violence_co_ownership_unusable": False,
+    },
 )
 
 
-def _without_repeats(found: list[Error], reported: list[Error]) -> list[Error]:
+def _without_repeats(found: list[Problem], reported: list[Problem]) -> list[Problem]:
     """The second layer's errors that are not at (or inside) a path already reported."""
     if not reported:
         return found
-    paths = {path for path, _ in reported}
+    paths = {p.path for p in reported}
     kept = []
     for error in found:
-        path = error[0]
+        path = error.path
         inside = any(path == p or path.startswith((p + ".", p + "[")) for p in paths)
         if not inside:
             kept.append(error)
@@ -387,7 +412,7 @@ def _without_repeats(found: list[Error], reported: list[Error]) -> list[Error]:
 _last_tender: tuple[str, TenderRules] | None = None
 
 
-def _tender(value: JSON, path: str, errors: list[Error]) -> TenderRules | None:
+def _tender(value: JSON, path: str, errors: list[Problem]) -> TenderRules | None:
     global _last_tender  # a one-slot cache, replaced atomically
     key = repr(value) if type(value) is dict else None
     last = _last_tender
@@ -396,9 +421,9 @@ def _tender(value: JSON, path: str, errors: list[Error]) -> TenderRules | None:
     obj = _object(value, path, errors)
     if obj is None:
         return None
-    own: list[Error] = []
+    own: list[Problem] = []
     tender = TenderRules(*_fields(obj, _TENDER, path, own))
-    found = _without_repeats(tender_errors(tender, path), own)
+    found = _without_repeats(tender_problems(tender, path), own)
     errors.extend(own)
     errors.extend(found)
     if key is not None and not own and not found:
@@ -407,26 +432,28 @@ def _tender(value: JSON, path: str, errors: list[Error]) -> TenderRules | None:
 
 
 def _application(
-    tender: TenderRules | None, value: JSON, path: str, errors: list[Error]
+    tender: TenderRules | None, value: JSON, path: str, errors: list[Problem]
 ) -> ApplicationFacts | None:
     obj = _object(value, path, errors)
     if obj is None:
         return None
-    own: list[Error] = []
+    own: list[Problem] = []
     application = ApplicationFacts(*_fields(obj, _APPLICATION, path, own))
     errors.extend(own)
-    errors.extend(_without_repeats(application_errors(tender, application, path), own))
+    errors.extend(
+        _without_repeats(application_problems(tender, application, path), own)
+    )
     return application
 
 
-def _root(doc: JSON, spec: _Spec, errors: list[Error]) -> dict[str, Any]:
+def _root(doc: JSON, spec: _Spec, errors: list[Problem]) -> dict[str, Any]:
     obj = _object(doc, ROOT, errors)
     if obj is None:
         return {}
     return dict(zip(spec.parsers, _fields(obj, spec, ROOT, errors), strict=True))
 
 
-def _keep(value: JSON, path: str, errors: list[Error]) -> Any:
+def _keep(value: JSON, path: str, errors: list[Problem]) -> Any:
     return value
 
 
@@ -440,7 +467,7 @@ def read_assess(doc: JSON) -> tuple[TenderRules, ApplicationFacts]:
     :raises InvalidFacts: listing every error, with paths like ``tender.area`` and
         ``application.members[1].birth_date`` (``$`` is the document itself).
     """
-    errors: list[Error] = []
+    errors: list[Problem] = []
     top = _root(doc, _ASSESS_ROOT, errors)
     tender = application = None
     if "tender" in top and top["tender"] is not INVALID:
@@ -458,7 +485,7 @@ def read_rank(doc: JSON) -> tuple[TenderRules, list[ApplicationFacts]]:
     :raises InvalidFacts: listing every error, with paths like ``applications[3].code``
         (a code used twice is an error at the second application's code).
     """
-    errors: list[Error] = []
+    errors: list[Problem] = []
     top = _root(doc, _RANK_ROOT, errors)
     tender = None
     applications: list[ApplicationFacts | None] = []
@@ -467,12 +494,12 @@ def read_rank(doc: JSON) -> tuple[TenderRules, list[ApplicationFacts]]:
     if "applications" in top and top["applications"] is not INVALID:
         items = top["applications"]
         if type(items) is not list:
-            errors.append(("applications", "must be a JSON array"))
+            errors.append(Problem("applications", "json_array"))
         else:
             for i, item in enumerate(items):
                 path = f"applications[{i}]"
                 applications.append(_application(tender, item, path, errors))
-            errors.extend(duplicate_code_errors(applications))
+            errors.extend(duplicate_code_problems(applications))
     valid = [application for application in applications if application is not None]
     if errors or tender is None or len(valid) != len(applications):
         raise InvalidFacts(errors)
@@ -519,8 +546,9 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
 
 
 def ranking_json(ranking: Ranking) -> dict[str, Any]:
-    """A ranking as the case format's ``rank`` output."""
-    return {
+    """A ranking as the case format's ``rank`` output (``sub_lists`` and
+    ``unassigned`` only when the tender has sub-lists)."""
+    result: dict[str, Any] = {
         "lists": {
             name: [
                 {"code": entry.code, "rank": entry.rank, "total": entry.total}
@@ -530,6 +558,25 @@ def ranking_json(ranking: Ranking) -> dict[str, Any]:
         },
         "ineligible": list(ranking.ineligible),
     }
+    if ranking.sub_lists:
+        result["sub_lists"] = {
+            code: {
+                "dwellings": sub.dwellings,
+                "cutoff": sub.cutoff,
+                "entries": [
+                    {
+                        "code": e.code,
+                        "rank": e.rank,
+                        "total": e.total,
+                        "within": e.within,
+                    }
+                    for e in sub.entries
+                ],
+            }
+            for code, sub in ranking.sub_lists.items()
+        }
+        result["unassigned"] = list(ranking.unassigned)
+    return result
 
 
 def errors_json(errors: Sequence[Error]) -> dict[str, Any]:

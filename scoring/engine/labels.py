@@ -246,13 +246,13 @@ CATEGORIES: Mapping[str, Mapping[str, Label]] = MappingProxyType(
         "young_family": {
             "sl": (
                 "Mlada družina",
-                "Družina z vsaj enim mladoletnim otrokom, v kateri noben od staršev v "
-                "letu objave razpisa ne dopolni več kot 35 let.",
+                "Družina z vsaj enim otrokom, v kateri noben od staršev v letu objave "
+                "razpisa ne dopolni več kot 35 let.",
             ),
             "en": (
                 "Young family",
-                "A family with at least one minor child in which no parent is older "
-                "than 35 in the year the tender is published.",
+                "A family with at least one child in which no parent is older than 35 "
+                "in the year the tender is published.",
             ),
         },
         "youth": {
@@ -339,15 +339,15 @@ CATEGORIES: Mapping[str, Mapping[str, Label]] = MappingProxyType(
         "domestic_violence": {
             "sl": (
                 "Žrtev nasilja v družini",
-                "Udeleženka razpisa je ženska, z otroki ali brez njih, ki je žrtev "
-                "nasilja v družini, kar potrjuje strokovno mnenje centra za socialno "
-                "delo ali organizacije za pomoč žrtvam.",
+                "Udeleženec razpisa, z otroki ali brez njih, je žrtev nasilja v "
+                "družini, kar potrjuje strokovno mnenje centra za socialno delo ali "
+                "organizacije za pomoč žrtvam.",
             ),
             "en": (
                 "Victim of domestic violence",
-                "The applicant is a woman, with or without children, who is a victim "
-                "of domestic violence, as a social work centre or a victims' support "
-                "organisation attests.",
+                "The applicant, with or without children, is a victim of domestic "
+                "violence, as a social work centre or a victims' support organisation "
+                "attests.",
             ),
         },
         "war_victim": {
@@ -404,13 +404,13 @@ CONDITIONS: Mapping[str, Mapping[str, Label]] = MappingProxyType(
         "property": {
             "sl": (
                 "Premoženje",
-                "Član gospodinjstva je lastnik drugega premoženja, ki presega 40 % "
+                "Drugo premoženje vseh članov gospodinjstva skupaj presega 40 % "
                 "vrednosti primernega stanovanja.",
             ),
             "en": (
                 "Property",
-                "A household member owns other property worth more than 40 % of the "
-                "value of an appropriate dwelling.",
+                "The household's other property, all members' together, is worth "
+                "more than 40 % of the value of an appropriate dwelling.",
             ),
         },
         "income": {
@@ -465,8 +465,242 @@ _ADDITIONAL: Mapping[str, Label] = {
     ),
 }
 
+SUB_LIST_RULES: Mapping[str, Mapping[str, Label]] = MappingProxyType(
+    {
+        "wheelchair": {
+            "sl": (
+                "Gospodinjstva z uporabnikom invalidskega vozička",
+                "Član gospodinjstva je trajno vezan na invalidski voziček.",
+            ),
+            "en": (
+                "Households with a wheelchair user",
+                "A household member permanently uses a wheelchair.",
+            ),
+        },
+        "deaf_or_blind": {
+            "sl": (
+                "Gospodinjstva z gluhim ali slepim članom",
+                "Član gospodinjstva je gluh ali slep.",
+            ),
+            "en": (
+                "Households with a deaf or blind member",
+                "A household member is deaf or blind.",
+            ),
+        },
+        "families": {
+            "sl": ("Družine", "Gospodinjstvo ima dva ali več članov."),
+            "en": ("Families", "The household has two or more members."),
+        },
+        "singles": {
+            "sl": ("Samske osebe", "Gospodinjstvo ima enega člana."),
+            "en": ("Single persons", "The household has one member."),
+        },
+        "all": {
+            "sl": ("Vsi ostali", "Vsaka vloga seznama, ki ni uvrščena prej."),
+            "en": ("All others", "Every application of the list not assigned before."),
+        },
+    }
+)
+
 CATALOGUE: Mapping[str, Mapping[str, Label]] = MappingProxyType(
     {**ITEMS, **CATEGORIES, **CONDITIONS}
+)
+
+MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        # Facts of the Python API and of the JSON case format (scoring.engine.checks).
+        "type": {"en": "must be a {kind}", "sl": "mora biti {kind}"},
+        "edition": {
+            "en": "must be a known edition of the Rules ({known})",
+            "sl": "mora biti znana izdaja Pravilnika ({known})",
+        },
+        "date": {"en": "must be a date", "sl": "mora biti datum"},
+        "date_not_before": {
+            "en": "must not be before {date}",
+            "sl": "ne sme biti pred {date}",
+        },
+        "date_not_after": {
+            "en": "must not be after {date}",
+            "sl": "ne sme biti po {date}",
+        },
+        "after_publication": {
+            "en": "must not be after the tender's publication date ({date})",
+            "sl": "ne sme biti po datumu objave razpisa ({date})",
+        },
+        "born_after_publication": {
+            "en": "must not be after the tender's publication date ({date}); "
+            "a pregnancy is not a member",
+            "sl": "ne sme biti po datumu objave razpisa ({date}); nosečnost ni "
+            "član gospodinjstva",
+        },
+        "decimal": {"en": "must be a Decimal", "sl": "mora biti decimalno število"},
+        "finite": {"en": "must be a finite number", "sl": "mora biti končno število"},
+        "not_negative": {"en": "must not be negative", "sl": "ne sme biti negativno"},
+        "positive": {"en": "must be greater than 0", "sl": "mora biti večje od 0"},
+        "too_large": {
+            "en": "is too large (at most {digits} digits before the point)",
+            "sl": "je preveliko (največ {digits} števk pred decimalno vejico)",
+        },
+        "two_places": {
+            "en": "must have at most 2 decimal places",
+            "sl": "ima lahko največ 2 decimalni mesti",
+        },
+        "integer": {
+            "en": "must be a whole number (integer)",
+            "sl": "mora biti celo število",
+        },
+        "at_least": {"en": "must be at least {low}", "sl": "mora biti vsaj {low}"},
+        "between": {
+            "en": "must be between {low} and {high}",
+            "sl": "mora biti med {low} in {high}",
+        },
+        "string": {"en": "must be a string", "sl": "mora biti besedilo"},
+        "not_empty": {"en": "must not be empty", "sl": "ne sme biti prazno"},
+        "list": {"en": "must be a list", "sl": "mora biti seznam"},
+        "boolean": {"en": "must be true or false", "sl": "mora biti da ali ne"},
+        "one_of": {
+            "en": "must be one of {choices}",
+            "sl": "mora biti ena od vrednosti {choices}",
+        },
+        "area": {
+            "en": "must be a municipality's name or a list of names",
+            "sl": "mora biti ime občine ali seznam imen občin",
+        },
+        "area_empty": {
+            "en": "must name at least one municipality (the lessor's area)",
+            "sl": "mora navesti vsaj eno občino (območje razpisovalca)",
+        },
+        "admission_code": {
+            "en": 'must be an ISO 3166-1 alpha-2 code in capitals (e.g. "SI") or '
+            '"EU" or "IP"',
+            "sl": 'mora biti koda ISO 3166-1 alpha-2 z velikimi črkami (npr. "SI") '
+            'ali "EU" ali "IP"',
+        },
+        "citizenship_code": {
+            "en": 'must be an ISO 3166-1 alpha-2 code in capitals (e.g. "SI") or "IP"',
+            "sl": 'mora biti koda ISO 3166-1 alpha-2 z velikimi črkami (npr. "SI") '
+            'ali "IP"',
+        },
+        "categories_mapping": {
+            "en": "must be a mapping of category code to points",
+            "sl": "mora preslikati kode kategorij v točke",
+        },
+        "category_code": {
+            "en": "is not a priority category of the Rules (Form III) nor "
+            "other:<slug> (lower-case letters, digits, _ and -)",
+            "sl": "ni prednostna kategorija Pravilnika (III. del obrazca) niti "
+            "other:<oznaka> (male črke, števke, _ in -)",
+        },
+        "extra_child_alone": {
+            "en": "needs large_family: the supplement per further child is a line "
+            "under the large-family category",
+            "sl": "zahteva large_family: dodatek za vsakega nadaljnjega otroka je "
+            "vrstica kategorije družine z večjim številom otrok",
+        },
+        "listed_twice": {
+            "en": '"{code}" is listed twice',
+            "sl": '"{code}" je naveden dvakrat',
+        },
+        "tie_break_code": {
+            "en": '"{code}" is not a priority category of the Rules nor an other: '
+            "category this tender uses",
+            "sl": '"{code}" ni prednostna kategorija Pravilnika niti kategorija '
+            "other:, ki jo uporablja ta razpis",
+        },
+        "conditions_mapping": {
+            "en": "must be a mapping of condition code to points",
+            "sl": "mora preslikati kode pogojev v točke",
+        },
+        "condition_code": {
+            "en": "must be a code of lower-case letters, digits, _ and - "
+            "(starting with a letter or digit)",
+            "sl": "mora biti koda iz malih črk, števk, _ in - (na začetku črka ali "
+            "števka)",
+        },
+        "sub_list_list": {
+            "en": "must be one of {choices}: the lists of this tender",
+            "sl": "mora biti ena od vrednosti {choices}: seznami tega razpisa",
+        },
+        "duplicate_code": {
+            "en": '"{code}" is already the code of {other}',
+            "sl": '"{code}" je že koda {other}',
+        },
+        "area_without_dwelling": {
+            "en": "must be absent or null with housing status {status} "
+            "(items 2-4 are not scored without a dwelling)",
+            "sl": "mora manjkati pri stanovanjskem statusu {status} (točke 2-4 se "
+            "brez stanovanja ne točkujejo)",
+        },
+        "area_required": {
+            "en": "is required with housing status {status}",
+            "sl": "je obvezno pri stanovanjskem statusu {status}",
+        },
+        "other_category_unknown": {
+            "en": '"{code}" is not an other:<slug> category this tender defines',
+            "sl": '"{code}" ni kategorija other:<oznaka>, ki jo določa ta razpis',
+        },
+        "condition_unknown": {
+            "en": '"{code}" is not an additional condition this tender defines',
+            "sl": '"{code}" ni dodatni pogoj, ki ga določa ta razpis',
+        },
+        "members_list": {
+            "en": "must be a list of members",
+            "sl": "mora biti seznam članov",
+        },
+        "members_empty": {
+            "en": "must not be empty: the applicant is a member",
+            "sl": "ne sme biti prazno: prosilec je član gospodinjstva",
+        },
+        "one_applicant": {
+            "en": 'must include exactly one member with role "applicant"',
+            "sl": 'mora vsebovati natanko enega člana z vlogo "applicant"',
+        },
+        "second_applicant": {
+            "en": 'is a second applicant: exactly one member has role "applicant"',
+            "sl": 'je drugi prosilec: vlogo "applicant" ima natanko en član',
+        },
+        # The JSON case format (scoring.engine.jsonio) and the command line.
+        "json_object": {"en": "must be a JSON object", "sl": "mora biti objekt JSON"},
+        "json_array": {"en": "must be a JSON array", "sl": "mora biti tabela JSON"},
+        "decimal_string": {
+            "en": 'must be a decimal string like "1234.50"',
+            "sl": 'mora biti decimalno število v nizu, npr. "1234.50"',
+        },
+        "decimal_string_number": {
+            "en": 'must be a decimal string like "1234.50", not a JSON number',
+            "sl": 'mora biti decimalno število v nizu, npr. "1234.50", ne število JSON',
+        },
+        "date_string": {
+            "en": 'must be a date string "YYYY-MM-DD"',
+            "sl": 'mora biti datum v nizu "LLLL-MM-DD"',
+        },
+        "not_a_real_date": {
+            "en": '"{value}" is not a real date',
+            "sl": '"{value}" ni obstoječ datum',
+        },
+        "unknown_key": {"en": "is not a known key", "sl": "ni znan ključ"},
+        "required": {"en": "is required", "sl": "je obvezno"},
+        "given_twice": {
+            "en": "is given more than once",
+            "sl": "je podano večkrat",
+        },
+        "not_utf8": {
+            "en": "is not valid UTF-8 (byte {byte}: {reason})",
+            "sl": "ni veljaven UTF-8 (bajt {byte}: {reason})",
+        },
+        "not_json": {
+            "en": "is not valid JSON: {detail}",
+            "sl": "ni veljaven JSON: {detail}",
+        },
+        "cannot_read": {
+            "en": "cannot read {source}: {reason}",
+            "sl": "ni mogoče prebrati {source}: {reason}",
+        },
+        "internal": {
+            "en": "internal error: {detail}",
+            "sl": "notranja napaka: {detail}",
+        },
+    }
 )
 
 
@@ -490,3 +724,19 @@ def label(code: str, lang: str = DEFAULT_LANGUAGE) -> Label:
             short, explanation = generic[language]
             return short.format(slug=code[len(prefix) :]), explanation
     return CATALOGUE[code][language]
+
+
+def message(
+    code: str, lang: str = DEFAULT_LANGUAGE, params: Mapping[str, str] | None = None
+) -> str:
+    """The message ``code`` of :data:`MESSAGES` in ``lang`` with its ``params`` filled in.
+
+    :raises KeyError: for a code the catalogue does not know or a parameter its text
+        names but ``params`` lacks.
+    """
+    return MESSAGES[code][_language(lang)].format_map(params or {})
+
+
+def sub_list_rule_label(rule: str, lang: str = DEFAULT_LANGUAGE) -> Label:
+    """The (short label, explanation) of a sub-list rule (scoring.md, "Sub-lists")."""
+    return SUB_LIST_RULES[rule][_language(lang)]

@@ -13,30 +13,17 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from scoring.engine.editions import Edition
-from scoring.engine.facts import (
-    ApplicationFacts,
-    Household,
-    NumbersForSize,
-    TenderContext,
-)
+from scoring.engine.facts import ApplicationFacts
+from scoring.engine.household import Household, NumbersForSize, TenderContext
 from scoring.engine.result import ScoreLine
 
 SOURCE_CATEGORY = "Form III; Art. 6"
 SOURCE_OTHER_CATEGORY = "Form III; Art. 6(2)"
 SOURCE_ADDITIONAL = "Art. 4"
 
-_LINES: dict[tuple[str, int, str], ScoreLine] = {}
-
 
 def _line(code: str, points: int, source: str) -> ScoreLine:
-    """A shared, immutable line (the same few lines recur in every application)."""
-    key = (code, points, source)
-    line = _LINES.get(key)
-    if line is None:
-        if len(_LINES) > 100_000:  # a bound for long-running processes
-            _LINES.clear()
-        line = _LINES[key] = ScoreLine(code, points, source, points)
-    return line
+    return ScoreLine(code, points, source, points)
 
 
 def _item(edition: Edition, code: str, times: int = 1) -> ScoreLine:
@@ -107,9 +94,10 @@ Predicate = Callable[[TenderContext, ApplicationFacts, Household], bool]
 
 
 def _young_family(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """A minor child; no parent older than 35 in the year of publishing (notes, III)."""
+    """At least one child, of any age ("at least one child", notes to III), and no
+    parent older than 35 in the year of publishing."""
     oldest_age = c.reference.year - h.oldest_parent_birth_year
-    return h.has_minor_child and oldest_age <= c.edition.young_family_max_age
+    return h.has_child and oldest_age <= c.edition.young_family_max_age
 
 
 def _youth(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
@@ -152,8 +140,9 @@ def _important_profession(c: TenderContext, a: ApplicationFacts, h: Household) -
 
 
 def _domestic_violence(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
-    """The applicant is a woman who is a victim of domestic violence (notes to III)."""
-    return h.applicant.sex == "F" and a.domestic_violence_victim
+    """The applicant, of any sex, is a victim of domestic violence (notes to III as
+    amended in 2006; decisions.md)."""
+    return a.domestic_violence_victim
 
 
 def _war_victim(c: TenderContext, a: ApplicationFacts, h: Household) -> bool:
@@ -177,6 +166,29 @@ supplement under ``large_family`` and ``other:<slug>`` comes from the applicatio
 list."""
 
 
+def further_children(
+    context: TenderContext, application: ApplicationFacts, household: Household
+) -> int:
+    """Minors (a pregnancy counting) beyond the third: the supplement's children."""
+    children = household.minors + (1 if application.pregnancy else 0)
+    return max(0, children - context.edition.large_family_min_minors)
+
+
+def in_category(
+    code: str,
+    context: TenderContext,
+    application: ApplicationFacts,
+    household: Household,
+) -> bool:
+    """Whether the application is in the category ``code`` by the category's rule,
+    whether or not the tender scores it (the tie-break chain, Art. 6(3))."""
+    if code.startswith("other:"):
+        return code in application.other_categories
+    if code == "large_family_extra_child":
+        return further_children(context, application, household) > 0
+    return CATEGORY_TESTS[code](context, application, household)
+
+
 def category_lines(
     context: TenderContext, application: ApplicationFacts, household: Household
 ) -> list[ScoreLine]:
@@ -194,8 +206,7 @@ def category_lines(
         elif test(context, application, household):
             lines.append(line)
             if extra and code == "large_family":
-                children = household.minors + (1 if application.pregnancy else 0)
-                further = children - context.edition.large_family_min_minors
+                further = further_children(context, application, household)
                 if further > 0:
                     lines.append(
                         _line(
@@ -216,7 +227,7 @@ def _category_plan(context: TenderContext) -> CategoryPlan:
     if plan is None:
         entries: list[tuple[str, Predicate | None, ScoreLine]] = []
         extra = 0
-        for code, points in context.categories:
+        for code, points in context.tender.priority_categories.items():
             if code == "large_family_extra_child":
                 extra = points
             elif code.startswith("other:"):
@@ -242,9 +253,9 @@ def additional_lines(
     met = application.additional_conditions
     if not met:
         return []
-    remaining = context.additional_cap
+    remaining = context.edition.additional_cap
     lines: list[ScoreLine] = []
-    for code, claimed in context.additional:
+    for code, claimed in context.tender.additional_conditions.items():
         if code not in met or claimed <= 0:
             continue
         points = min(claimed, remaining)

@@ -10,23 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
-
-T = TypeVar("T")
-
-
-def build[T](cls: type[T], values: dict[str, Any]) -> T:
-    """An instance of the frozen, dict-based dataclass ``cls`` holding ``values``.
-
-    The generated ``__init__`` of a frozen dataclass stores each field through
-    ``object.__setattr__`` (about six times slower than a plain store); the engine makes
-    one :class:`Assessment` per application, so it
-    fills the instance's ``__dict__`` at once instead. ``values`` must name every field,
-    as ``__init__`` would store it; the instance is as frozen as any other.
-    """
-    instance = object.__new__(cls)
-    instance.__dict__.update(values)
-    return instance
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +45,7 @@ class SpatialStandard:
     with_own_share: tuple[int, int]
 
 
-@dataclass(frozen=True)  # no slots: see build()
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """One application assessed against its tender under one edition of the Rules.
 
@@ -102,15 +85,45 @@ class RankedEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SubListEntry:
+    """A place on a sub-list: ranks start again at 1 in every sub-list; ``within`` when
+    the total is at least the sub-list's cut-off."""
+
+    code: str
+    rank: int
+    total: int
+    within: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SubListResult:
+    """One sub-list of a tender ranked: its dwellings, its cut-off (None: none) and its
+    entries in the list's order."""
+
+    code: str
+    list: str
+    rule: str
+    dwellings: int
+    cutoff: int | None
+    cutoff_set_by_lessor: bool
+    entries: tuple[SubListEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Ranking:
     """The priority lists of a tender (Art. 17(2), 23).
 
     ``lists`` has the keys ``"A"`` and ``"B"`` when the tender separates the lists, else
     the one key ``"all"``. ``ineligible`` holds the codes of ineligible applications in
     code order. ``assessments`` maps every application's code to its assessment,
-    eligible or not.
+    eligible or not. ``sub_lists`` maps each of the tender's sub-lists' codes (in the
+    tender's order) to its result, and ``unassigned`` holds the codes of eligible
+    applications that meet no rule of their list, in code order; both are empty when
+    the tender has no sub-lists.
     """
 
     lists: Mapping[str, tuple[RankedEntry, ...]]
     ineligible: tuple[str, ...]
     assessments: Mapping[str, Assessment]
+    sub_lists: Mapping[str, SubListResult]
+    unassigned: tuple[str, ...]

@@ -47,6 +47,7 @@ class Edition:
     form_sections: tuple[tuple[str, tuple[int, ...]], ...]
     crowding_bands: tuple[tuple[int, str], ...]
     status_without_dwelling: str
+    status_denationalised: str
     statuses_with_dwelling: tuple[str, ...]
     category_codes: tuple[str, ...]
     category_points_range: Bounds

@@ -78,6 +78,9 @@ FORM_SECTIONS = (("I", (1, 2, 3, 4)), ("II", (5, 6, 7)))
 CROWDING_BANDS = ((4, "3.1"), (8, "3.2"), (12, "3.3"))
 # Note to 1.1: without a dwelling, items 2, 3 and 4 are not scored.
 STATUS_WITHOUT_DWELLING = "1.1"
+# Art. 3(4): the tenant of a denationalised dwelling (Form 1.5) is entitled although the
+# tenancy is for an indefinite period at non-profit rent.
+STATUS_DENATIONALISED = "1.5"
 # Note to Form item 3: crowding is scored for statuses 1.2 to 1.6.
 STATUSES_WITH_DWELLING = ("1.2", "1.3", "1.4", "1.5", "1.6")
 

@@ -129,24 +129,145 @@ def test_property_one_cent_over_the_limit_is_ineligible(n: int) -> None:
     assert conditions(tender(), application(*members)) == [("3(1)", "property")]
 
 
-def test_property_is_tested_per_member_not_summed() -> None:
-    spouse = member(
-        role="spouse",
-        birth_date=date(1981, 1, 1),
-        monthly_income="0.00",
-        other_property_value="10000.00",
+def _spouse(**overrides) -> object:
+    values = {
+        "role": "spouse",
+        "birth_date": date(1981, 1, 1),
+        "monthly_income": "0.00",
+    }
+    return member(**{**values, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("mine", "spouses", "eligible"),
+    [
+        ("9257.60", "9257.60", True),  # 18,515.20 together: exactly the n = 2 limit
+        ("9257.60", "9257.61", False),  # a cent over, though each is far under it
+        ("0.00", "18515.20", True),
+        ("18515.21", "0.00", False),
+    ],
+)
+def test_property_is_the_households_together(
+    mine: str, spouses: str, eligible: bool
+) -> None:
+    app = application(
+        member(other_property_value=mine), _spouse(other_property_value=spouses)
     )
-    app = application(member(other_property_value="10000.00"), spouse)
-    assert assess(tender(), app).eligible  # 20,000 together, each under 18,515.20
-    rich_spouse = member(
-        role="spouse",
-        birth_date=date(1981, 1, 1),
-        monthly_income="0.00",
-        other_property_value="18515.21",
+    assert (("3(1)", "property") not in conditions(tender(), app)) is eligible
+
+
+@pytest.mark.parametrize(
+    ("business", "other", "eligible"),
+    [
+        ("37872.00", "15148.80", True),  # n = 1: dwelling value 37,872.00 left out
+        ("37872.01", "15148.80", False),  # a cent above it counts
+        ("37872.00", "15148.81", False),
+        ("53020.80", "0.00", True),  # 15,148.80 above the dwelling value: the limit
+        ("53020.81", "0.00", False),
+    ],
+)
+def test_business_property_counts_only_above_the_dwelling_value(
+    business: str, other: str, eligible: bool
+) -> None:
+    app = application(
+        member(business_property_value=Decimal(business), other_property_value=other)
     )
-    assert conditions(tender(), application(member(), rich_spouse)) == [
-        ("3(1)", "property")
-    ]
+    assert (("3(1)", "property") not in conditions(tender(), app)) is eligible
+
+
+def test_business_property_of_the_household_is_added_up() -> None:
+    # 2 x 20,000 = 40,000; n = 2: dwelling value 46,288.00, so nothing counts; but
+    # 2 x 32,401.60 = 64,803.20 is 18,515.20 above it: exactly the limit.
+    def app(each: str):
+        return application(
+            member(business_property_value=Decimal(each)),
+            _spouse(business_property_value=Decimal(each)),
+        )
+
+    assert conditions(tender(), app("20000.00")) == []
+    assert conditions(tender(), app("32401.60")) == []
+    assert conditions(tender(), app("32401.61")) == [("3(1)", "property")]
+
+
+@pytest.mark.parametrize(
+    ("income", "aids", "eligible", "shown"),
+    [
+        ("2100.00", "100.00", True, "2000.00"),  # n = 1: limit 200 % of 1,000.00
+        ("2100.00", "99.99", False, "2000.01"),
+        ("2000.00", "0.00", True, "2000.00"),
+        ("50.00", "80.00", True, "0.00"),  # never below zero
+    ],
+)
+def test_disability_aids_are_deducted_from_household_income(
+    income: str, aids: str, eligible: bool, shown: str
+) -> None:
+    app = application(
+        member(monthly_income=income), disability_aids_monthly=Decimal(aids)
+    )
+    result = assess(tender(), app)
+    assert (("3(1)", "income") not in conditions(tender(), app)) is eligible
+    assert result.household_monthly_income == Decimal(shown)
+
+
+@pytest.mark.parametrize(
+    ("status", "applicant_tenant", "spouse_tenant", "eligible"),
+    [
+        ("1.5", True, False, True),  # Art. 3(4): the denationalised dwelling's tenant
+        ("1.4", True, False, False),
+        ("1.5", False, True, False),  # another member's tenancy still excludes
+        ("1.5", False, False, True),
+    ],
+)
+def test_status_1_5_tenancy_does_not_exclude_the_applicant(
+    status: str, applicant_tenant: bool, spouse_tenant: bool, eligible: bool
+) -> None:
+    app = application(
+        member(nonprofit_tenant=applicant_tenant),
+        _spouse(nonprofit_tenant=spouse_tenant),
+        housing_status=status,
+    )
+    assert (("3(1)", "other_dwelling") not in conditions(tender(), app)) is eligible
+
+
+@pytest.mark.parametrize(
+    ("victim", "unusable", "eligible"),
+    [(True, True, True), (True, False, False), (False, True, False)],
+)
+def test_a_victims_unusable_co_owned_dwelling_does_not_exclude(
+    victim: bool, unusable: bool, eligible: bool
+) -> None:
+    app = application(
+        member(owns_dwelling=True),
+        domestic_violence_victim=victim,
+        violence_co_ownership_unusable=unusable,
+    )
+    assert (("3(1)", "other_dwelling") not in conditions(tender(), app)) is eligible
+
+
+def test_the_exception_covers_only_the_applicants_ownership() -> None:
+    app = application(
+        member(),
+        _spouse(owns_dwelling=True),
+        domestic_violence_victim=True,
+        violence_co_ownership_unusable=True,
+    )
+    assert conditions(tender(), app) == [("3(1)", "other_dwelling")]
+
+
+@pytest.mark.parametrize(
+    ("residence", "eligible"),
+    [
+        (" ig ", True),
+        ("IG", True),
+        ("Škofljica", True),
+        ("Kranj", False),
+        ("Igg", False),
+    ],
+)
+def test_an_area_of_several_municipalities(residence: str, eligible: bool) -> None:
+    t = tender(area=("Ljubljana", "Ig", "Škofljica"))
+    app = application(member(permanent_residence=residence))
+    assert (("3(1)", "residence") not in conditions(t, app)) is eligible
 
 
 def test_a_tender_point_value_changes_the_property_limit() -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.engine import assess
-from scoring.engine.facts import birthday
+from scoring.engine.household import birthday
 from tests.scoring.engine.builders import application, child, member, tender
 
 PUBLISHED = date(2025, 9, 15)
@@ -297,11 +297,12 @@ def test_young_family_age_in_the_year_of_publishing(
     assert (("young_family", 100) in categories(app)) is young
 
 
-def test_young_family_needs_a_minor_child() -> None:
+def test_young_family_needs_a_child_of_any_age() -> None:
+    # "at least one child" (notes to III): an adult child counts too (decisions.md).
     young = member(birth_date=date(1995, 1, 1))
     assert ("young_family", 100) not in categories(application(young))
     adult_child = child(date(2006, 1, 1))
-    assert ("young_family", 100) not in categories(application(young, adult_child))
+    assert ("young_family", 100) in categories(application(young, adult_child))
     minor_other = member(role="other", birth_date=date(2015, 1, 1), employed=False)
     assert ("young_family", 100) not in categories(application(young, minor_other))
     assert ("young_family", 100) in categories(
@@ -436,9 +437,14 @@ def test_long_service_only_without_a_dwelling_or_as_subtenant(
     assert (("long_service", 55) in categories(app)) is scored
 
 
-@pytest.mark.parametrize(("sex", "scored"), [("F", True), ("M", False), ("X", False)])
-def test_domestic_violence_needs_a_woman(sex: str, scored: bool) -> None:
-    app = application(member(sex=sex), domestic_violence_victim=True)
+@pytest.mark.parametrize(
+    ("sex", "victim", "scored"),
+    [("F", True, True), ("M", True, True), ("X", True, True), ("F", False, False)],
+)
+def test_domestic_violence_applies_to_a_victim_of_any_sex(
+    sex: str, victim: bool, scored: bool
+) -> None:
+    app = application(member(sex=sex), domestic_violence_victim=victim)
     assert (("domestic_violence", 52) in categories(app)) is scored
 
 
@@ -622,4 +628,3 @@ def test_assessments_are_frozen_and_equal_to_plainly_built_ones() -> None:
     plain = Assessment(**{f.name: getattr(result, f.name) for f in fields(Assessment)})
     assert plain == result
     assert hash(plain) == hash(result)
-    assert vars(result).keys() == {f.name for f in fields(Assessment)}

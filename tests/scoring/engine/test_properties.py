@@ -21,7 +21,7 @@ from scoring.engine import (
     assess,
     rank,
 )
-from scoring.engine.facts import TenderContext, birthday
+from scoring.engine.household import TenderContext, birthday
 from scoring.engine.jsonio import assessment_json, read_assess, read_rank
 from tests.scoring.engine.builders import case_json, child, tender_json
 
@@ -427,25 +427,11 @@ member_values = st.fixed_dictionaries(
 
 
 @SETTINGS
-@given(member_values)
-def test_the_member_fast_path_agrees_with_the_worded_checks(
-    values: dict[str, Any],
-) -> None:
-    from scoring.engine.facts import _member_fine, _members_errors
-
-    candidate = Member(**values)
-    worded = [
-        e for e in _members_errors((candidate,), PUBLISHED, "m") if e[0] != "m"
-    ]  # leave out "no applicant", which the fast path does not decide
-    assert _member_fine(candidate, PUBLISHED) is (worded == [])
-
-
-@SETTINGS
 @given(st.lists(member_values, min_size=0, max_size=3), st.sampled_from(["1.1", "1.2"]))
-def test_assess_refuses_exactly_what_the_worded_checks_refuse(
+def test_assess_and_rank_refuse_exactly_what_the_checks_refuse(
     values: list[dict[str, Any]], status: str
 ) -> None:
-    from scoring.engine.facts import application_errors
+    from scoring.engine import application_problems
 
     t = TenderRules(
         rules="SI-2004",
@@ -480,7 +466,7 @@ def test_assess_refuses_exactly_what_the_worded_checks_refuse(
         lost_housing_right_by_court=False,
         members=tuple(Member(**v) for v in values),
     )
-    expected = application_errors(t, app)
+    expected = [(p.path, p.message()) for p in application_problems(t, app)]
     try:
         assess(t, app)
     except InvalidFacts as exc:

@@ -9,12 +9,23 @@ from decimal import Decimal
 import pytest
 
 from scoring.engine import InvalidFacts, assess, rank
-from scoring.engine.ranking import priority_lists, rank_list
+from scoring.engine.ranking import rank_keyed
 from tests.scoring.engine.builders import application, assessment, member, tender
 
 
 def entries(result) -> list[tuple[str, int, int]]:
     return [(e.code, e.rank, e.total) for e in result]
+
+
+def rank_list(assessments, chain):
+    """Rank bare assessments as rank() keys them: total, then "in" (scored the line)
+    for each code of the chain, then the code."""
+    keyed = []
+    for a in assessments:
+        codes = {line.code for line in a.items}
+        flags = [0 if code in codes else 1 for code in chain]
+        keyed.append((-a.total, *flags, a.code, a.total))
+    return rank_keyed(keyed)
 
 
 def test_higher_total_first() -> None:
@@ -106,38 +117,22 @@ def test_order_does_not_depend_on_the_input_order() -> None:
         assert entries(rank_list(pool, ("youth",))) == expected
 
 
-def test_separate_lists_a_and_b_and_ineligible_codes_sorted() -> None:
-    lists, ineligible = priority_lists(
-        [
-            assessment("b2", 100, list_="B"),
-            assessment("a1", 100),
-            assessment("x2", 500, eligible=False),
-            assessment("b1", 300, list_="B"),
-            assessment("x1", 900, eligible=False, list_="B"),
-        ],
-        tie_break=(),
-        separate_lists=True,
-    )
-    assert set(lists) == {"A", "B"}
-    assert entries(lists["A"]) == [("a1", 1, 100)]
-    assert entries(lists["B"]) == [("b1", 1, 300), ("b2", 2, 100)]
-    assert ineligible == ("x1", "x2")
-
-
 def test_both_lists_are_present_even_when_empty() -> None:
-    lists, ineligible = priority_lists([], tie_break=(), separate_lists=True)
-    assert lists == {"A": (), "B": ()}
-    assert ineligible == ()
+    result = rank(tender(), [])
+    assert dict(result.lists) == {"A": (), "B": ()}
+    assert result.ineligible == ()
 
 
 def test_one_list_when_the_tender_does_not_separate() -> None:
-    lists, _ = priority_lists(
-        [assessment("b", 100, list_="B"), assessment("a", 200)],
-        tie_break=(),
-        separate_lists=False,
+    result = rank(
+        tender(separate_lists=False),
+        [
+            application(member(monthly_income="950.00"), code="b"),  # list B income
+            application(member(monthly_income="800.00"), code="a", war_victim=True),
+        ],
     )
-    assert set(lists) == {"all"}
-    assert entries(lists["all"]) == [("a", 1, 200), ("b", 2, 100)]
+    assert set(result.lists) == {"all"}
+    assert [e.code for e in result.lists["all"]] == ["a", "b"]
 
 
 # --- through the engine -----------------------------------------------------------------

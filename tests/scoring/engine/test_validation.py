@@ -294,7 +294,7 @@ def test_a_leap_day_is_a_real_date() -> None:
 @pytest.mark.parametrize(
     ("where", "field", "value", "message"),
     [
-        ("tender", "area", 5, "must be a string"),
+        ("tender", "area", 5, "must be a municipality's name or a list of names"),
         ("tender", "area", "", "must not be empty"),
         ("tender", "area", "   ", "must not be empty"),
         ("application", "code", "", "must not be empty"),
@@ -424,7 +424,8 @@ def test_the_further_child_needs_the_large_family_category() -> None:
     [
         (["youth", "war_victim"], []),
         (["youth", "youth"], ["tender.tie_break[1]"]),
-        (["young_family"], ["tender.tie_break[0]"]),  # the tender does not use it
+        (["young_family"], []),  # a category of the Rules the tender does not score
+        (["other:x"], ["tender.tie_break[0]"]),  # an other: category it does not have
         (["youth", 3], ["tender.tie_break[1]"]),
         (["additional:r"], ["tender.tie_break[0]"]),
     ],
