@@ -24,14 +24,12 @@ from tests.housing.factories import MembershipFactory
 from tests.tenders.factories import TenderCategoryFactory, TenderFactory, in_days
 from tests.tenders.test_views import form_values
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks and one writer at a time "
-        "(CI runs these on PostgreSQL)",
-    ),
-]
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite has no row locks and one writer at a time, and "
+    "the test database is in memory (CI runs these on PostgreSQL)",
+)
+pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 5
 
 
@@ -82,6 +80,7 @@ def ready_tender(lessor, **kwargs) -> Tender:
     return tender
 
 
+@postgresql_only
 def test_edit_and_publish_at_once_never_lose_the_publication(lessor_x, staff_client):
     """Finding 1: the edit saved the whole row from a copy read before the publish,
     and the tender ended a draft while its event log said published."""
@@ -106,6 +105,7 @@ def test_edit_and_publish_at_once_never_lose_the_publication(lessor_x, staff_cli
             assert tender.title != "Popravljen naslov"
 
 
+@postgresql_only
 def test_category_change_and_publish_at_once_keep_the_published_rules(lessor_x, admin):
     """Finding 1: a category's points changed at the moment of publishing."""
     for _round in range(ROUNDS):
@@ -134,6 +134,7 @@ def test_category_change_and_publish_at_once_keep_the_published_rules(lessor_x, 
             assert category.history.latest().history_date <= event.at
 
 
+@postgresql_only
 def test_tie_break_and_publish_at_once(lessor_x, admin):
     for _round in range(ROUNDS):
         tender = ready_tender(lessor_x)
@@ -155,6 +156,7 @@ def test_tie_break_and_publish_at_once(lessor_x, admin):
         assert tender.tie_break == expected
 
 
+@postgresql_only
 def test_parallel_staff_pages_after_the_deadline_and_the_job(lessor_x, staff_client):
     """Finding 4: 7 of 8 GETs answered 500 (the closing ran inside each GET)."""
     tender = TenderFactory(lessor=lessor_x, published=True, deadline=in_days(-1))
@@ -177,6 +179,7 @@ def test_parallel_staff_pages_after_the_deadline_and_the_job(lessor_x, staff_cli
     assert TenderEvent.objects.filter(tender=tender).count() == 1
 
 
+@postgresql_only
 @pytest.mark.parametrize(
     ("kind", "data"),
     [
@@ -210,6 +213,7 @@ def test_six_identical_creates_make_one_and_five_messages(
     assert getattr(tender, related.get(kind, kind)).count() == 1
 
 
+@postgresql_only
 def test_two_tenders_with_one_code_at_once(lessor_x, admin):
     template = TenderFactory.build(lessor=lessor_x)
     data = {name: getattr(template, name) for name in services.TENDER_FIELDS}
@@ -225,6 +229,7 @@ def test_two_tenders_with_one_code_at_once(lessor_x, admin):
     assert all("code" in r.errors for r in refusals)
 
 
+@postgresql_only
 def test_amendment_and_the_closing_job_at_the_deadline(lessor_x, admin):
     """Finding 2 under concurrency: the tender closes or is extended, never both."""
     import datetime
@@ -250,3 +255,59 @@ def test_amendment_and_the_closing_job_at_the_deadline(lessor_x, admin):
         assert tender.deadline == now
         assert tender.effective_status == "closed"
         assert TenderEvent.objects.filter(tender=tender).count() <= 1
+
+
+@pytest.mark.django_db
+def test_sqlite_writers_queue_instead_of_database_is_locked(tmp_path, settings):
+    """Finding 4 on SQLite: two transactions that read, then write, at once failed
+    with "database is locked". With the settings' transaction mode each takes the
+    write lock when it begins, so the second waits (a file database, like a real one).
+    """
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    configured = settings.DATABASES["default"]
+    if configured["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("the SQLite settings only")
+    file_settings = {**configured, "NAME": str(tmp_path / "db.sqlite3")}
+
+    def wrapper() -> DatabaseWrapper:
+        return DatabaseWrapper(file_settings, alias="issue9")
+
+    setup = wrapper()
+    with setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE counter (n integer)")
+        cursor.execute("INSERT INTO counter VALUES (0)")
+    setup.close()
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def read_then_write() -> None:
+        db = wrapper()
+        try:
+            barrier.wait(timeout=10)
+            # What transaction.atomic() does on SQLite: BEGIN in the configured mode.
+            db.set_autocommit(
+                False, force_begin_transaction_with_broken_autocommit=True
+            )
+            with db.cursor() as cursor:
+                cursor.execute("SELECT n FROM counter")
+                (n,) = cursor.fetchone()
+                threading.Event().wait(0.2)  # the other transaction reads meanwhile
+                cursor.execute("UPDATE counter SET n = %s", [n + 1])
+            db.commit()
+        except Exception as error:  # the test inspects it
+            errors.append(error)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=read_then_write) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    check = wrapper()
+    with check.cursor() as cursor:
+        cursor.execute("SELECT n FROM counter")
+        assert cursor.fetchone() == (2,)  # no lost update either
+    check.close()
