@@ -51,8 +51,8 @@ def input_width(field: forms.Field) -> int | None:
         digits = field.max_digits or 9  # money: 1.234.567,89
         return width_for_length(digits + 3)
     if isinstance(field, forms.IntegerField):
-        if field.max_value is not None:
-            return width_for_length(len(str(field.max_value)))
+        if field.max_value is not None:  # at least 4: room for the spin buttons' digits
+            return width_for_length(max(4, len(str(field.max_value))))
         return 5
     if isinstance(field, forms.EmailField | forms.URLField):
         return 30

@@ -27,3 +27,17 @@ def log_in(page, base_url: str, email: str, code: str | None = "123456") -> None
         page.get_by_label("Code").fill(code)
         page.get_by_role("button", name="Confirm").click()
         page.wait_for_load_state()
+
+
+def overflow_px(page) -> int:
+    """How many pixels the page is wider than the window (0 when it reflows, WCAG
+    1.4.10): a table wider than the screen must scroll inside its own region."""
+    return page.evaluate(
+        "Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+    )
+
+
+def check_page(page) -> None:
+    """The checks every page passes: no sideways scrolling and no axe-core violation."""
+    assert overflow_px(page) == 0, f"{page.url} is {overflow_px(page)} px too wide"
+    assert axe_violations(page) == [], page.url
