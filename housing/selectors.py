@@ -115,7 +115,8 @@ def object_history(obj: models.Model) -> list[HistoryEntry]:
     objects, by name, before and after.
 
     Queries: one for the versions, one for the acting users, one per model that a
-    changed foreign key or link points to, and one for the links of the first version.
+    changed foreign key or link points to, one for the links of the first version, and
+    those a list field's labels need (``LIST_ITEM_LABELS``: a tender's categories).
     """
     records = list(obj.history.order_by("history_date", "history_id"))
     if not records:
