@@ -99,14 +99,6 @@ RETIRED_STATUSES = (
     "allocation",
 )
 
-# Categories the tie-break chain may name besides the tender's own ``other:`` ones
-# (issue 10: any category of the Rules, scored by the tender or not). The supplement
-# for further children is part of the large-family category, not a category of its
-# own; ``other`` stands for the tender's own categories, listed by their codes.
-TIE_BREAK_CATEGORIES = tuple(
-    c for c in Category if c not in (Category.OTHER, Category.LARGE_FAMILY_EXTRA_CHILD)
-)
-
 # Limits of what a tender may say, so that bad input is refused with a message
 # instead of being stored (or overflowing a column).
 MAX_TEXT_SHORT = 2_000  # terms, descriptions, substantiations

@@ -38,7 +38,6 @@ from .constants import (
     EXTRA_CHILD,
     MAX_DAYS_BEFORE_PUBLICATION,
     MAX_DAYS_DEADLINE_TO_RESULTS,
-    TIE_BREAK_CATEGORIES,
     TRANSITIONS,
     Category,
     TenderStatus,
@@ -524,9 +523,15 @@ def tender_child_delete(*, tender: Tender, obj: Model, by: User | None) -> None:
 
 
 def tie_break_choices(*, tender: Tender) -> list[tuple[str, str]]:
-    """The categories the chain may name: every category of the Rules (scored by the
-    tender or not) and the tender's own Art. 6(2) categories, as (code, name)."""
-    choices = [(str(c.value), str(c.label)) for c in TIE_BREAK_CATEGORIES]
+    """The categories the chain may name: every category of the tender's edition of
+    the Rules (``scoring.services.rules_categories``; scored by the tender or not) and
+    the tender's own Art. 6(2) categories, as (code, name)."""
+    from scoring.services import rules_categories
+
+    choices = [
+        (code, str(Category(code).label) if code in Category.values else code)
+        for code in rules_categories(tender.rules_edition)
+    ]
     choices += [
         (c.code, c.display_name)
         for c in tender.categories.all()

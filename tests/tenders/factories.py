@@ -19,6 +19,7 @@ def in_days(days: int, hour: int = 12) -> datetime.datetime:
 class TenderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Tender
+        skip_postgeneration_save = True
 
     lessor = factory.SubFactory(LessorFactory)
     title = factory.Sequence(lambda n: f"Javni razpis za neprofitna stanovanja {n}")
@@ -35,6 +36,15 @@ class TenderFactory(factory.django.DjangoModelFactory):
     dwellings_list_b = 50
     security_terms = "Varščina v višini treh mesečnih najemnin."
     required_documents = "Potrdilo o dohodkih\nNajemna pogodba"
+
+    @factory.post_generation
+    def area(obj, create, extracted, **kwargs):
+        """The lessor serves a municipality: the engine needs the tender's area."""
+        if create and not obj.lessor.municipalities.exists():
+            from housing.models import Municipality
+
+            municipality, _ = Municipality.objects.get_or_create(name="Ljubljana")
+            obj.lessor.municipalities.add(municipality)
 
     class Params:
         published = factory.Trait(status=TenderStatus.PUBLISHED)

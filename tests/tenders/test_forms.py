@@ -170,7 +170,9 @@ def test_tie_break_offers_every_category_of_the_rules_and_the_tenders_own():
     assert "war_victim" in codes
     assert "other:researchers" in codes
     assert "other" not in codes
-    assert "large_family_extra_child" not in codes
+    from scoring.services import rules_categories
+
+    assert codes == ["", *rules_categories("SI-2004"), "other:researchers"]
     form = TieBreakForm({"position_1": "other:unknown"}, tender=tender)
     assert not form.is_valid()
     form = TieBreakForm(
