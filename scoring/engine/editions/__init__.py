@@ -41,14 +41,12 @@ class Edition:
     property_limit_percent: int
     form_maximum_points: int
     additional_cap_percent: int
-    additional_cap: int
     housing_status_points: tuple[tuple[str, int], ...]
     item_points: tuple[tuple[str, int], ...]
     form_sections: tuple[tuple[str, tuple[int, ...]], ...]
     crowding_bands: tuple[tuple[int, str], ...]
     status_without_dwelling: str
     status_denationalised: str
-    statuses_with_dwelling: tuple[str, ...]
     category_codes: tuple[str, ...]
     category_points_range: Bounds
     extra_child_points_range: Bounds
@@ -64,9 +62,8 @@ class Edition:
     eu_member_states: tuple[str, ...]
     # Derived look-ups, built once from the numbers above.
     points: Mapping[str, int] = field(init=False, repr=False, compare=False)
-    long_service_years_by_sex: Mapping[str, int] = field(
-        init=False, repr=False, compare=False
-    )
+    #: Note to Art. 4: 25 % of the Form's 450, rounded down (112 in SI-2004).
+    additional_cap: int = field(init=False, repr=False, compare=False)
     sources: Mapping[str, str] = field(init=False, repr=False, compare=False)
     #: The Form item 1 codes, in Form order ("1.1" .. "1.6").
     housing_statuses: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -77,8 +74,8 @@ class Edition:
         object.__setattr__(self, "points", MappingProxyType(table))
         object.__setattr__(
             self,
-            "long_service_years_by_sex",
-            MappingProxyType(dict(self.long_service_years)),
+            "additional_cap",
+            self.form_maximum_points * self.additional_cap_percent // 100,
         )
         section_of = {
             item: section for section, items in self.form_sections for item in items

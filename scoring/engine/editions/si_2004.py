@@ -45,7 +45,6 @@ PROPERTY_LIMIT_PERCENT = 40
 # exceeded by 112 points".
 FORM_MAXIMUM_POINTS = 450
 ADDITIONAL_CAP_PERCENT = 25
-ADDITIONAL_CAP = 112
 
 # The Form, sections I and II: item code -> points, in Form order.
 HOUSING_STATUS_POINTS = (
@@ -81,8 +80,6 @@ STATUS_WITHOUT_DWELLING = "1.1"
 # Art. 3(4): the tenant of a denationalised dwelling (Form 1.5) is entitled although the
 # tenancy is for an indefinite period at non-profit rent.
 STATUS_DENATIONALISED = "1.5"
-# Note to Form item 3: crowding is scored for statuses 1.2 to 1.6.
-STATUSES_WITH_DWELLING = ("1.2", "1.3", "1.4", "1.5", "1.6")
 
 # Form III with Art. 6: the priority categories a tender may use, in Form order, and the
 # range of points the lessor may give each ("between 50 and 150 points"). The supplement

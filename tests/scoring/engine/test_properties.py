@@ -14,9 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.engine import (
+    SUB_LIST_RULES,
     ApplicationFacts,
     InvalidFacts,
     Member,
+    SubList,
     TenderRules,
     assess,
     rank,
@@ -59,16 +61,34 @@ def tenders(draw: st.DrawFn) -> TenderRules:
     conditions = draw(
         st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), st.integers(0, 120))
     )
+    separate = draw(st.booleans())
     return TenderRules(
         rules="SI-2004",
         published_on=PUBLISHED,
         average_net_salary=draw(amounts(3000).filter(lambda d: d > 0)),
-        area="Kranj",
+        area=draw(st.sampled_from(["Kranj", ("Kranj",), ("Bled", " kranj ")])),
         admitted_citizenships=("SI", "EU"),
         priority_categories=categories,
         tie_break=tuple(c for c in tie_break if c in categories),
         additional_conditions=conditions,
-        separate_lists=draw(st.booleans()),
+        separate_lists=separate,
+        sub_lists=draw(sub_lists(separate)),
+    )
+
+
+def sub_lists(separate: bool) -> st.SearchStrategy[tuple[SubList, ...]]:
+    names = ["A", "B"] if separate else ["all"]
+    one = st.tuples(
+        st.sampled_from(names),
+        st.sampled_from(SUB_LIST_RULES),
+        st.integers(0, 6),
+        st.none() | st.integers(0, 400),
+    )
+    return st.lists(one, max_size=6).map(
+        lambda specs: tuple(
+            SubList(f"S{i}", name, rule, dwellings, cutoff)
+            for i, (name, rule, dwellings, cutoff) in enumerate(specs)
+        )
     )
 
 
@@ -96,6 +116,10 @@ def random_member(rng: random.Random, role: str) -> Member:
         monthly_income=Decimal(rng.randrange(0, 200000)).scaleb(-2),
         other_property_value=Decimal(
             rng.choice([0, 0, rng.randrange(0, 3000000)])
+        ).scaleb(-2),
+        deaf_or_blind=rng.random() < 0.08,
+        business_property_value=Decimal(
+            rng.choice([0, 0, 0, rng.randrange(0, 8000000)])
         ).scaleb(-2),
         **flags,
     )
@@ -134,6 +158,10 @@ def random_application(
         ),
         lost_housing_right_by_court=rng.random() < 0.05,
         members=(random_member(rng, "applicant"), *others),
+        disability_aids_monthly=Decimal(
+            rng.choice([0, 0, rng.randrange(0, 50000)])
+        ).scaleb(-2),
+        violence_co_ownership_unusable=rng.random() < 0.1,
     )
 
 
@@ -209,6 +237,8 @@ def test_income_eligibility_compares_exact_amounts(
     t, app = case
     result = assess(t, app)
     income = sum((m.monthly_income for m in app.members), Decimal(0))
+    income = max(income - app.disability_aids_monthly, Decimal(0))  # note to Art. 3
+    assert result.household_monthly_income == income
     within = income * 100 <= result.income_limit_percent * t.average_net_salary
     assert (
         ("3(1)", "income")
@@ -483,3 +513,62 @@ def test_assess_and_rank_refuse_exactly_what_the_checks_refuse(
     else:
         ranked = []
     assert ranked == expected
+
+
+@SETTINGS
+@given(rank_cases())
+def test_every_eligible_application_is_in_one_sub_list_of_its_list_or_unassigned(
+    case: tuple[TenderRules, list[ApplicationFacts]],
+) -> None:
+    t, apps = case
+    ranking = rank(t, apps)
+    if not t.sub_lists:
+        assert ranking.sub_lists == {}
+        assert ranking.unassigned == ()
+        return
+    list_of = {e.code: name for name, es in ranking.lists.items() for e in es}
+    places: dict[str, list[str]] = {code: [] for code in list_of}
+    for code, sub in ranking.sub_lists.items():
+        assert sub.list == next(s.list for s in t.sub_lists if s.code == code)
+        for entry in sub.entries:
+            places[entry.code].append(sub.list)
+    for code in ranking.unassigned:
+        places[code].append("unassigned")
+    assert list(ranking.sub_lists) == [s.code for s in t.sub_lists]
+    for code, where in places.items():
+        assert len(where) == 1, (code, where)
+        assert where[0] in (list_of[code], "unassigned")
+    assert list(ranking.unassigned) == sorted(ranking.unassigned)
+    # Each sub-list keeps its list's order; ranks restart at 1.
+    for sub in ranking.sub_lists.values():
+        order = [e.code for e in ranking.lists[sub.list]]
+        codes = [e.code for e in sub.entries]
+        assert codes == sorted(codes, key=order.index)
+        if sub.entries:
+            assert sub.entries[0].rank == 1
+        for e in sub.entries:
+            assert e.within is (sub.cutoff is not None and e.total >= sub.cutoff)
+
+
+@SETTINGS
+@given(rank_cases(), st.integers(0, 15), st.integers(0, 15))
+def test_raising_a_sub_lists_dwellings_never_raises_its_cutoff(
+    case: tuple[TenderRules, list[ApplicationFacts]], fewer: int, more: int
+) -> None:
+    t, apps = case
+    if not t.sub_lists:
+        return
+    fewer, more = sorted((fewer, more))
+
+    def cutoffs(dwellings: int) -> dict[str, float]:
+        subs = tuple(replace(s, dwellings=dwellings, cutoff=None) for s in t.sub_lists)
+        ranking = rank(replace(t, sub_lists=subs), apps)
+        # No cut-off (no dwellings, or nobody) lets nobody in: above every total.
+        return {
+            code: float("inf") if sub.cutoff is None else sub.cutoff
+            for code, sub in ranking.sub_lists.items()
+        }
+
+    low, high = cutoffs(fewer), cutoffs(more)
+    for code in low:
+        assert high[code] <= low[code]
