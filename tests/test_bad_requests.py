@@ -80,3 +80,63 @@ def test_replayed_form_after_logout_changes_nothing(actors, lessor_x, otp_login)
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("login"))
     assert Tender.objects.get(pk=tender.pk).status == "draft"
+
+
+def test_megabyte_texts_and_huge_numbers_are_messages_at_the_field(
+    client, otp_login, actors, lessor_x
+):
+    """Issue 9, finding 6: a 1 MB text or 9.2e18 dwellings were stored."""
+    from tests.tenders.test_views import EN_MONEY, tender_post_data
+
+    tender = TenderFactory(lessor=lessor_x)
+    otp_login(client, actors["admin_x"])
+    data = tender_post_data(
+        lessor_x,
+        other_terms="x" * 1_000_000,
+        dwellings_list_a="9200000000000000000",
+        published_on="1901-01-01",
+        **EN_MONEY,
+    )
+    response = client.post(reverse("tenders:edit", args=[tender.pk]), data, headers=EN)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "at most 10000 characters" in errors["other_terms"][0]
+    assert "dwellings_list_a" in errors
+    tender.refresh_from_db()
+    assert tender.other_terms == ""
+    data = tender_post_data(lessor_x, published_on="1901-01-01", **EN_MONEY)
+    response = client.post(reverse("tenders:edit", args=[tender.pk]), data, headers=EN)
+    assert response.status_code == 200
+    assert (
+        "cannot be published before"
+        in response.context["form"].errors["published_on"][0]
+    )
+    tender.refresh_from_db()
+    assert tender.published_on.year > 2000
+
+
+def test_malformed_sublist_post_answers_with_messages_at_the_fields(
+    client, otp_login, actors, lessor_x
+):
+    tender = TenderFactory(lessor=lessor_x)
+    otp_login(client, actors["admin_x"])
+    url = reverse("tenders:child_create", args=[tender.pk, "sublists"])
+    response = client.post(
+        url,
+        {
+            "list_kind": "Z",
+            "code": "x" * 500,
+            "name": "",
+            "rule": "x",
+            "dwellings": "-1",
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {
+        "list_kind",
+        "code",
+        "name",
+        "rule",
+        "dwellings",
+    }
+    assert not tender.sublists.exists()
