@@ -22,10 +22,12 @@ LJUBLJANA = zoneinfo.ZoneInfo("Europe/Ljubljana")
 EN = {"accept-language": "en"}
 
 
-def render(source: str, **context) -> str:
-    return Template("{% load najem crispy_forms_tags %}" + source).render(
-        Context(context)
-    )
+def render(source: str, language: str = "en", **context) -> str:
+    """Render in ``language``, whatever language an earlier test left active."""
+    with translation.override(language):
+        return Template("{% load najem crispy_forms_tags %}" + source).render(
+            Context(context)
+        )
 
 
 # --- money ---------------------------------------------------------------------------
@@ -36,8 +38,7 @@ def render(source: str, **context) -> str:
     [("sl", f"1.344,86{NBSP}€"), ("en", f"1,344.86{NBSP}€")],
 )
 def test_money_keeps_amount_and_sign_together(language, expected):
-    with translation.override(language):
-        html = render("{{ v|money }}", v=Decimal("1344.857"))
+    html = render("{{ v|money }}", language, v=Decimal("1344.857"))
     assert html == f'<span class="money">{expected}</span>'
 
 
@@ -431,13 +432,12 @@ def test_rules_edition_choice_is_nominative_in_slovenian():
 
 def test_english_dates_name_the_month():
     moment = datetime.datetime(2027, 1, 3, 12, 0, tzinfo=LJUBLJANA)
-    with translation.override("en"):
-        html = render(
-            '{{ m|date:"SHORT_DATETIME_FORMAT" }}|{{ m|date:"DATETIME_FORMAT" }}'
-            '|{{ d|date:"SHORT_DATE_FORMAT" }}',
-            m=moment,
-            d=moment.date(),
-        )
+    html = render(
+        '{{ m|date:"SHORT_DATETIME_FORMAT" }}|{{ m|date:"DATETIME_FORMAT" }}'
+        '|{{ d|date:"SHORT_DATE_FORMAT" }}',
+        m=moment,
+        d=moment.date(),
+    )
     assert html == "3 January 2027, 12:00|3 January 2027, 12:00|3 January 2027"
 
 
