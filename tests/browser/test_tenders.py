@@ -23,6 +23,10 @@ def browser_context_args(browser_context_args):
 def test_lessor_admin_creates_configures_and_publishes_a_tender(
     page, live_server, actors, lessor_x
 ):
+    from housing.models import Municipality
+
+    # The tender's area (the engine refuses to publish a tender without one).
+    lessor_x.municipalities.add(Municipality.objects.create(name="Ljubljana"))
     admin = actors["admin_x"]
     StaticDeviceFactory(user=admin, tokens=["123456"])
     page.set_extra_http_headers({"Accept-Language": "en"})
@@ -72,8 +76,8 @@ def test_lessor_admin_creates_configures_and_publishes_a_tender(
     page.get_by_role("button", name="Save").click()
 
     page.get_by_role("link", name="Set the tie-break chain").click()
-    page.get_by_label("Priority 1").select_option("young_family")
-    page.get_by_label("Priority 2").select_option("large_family")
+    page.locator("#id_position_1").select_option("young_family")
+    page.locator("#id_position_2").select_option("large_family")
     page.get_by_role("button", name="Save").click()
     assert "The tie-break chain was saved." in page.content()
 
@@ -162,3 +166,35 @@ def test_public_tender_pages_are_accessible(page, live_server, lessor_x, languag
     text = page.locator("[data-countdown]").inner_text()
     assert text
     assert ("days" in text) if language == "en" else ("dni" in text or "dan" in text)
+
+
+def test_saving_an_unchanged_tender_in_slovenian_keeps_the_amounts(
+    page, live_server, actors, lessor_x
+):
+    """Issue 9: a number input dropped "1494,29"; saving unchanged then failed."""
+    from decimal import Decimal
+
+    from tests.tenders.factories import TenderFactory
+
+    tender = TenderFactory(
+        lessor=lessor_x,
+        average_net_salary=Decimal("1494.29"),
+        point_value=Decimal("2.63"),
+        average_rent=Decimal("318.60"),
+    )
+    admin = actors["admin_x"]
+    StaticDeviceFactory(user=admin, tokens=["123456"])
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(page, live_server.url, admin.email)
+    page.set_extra_http_headers({"Accept-Language": "sl"})
+    page.goto(live_server.url + f"/staff/tenders/{tender.pk}/edit/")
+    salary = page.locator("#id_average_net_salary")
+    assert salary.input_value() == "1494,29"
+    assert salary.get_attribute("inputmode") == "decimal"
+    page.get_by_role("button", name="Shrani").click()
+    page.wait_for_load_state()
+    assert "Razpis je shranjen." in page.content()
+    saved = Tender.objects.get(pk=tender.pk)
+    assert saved.average_net_salary == Decimal("1494.29")
+    assert saved.point_value == Decimal("2.63")
+    assert saved.average_rent == Decimal("318.60")
