@@ -406,6 +406,8 @@ def test_open_tender_page_has_a_start_button_to_login_and_back(client, lessor_x)
     ).content.decode()
     assert "btn-start" not in body
     assert "This tender no longer accepts applications." in body
+    breadcrumb = re.search(r'<ol class="breadcrumb">.*?</ol>', body).group(0)
+    assert f'<a href="{reverse("tenders:archive")}">Closed tenders</a>' in breadcrumb
 
 
 @pytest.mark.django_db

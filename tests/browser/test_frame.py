@@ -134,15 +134,24 @@ def test_login_error_summary_is_focused_and_links_to_the_field(
 def test_staff_pages_reflow_and_the_tender_form_shows_its_errors(
     page, live_server, actors, tenders, width
 ):
+    from tests.tenders.factories import TenderCategoryFactory, TenderFactory
+
     open_tender, _closed = tenders
     admin = actors["admin_x"]
     StaticDeviceFactory(user=admin, tokens=["123456"])
     set_up(page, "en", width)
     log_in(page, live_server.url, admin.email)
+    draft = TenderFactory(lessor=open_tender.lessor, title="Osnutek 2027")
+    TenderCategoryFactory(tender=draft, category="youth", points=60)
     for path in [
         "/staff/tenders/",
         f"/staff/tenders/{open_tender.pk}/",
         f"/history/tender/{open_tender.pk}/",
+        f"/staff/tenders/{draft.pk}/",
+        f"/staff/tenders/{draft.pk}/edit/",
+        f"/staff/tenders/{draft.pk}/categories/new/",
+        f"/staff/tenders/{draft.pk}/sublists/new/",
+        f"/staff/tenders/{draft.pk}/tie-break/",
         "/staff/tenders/new/",
     ]:
         page.goto(live_server.url + path)
