@@ -253,6 +253,16 @@ CLASSIFICATION: dict[str, DataClass] = {
     "tenders.AmendmentNotice.new_deadline": PUBLIC,
     "tenders.AmendmentNotice.by": PERSONAL,
     "tenders.AmendmentNotice.published_at": PUBLIC,
+    # The invitation as published (PDF files in MEDIA_ROOT): public text only.
+    "tenders.TenderDocument.id": PUBLIC,
+    "tenders.TenderDocument.tender": PUBLIC,
+    "tenders.TenderDocument.language": PUBLIC,
+    "tenders.TenderDocument.version": PUBLIC,
+    "tenders.TenderDocument.file": PUBLIC,
+    "tenders.TenderDocument.sha256": PUBLIC,
+    "tenders.TenderDocument.size": PUBLIC,
+    "tenders.TenderDocument.created_at": PUBLIC,
+    "tenders.TenderDocument.created_by": PERSONAL,
     # --- applications -----------------------------------------------------------------
     # An application is about the household: everything PERSONAL; health, disability,
     # violence, pregnancy, war-victim status and children placed apart are SPECIAL (kept

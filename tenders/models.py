@@ -441,3 +441,61 @@ class AmendmentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tender} — {self.published_at:%Y-%m-%d}"
+
+
+def _document_path(document: "TenderDocument", filename: str) -> str:
+    """Where a published PDF is stored under ``MEDIA_ROOT`` (never web-served)."""
+    return (
+        f"tenders/{document.tender_id}/"
+        f"invitation-{document.language}-v{document.version}.pdf"
+    )
+
+
+class TenderDocument(models.Model):
+    """The invitation to tender as published: one PDF per language and version.
+
+    Version 1 is rendered when the tender is published and one more for every
+    amendment notice (``tenders.pdf.tender_documents_publish``); requests only serve
+    these files, they never render. A version is never changed or deleted: it was
+    published. The public page shows the newest version of each language with its
+    SHA-256, so anyone can check the file they were given.
+    """
+
+    tender = models.ForeignKey(
+        Tender,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("tender"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    version = models.PositiveSmallIntegerField(
+        _("version"),
+        help_text=_("1 at publication, one more for every amendment notice."),
+    )
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Who published the tender or the amendment notice."),
+    )
+
+    class Meta:
+        ordering = ["tender", "-version", "language"]
+        verbose_name = _("tender document")
+        verbose_name_plural = _("tender documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "language", "version"],
+                name="unique_tender_document_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender} ({self.language}, v{self.version})"

@@ -50,6 +50,7 @@ from .models import (
     TenderCategory,
     TenderEvent,
 )
+from .pdf import tender_documents_publish
 
 # Kept so that callers written before issue 9 still catch refusals: it is the one
 # service error, not a second type.
@@ -662,6 +663,8 @@ def tender_transition(
     )
     locked.status = to_status
     _save_tender(locked, ["status"], by)
+    if to_status == TenderStatus.PUBLISHED:
+        tender_documents_publish(tender=locked, by=by)  # the PDFs, version 1 (issue 9)
     return locked
 
 
@@ -740,4 +743,5 @@ def amendment_publish(
         locked.deadline = new_deadline
         _save_tender(locked, ["deadline"], by)
     notice.save()
+    tender_documents_publish(tender=locked, by=by)  # the PDFs, one version more
     return notice

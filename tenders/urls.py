@@ -12,6 +12,11 @@ urlpatterns = [
     path("staff/tenders/new/", views.tender_create, name="create"),
     path("staff/tenders/<int:pk>/", views.tender_manage, name="manage"),
     path("staff/tenders/<int:pk>/edit/", views.tender_edit, name="edit"),
+    path(
+        "staff/tenders/<int:pk>/invitation-preview.pdf",
+        views.tender_invitation_preview,
+        name="pdf_preview",
+    ),
     path("staff/tenders/<int:pk>/tie-break/", views.tender_tie_break, name="tie_break"),
     path(
         "staff/tenders/<int:pk>/transition/",

@@ -1,10 +1,12 @@
 """Tender pages: the public's (home, tender, invitation PDF) and the lessor staff's
 (list, create, configure, lifecycle). Views check input and call one service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -13,6 +15,7 @@ from housing.mixins import staff_otp_required
 from housing.permissions import can_configure_tenders
 from scoring.engine.editions import EDITIONS
 
+from . import pdf as invitation_pdf
 from . import services
 from .constants import TRANSITION_LABELS
 from .forms import (
@@ -51,20 +54,48 @@ def tender_detail(request, pk: int):
     return render(
         request,
         "tenders/tender_detail.html",
-        {"tender": tender, **tender_public_facts(tender=tender)},
+        {
+            "tender": tender,
+            "documents": invitation_pdf.tender_documents_current(tender=tender),
+            **tender_public_facts(tender=tender),
+        },
     )
 
 
 @require_safe
 def tender_invitation_pdf(request, pk: int):
-    """The invitation to tender as a PDF, in the page's language."""
-    from .pdf import render_invitation_pdf
+    """The invitation as published: a stored PDF, never rendered here.
 
-    tender = tender_get_public(pk=pk)
-    _html, pdf = render_invitation_pdf(tender=tender, language=request.LANGUAGE_CODE)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="razpis-{tender.lessor.slug}-{tender.code}.pdf"'
+    ``?language=`` (default: the page's) and ``?version=`` (default: the newest) pick
+    the file; its SHA-256 is the ETag, and the public page shows it too.
+    """
+    language = request.GET.get("language") or request.LANGUAGE_CODE
+    version = request.GET.get("version")
+    if language not in dict(settings.LANGUAGES) or not (
+        version is None or (version.isdecimal() and len(version) < 6)
+    ):
+        raise Http404
+    document = invitation_pdf.tender_document_get_public(
+        tender_pk=pk,
+        language=language,
+        version=int(version) if version is not None else None,
+    )
+    etag = f'"{document.sha256}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            filename=invitation_pdf.document_filename(
+                document.tender, document.language, document.version
+            ),
+        )
+    response["ETag"] = etag
+    # A named version never changes; "the newest" changes with an amendment notice.
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable"
+        if version is not None
+        else "public, no-cache"
     )
     return response
 
@@ -78,6 +109,25 @@ def _configurable(request, pk: int):
     if not can_configure_tenders(request.user, tender.lessor_id):
         raise PermissionDenied
     return tender
+
+
+@require_safe
+@staff_otp_required
+def tender_invitation_preview(request, pk: int):
+    """Lessor staff: the invitation as it would be published now, drafts included.
+
+    Rendered on demand (staff only, rarely), never stored, never cached.
+    """
+    tender = tender_get_for_staff(user=request.user, pk=pk)
+    _html, pdf = invitation_pdf.render_invitation_pdf(
+        tender=tender, language=request.LANGUAGE_CODE
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = invitation_pdf.document_filename(tender, request.LANGUAGE_CODE, None)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+    return response
 
 
 @require_safe

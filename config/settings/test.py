@@ -1,6 +1,10 @@
 """Tests: fast hasher, in-memory email, naive datetimes are errors."""
 
+import atexit
+import shutil
+import tempfile
 import warnings
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -12,6 +16,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405
+# Stored files (the tenders' PDFs) go to a folder of this test run, removed at its end.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="najem-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 warnings.filterwarnings(

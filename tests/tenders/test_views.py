@@ -130,36 +130,7 @@ def test_draft_tender_is_404_for_the_public(client, lessor_x):
     assert client.get(reverse("tenders:detail", args=[999999])).status_code == 404
 
 
-def pdf_text(content: bytes) -> str:
-    """The PDF's text with whitespace collapsed (lines wrap where the page ends)."""
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    pages = PdfReader(BytesIO(content)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())
-
-
-def test_invitation_pdf_text(client, open_tender):
-    open_tender.title = "Razpis za neprofitna stanovanja Škofja Loka - Žiri, čas"
-    open_tender.save()
-    response = client.get(reverse("tenders:pdf", args=[open_tender.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    text = pdf_text(response.content)
-    assert "Razpis za neprofitna stanovanja Škofja Loka - Žiri, čas" in text
-    assert "Mladi po rejništvu" in text
-    assert "Prednostne kategorije in njihove točke" in text
-    assert (
-        "Pravna podlaga: Pravilnik o dodeljevanju neprofitnih stanovanj v najem" in text
-    )
-
-
-def test_invitation_pdf_in_english(client, open_tender):
-    response = client.get(reverse("tenders:pdf", args=[open_tender.pk]), headers=EN)
-    text = pdf_text(response.content)
-    assert "Priority categories and their points" in text
+# The invitation PDF: tests/tenders/test_pdf.py.
 
 
 # --- staff ------------------------------------------------------------------------
