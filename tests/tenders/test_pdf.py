@@ -318,3 +318,23 @@ def test_render_returns_html_and_pdf_in_the_language(draft):
     assert '<html lang="en">' in html
     assert "Priority categories and their points" in html
     assert data.startswith(b"%PDF-")
+
+
+# --- Tenders published before the PDFs were stored ---------------------------------
+
+
+def test_missing_documents_command_stores_them_once(lessor_x, draft):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = TenderFactory(lessor=lessor_x, published=True)
+    out = StringIO()
+    call_command("tender_documents_missing", stdout=out)
+    assert "1 tender(s) given their PDFs." in out.getvalue()
+    assert sorted(
+        TenderDocument.objects.filter(tender=old).values_list("language", "version")
+    ) == [("en", 1), ("sl", 1)]
+    assert not TenderDocument.objects.filter(tender=draft).exists()
+    call_command("tender_documents_missing", stdout=out)
+    assert TenderDocument.objects.count() == 2
