@@ -319,6 +319,9 @@ class ApplicationSubmission(models.Model):
     )
     case = models.JSONField(_("facts as submitted"))
     digest = models.CharField(_("SHA-256 of the facts"), max_length=64)
+    # What the receipt shows besides ``case``: names, masked EMŠO, postal address and
+    # the documents with their SHA-256 (applications.pdf.receipt_snapshot).
+    receipt = models.JSONField(_("receipt details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["application", "version"]
@@ -407,7 +410,9 @@ def document_path(instance: "Document", filename: str) -> str:
 
 
 class Document(models.Model):
-    """A file attached to an application (its upload and checks come later)."""
+    """A file attached to an application (``applications.documents``): checked by
+    content, images re-encoded without metadata, stored under a random name in the
+    private storage, with the SHA-256 of the stored bytes."""
 
     application = models.ForeignKey(
         Application,
@@ -432,6 +437,8 @@ class Document(models.Model):
         verbose_name=_("amendment request"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    # The key of the required document it answers (applications.documents), or "".
+    requirement = models.CharField(_("requirement"), max_length=40, blank=True)
     original_name = models.CharField(_("original file name"), max_length=255)
     file = models.FileField(_("file"), upload_to=document_path, max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -490,3 +497,41 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def receipt_path(instance: "SubmissionReceipt", filename: str) -> str:
+    return f"receipts/{instance.submission.application_id}/{uuid.uuid4().hex}.pdf"
+
+
+class SubmissionReceipt(models.Model):
+    """The receipt of a submission as a PDF, rendered once per language and kept.
+
+    Rendered from the submission (``case`` and ``receipt``), never from the
+    application as it is now, so a later correction does not change it.
+    """
+
+    submission = models.ForeignKey(
+        ApplicationSubmission,
+        on_delete=models.CASCADE,
+        related_name="receipts",
+        verbose_name=_("submission"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    file = models.FileField(_("file"), upload_to=receipt_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["submission", "language"]
+        verbose_name = _("submission receipt")
+        verbose_name_plural = _("submission receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "language"],
+                name="one_receipt_per_submission_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} ({self.language})"

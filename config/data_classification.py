@@ -336,6 +336,9 @@ CLASSIFICATION: dict[str, DataClass] = {
     "applications.ApplicationSubmission.by": PERSONAL,
     "applications.ApplicationSubmission.case": SPECIAL,
     "applications.ApplicationSubmission.digest": PERSONAL,
+    # Names, masked EMŠO, address and document names (a document's name can tell an
+    # illness or violence): as sensitive as the documents.
+    "applications.ApplicationSubmission.receipt": SPECIAL,
     # How many applications a lessor has had in a year: nothing about a person.
     "applications.ApplicationCodeCounter.id": PUBLIC,
     "applications.ApplicationCodeCounter.lessor": PUBLIC,
@@ -357,6 +360,7 @@ CLASSIFICATION: dict[str, DataClass] = {
     "applications.Document.member": PERSONAL,
     "applications.Document.amendment_request": PERSONAL,
     "applications.Document.kind": SPECIAL,
+    "applications.Document.requirement": SPECIAL,
     "applications.Document.original_name": SPECIAL,
     "applications.Document.file": SPECIAL,
     "applications.Document.content_type": PERSONAL,
@@ -374,6 +378,14 @@ CLASSIFICATION: dict[str, DataClass] = {
     "applications.ApplicationEvent.section": PERSONAL,
     "applications.ApplicationEvent.changed_fields": PERSONAL,
     "applications.ApplicationEvent.note": PERSONAL,
+    # The receipt PDF copies every answer, special-category facts included.
+    "applications.SubmissionReceipt.id": PERSONAL,
+    "applications.SubmissionReceipt.submission": PERSONAL,
+    "applications.SubmissionReceipt.language": PERSONAL,
+    "applications.SubmissionReceipt.file": SPECIAL,
+    "applications.SubmissionReceipt.sha256": PERSONAL,
+    "applications.SubmissionReceipt.size": PERSONAL,
+    "applications.SubmissionReceipt.created_at": PERSONAL,
     # --- scoring ----------------------------------------------------------------------
 }
 
