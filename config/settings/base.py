@@ -204,6 +204,13 @@ NAJEM_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 NAJEM_LOGIN_RECORDS_RETENTION_DAYS = env.int(
     "DJANGO_LOGIN_RECORDS_RETENTION_DAYS", default=365
 )
+# Drafts never submitted are deleted, with their documents, this many days after their
+# tender's deadline by `manage.py purge_expired` (issue 12, 10).
+NAJEM_DRAFT_RETENTION_DAYS = env.int("DJANGO_DRAFT_RETENTION_DAYS", default=90)
+# Applicants' documents (applications.documents): PDF, JPEG or PNG up to this size; an
+# image of more pixels than this is refused (decompression bombs).
+NAJEM_DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+NAJEM_DOCUMENT_MAX_PIXELS = env.int("DJANGO_DOCUMENT_MAX_PIXELS", default=50_000_000)
 
 # Password-reset links work for one hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=60 * 60)
