@@ -78,50 +78,87 @@ class AmendmentStatus(models.TextChoices):
 
 
 class Section(models.TextChoices):
-    """The steps of the application form (the task list)."""
+    """The tasks of the application form (the task list), one topic per page, in the
+    order the task list shows them. ``CONTACT`` is shown for paper applications only.
+    """
 
-    HOUSING = "housing", _("Housing status and dwelling")
-    HOUSEHOLD = "household", _("Household circumstances")
-    CIRCUMSTANCES = "circumstances", _("Special circumstances")
-    CATEGORIES = "categories", _("Categories and additional conditions")
-    CONTACT = "contact", _("Postal address")
+    APPLICANT = "applicant", _("Your details")
     MEMBERS = "members", _("Household members")
+    RESIDENCE = "residence", _("Citizenship and residence")
+    HOUSING = "housing", _("Where you live now")
+    INCOME = "income", _("Income")
+    HEALTH = "health", _("Social and health conditions")
+    PROPERTY = "property", _("Dwellings and property")
+    CATEGORIES = "categories", _("Priority categories and additional conditions")
+    CONTACT = "contact", _("Postal address")
+    DOCUMENTS = "documents", _("Documents")
+    DECLARATION = "declaration", _("Declaration and consent")
 
 
 class SectionState(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Completed")
 
 
-# The application fields each section writes (``application_save_section``).
+# The application fields each section writes (``application_save_section``). A section
+# with no fields (members, documents, declaration) is confirmed by saving it.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    Section.MEMBERS: (),
+    Section.RESIDENCE: ("temporary_residence_in_shelter",),
     Section.HOUSING: (
         "housing_status",
         "dwelling_area_m2",
         "inappropriate_dwelling",
         "architectural_obstacles",
         "entrance_from_yard",
+        "lost_housing_right_by_court",
     ),
-    Section.HOUSEHOLD: (
+    Section.INCOME: (),
+    Section.HEALTH: (
         "supports_member_over_65",
         "separated_from_minors",
         "single_parent",
         "illness_minor_due_to_housing",
         "illness_due_to_housing",
         "pregnancy",
+        "domestic_violence_victim",
+        "war_victim",
         "disability_aids_monthly",
     ),
-    Section.CIRCUMSTANCES: (
-        "domestic_violence_victim",
-        "violence_co_ownership_unusable",
-        "temporary_residence_in_shelter",
-        "war_victim",
+    Section.PROPERTY: ("violence_co_ownership_unusable",),
+    Section.CATEGORIES: (
         "important_profession",
-        "lost_housing_right_by_court",
+        "other_categories",
+        "additional_conditions",
     ),
-    Section.CATEGORIES: ("other_categories", "additional_conditions"),
     Section.CONTACT: ("postal_address",),
+    Section.DOCUMENTS: (),
+    Section.DECLARATION: (),
 }
+
+# Sections that also ask every household member some questions: the member fields
+# each writes (``application_save_section(members=...)``).
+SECTION_MEMBER_FIELDS: dict[str, tuple[str, ...]] = {
+    Section.INCOME: ("employed", "years_of_service", "monthly_income"),
+    Section.HEALTH: (
+        "disability",
+        "institutional_care",
+        "wheelchair_user",
+        "deaf_or_blind",
+        "needs_permanent_assistance",
+    ),
+    Section.PROPERTY: (
+        "owns_dwelling",
+        "nonprofit_tenant",
+        "other_property_value",
+        "business_property_value",
+    ),
+}
+
+# What the declaration section must be given (all true); kept in the event log and the
+# progress only: they are answers about the application, not facts of the household.
+DECLARATION_ANSWERS: tuple[str, ...] = ("declaration", "consent")
 
 # The member fields ``member_add`` / ``member_update`` write.
 MEMBER_FIELDS: tuple[str, ...] = (

@@ -34,9 +34,11 @@ from tenders.models import Tender
 
 from . import validation as check
 from .constants import (
+    DECLARATION_ANSWERS,
     LJUBLJANA,
     MEMBER_FIELDS,
     SECTION_FIELDS,
+    SECTION_MEMBER_FIELDS,
     AmendmentStatus,
     ApplicationStatus,
     EventKind,
@@ -327,16 +329,43 @@ def _clean_section(
                 "dwelling_area_m2",
                 _("Enter the usable area of the dwelling you live in now."),
             )
-    if section == Section.CIRCUMSTANCES and (
-        clean["violence_co_ownership_unusable"]
-        and not clean["domestic_violence_victim"]
+    errors.raise_if_any()
+    return clean
+
+
+def _cross_check(
+    application: Application,
+    values: Mapping[str, Any],
+    members: Sequence[Mapping[str, Any]],
+    errors: ErrorCollector,
+) -> None:
+    """Rules between sections, on the application's values (stored, or as being saved)
+    and its members': aids only for a member's disability, and a co-owned dwelling the
+    violence makes unusable only for a victim of domestic violence (note to Art. 3).
+    """
+
+    def value(name: str) -> Any:
+        return values[name] if name in values else getattr(application, name)
+
+    aids = value("disability_aids_monthly")
+    if aids and not any(m.get("disability") for m in members):
+        errors.add(
+            "disability_aids_monthly",
+            _(
+                "Spending on aids is deducted only for a member with a disability: "
+                "mark the member's disability or leave the amount at 0."
+            ),
+        )
+    if value("violence_co_ownership_unusable") and not value(
+        "domestic_violence_victim"
     ):
         errors.add(
             "violence_co_ownership_unusable",
-            _("This applies only to a victim of domestic violence."),
+            _(
+                "This applies only to a victim of domestic violence: answer the "
+                "question on the page about social and health conditions first."
+            ),
         )
-    errors.raise_if_any()
-    return clean
 
 
 @transaction.atomic
@@ -347,22 +376,36 @@ def application_save_section(
     data: Mapping[str, Any],
     by: User,
     expected_version: int,
+    members: Mapping[int, Mapping[str, Any]] | None = None,
     now: datetime.datetime | None = None,
 ) -> Application:
-    """Save one step of the form (:data:`SECTION_FIELDS`) of a draft.
+    """Save one step of the form (:data:`SECTION_FIELDS`) of a draft, and mark it
+    completed.
 
-    ``data`` holds the section's fields (a missing one keeps its value);
-    ``expected_version`` is the ``row_version`` the page was showing: a different one
-    means someone saved in between, and nothing is written. The event names the fields
-    that changed, never their values.
+    ``data`` holds the section's fields (a missing one keeps its value); for the
+    declaration, the answers of :data:`DECLARATION_ANSWERS`, which must all be true.
+    ``members`` maps member ids to their answers of this section
+    (:data:`SECTION_MEMBER_FIELDS`); every member of the household is checked, and
+    their messages are keyed ``members[<i>].<field>`` (``i`` in the household's order,
+    as at submission). ``expected_version`` is the ``row_version`` the page was
+    showing: a different one means someone saved in between, and nothing is written.
+    The event names the fields that changed, never their values.
 
     :raises ServiceError: ``invalid`` at the fields, ``conflict``, ``forbidden``,
         ``frozen`` (submitted or withdrawn), ``closed`` (after the deadline).
     """
     now = _now(now)
+    members = members or {}
     if section not in SECTION_FIELDS:
         raise ServiceError(_("Unknown step of the form."), code="invalid")
-    unknown = sorted(set(data) - set(SECTION_FIELDS[section]))
+    allowed = set(SECTION_FIELDS[section])
+    if section == Section.DECLARATION:
+        allowed = set(DECLARATION_ANSWERS)
+    unknown = sorted(set(data) - allowed)
+    member_allowed = set(SECTION_MEMBER_FIELDS.get(section, ()))
+    unknown += sorted(
+        {name for values in members.values() for name in values} - member_allowed
+    )
     if unknown:
         raise ServiceError(
             {name: [_("This field is not part of this step.")] for name in unknown}
@@ -372,14 +415,67 @@ def application_save_section(
     _require_editable(application, now)
     _check_version(application, expected_version)
 
+    errors = ErrorCollector()
+    if section == Section.DECLARATION:
+        for name in DECLARATION_ANSWERS:
+            if check.boolean(data.get(name), name, errors) is not True:
+                errors.add(name, _("You must agree to this to submit the application."))
+        errors.raise_if_any()
     merged = {
         name: data[name] if name in data else getattr(application, name)
         for name in SECTION_FIELDS[section]
     }
-    clean = _clean_section(application, section, merged)
+    try:
+        clean = _clean_section(application, section, merged)
+    except ServiceError as error:
+        for field, messages in error.errors.items():
+            for message in messages:
+                errors.add(field, message)
+        clean = {}
+
+    stored = list(application.members.select_related("municipality"))
+    if set(members) - {m.pk for m in stored}:
+        raise ServiceError(
+            _(
+                "The household changed in the meantime. Reload the page to see the "
+                "changes, then try again."
+            ),
+            code="conflict",
+        )
+    today = check.local_today(now)
+    member_clean: list[tuple[Member, dict[str, Any]]] = []
+    for index, member in enumerate(stored):
+        try:
+            values = _clean_member(
+                application,
+                _member_values(member, members.get(member.pk, {})),
+                member=member,
+                today=today,
+                prefix=f"members[{index}].",
+            )
+        except ServiceError as error:
+            for field, messages in error.errors.items():
+                for message in messages:
+                    errors.add(field, message)
+            values = {}
+        member_clean.append((member, values))
+    if not errors:
+        _cross_check(application, clean, [v for _m, v in member_clean], errors)
+    errors.raise_if_any()
+
     changed = [
         name for name, value in clean.items() if getattr(application, name) != value
     ]
+    for member, values in member_clean:
+        member_changed = [
+            name for name in member_allowed if getattr(member, name) != values[name]
+        ]
+        if member_changed:
+            for name in member_allowed:
+                setattr(member, name, values[name])
+            member._history_user = by
+            member.save(update_fields=sorted(member_allowed))
+            changed += [f"members.{member.pk}.{name}" for name in member_changed]
     for name, value in clean.items():
         setattr(application, name, value)
     application.section_status = {
@@ -388,7 +484,13 @@ def application_save_section(
     }
     _save(application, by, [*clean, "section_status"])
     _event(
-        application, EventKind.STEP_SAVED, by, at=now, section=section, changed=changed
+        application,
+        EventKind.STEP_SAVED,
+        by,
+        at=now,
+        section=section,
+        changed=changed,
+        note="declared" if section == Section.DECLARATION else "",
     )
     return application
 
@@ -541,18 +643,31 @@ def _members_saved(
     now: datetime.datetime,
     changed: Sequence[str],
     note: str,
+    *,
+    applicant: bool = False,
 ) -> None:
-    application.section_status = {
-        **application.section_status,
-        Section.MEMBERS: SectionState.DONE,
-    }
+    """Progress after a member changed: the applicant's details are completed by
+    saving them; the household list is in progress until confirmed
+    (``application_save_section(section="members")``); a new member has not answered
+    the questions asked of every member yet, so those sections are in progress again.
+    """
+    status = dict(application.section_status)
+    if applicant:
+        status[Section.APPLICANT] = SectionState.DONE
+    else:
+        status[Section.MEMBERS] = SectionState.IN_PROGRESS
+    if note == "added":
+        for section in (Section.RESIDENCE, *SECTION_MEMBER_FIELDS):
+            if status.get(section) == SectionState.DONE:
+                status[section] = SectionState.IN_PROGRESS
+    application.section_status = status
     _save(application, by, ["section_status"])
     _event(
         application,
         EventKind.STEP_SAVED,
         by,
         at=now,
-        section=Section.MEMBERS,
+        section=Section.APPLICANT if applicant else Section.MEMBERS,
         changed=changed,
         note=note,
     )
@@ -586,7 +701,14 @@ def member_add(
     member = Member(application=application, position=position, **clean)
     member._history_user = by
     member.save()
-    _members_saved(application, by, now, [f"members.{member.pk}"], "added")
+    _members_saved(
+        application,
+        by,
+        now,
+        [f"members.{member.pk}"],
+        "added",
+        applicant=member.role == MemberRole.APPLICANT,
+    )
     return member
 
 
@@ -624,7 +746,14 @@ def member_update(
         setattr(member, name, value)
     member._history_user = by
     member.save()
-    _members_saved(application, by, now, changed, "")
+    _members_saved(
+        application,
+        by,
+        now,
+        changed,
+        "",
+        applicant=member.role == MemberRole.APPLICANT,
+    )
     return member
 
 
@@ -649,26 +778,43 @@ def member_remove(
     pk = member.pk
     member._history_user = by
     member.delete()
-    _members_saved(application, by, now, [f"members.{pk}"], "removed")
+    _members_saved(
+        application,
+        by,
+        now,
+        [f"members.{pk}"],
+        "removed",
+        applicant=member.role == MemberRole.APPLICANT,
+    )
 
 
 # --- submit, correct, withdraw ----------------------------------------------------------
 
 
+def application_problems(
+    application: Application, *, now: datetime.datetime | None = None
+) -> dict[str | None, list[str]]:
+    """What :func:`application_submit` would refuse in the application's facts, as
+    messages per field (``members[<i>].<field>`` for members); empty when complete.
+    For the check-your-answers page: nothing is written."""
+    try:
+        _check_complete(application, check.local_today(_now(now)))
+    except ServiceError as error:
+        return error.errors
+    return {}
+
+
 def _check_complete(application: Application, today: datetime.date) -> None:
-    """Everything the engine needs, and every stored value still valid.
+    """Everything the engine needs, every stored value still valid, and the
+    declaration made.
 
     :raises ServiceError: at the application's fields, and at
         ``members[<i>].<field>`` for members' fields.
     """
     errors = ErrorCollector()
-    for section in (
-        Section.HOUSING,
-        Section.HOUSEHOLD,
-        Section.CIRCUMSTANCES,
-        Section.CATEGORIES,
-        Section.CONTACT,
-    ):
+    for section, fields in SECTION_FIELDS.items():
+        if not fields:
+            continue
         values = {name: getattr(application, name) for name in SECTION_FIELDS[section]}
         try:
             _clean_section(application, section, values)
@@ -680,6 +826,18 @@ def _check_complete(application: Application, today: datetime.date) -> None:
     applicants = [m for m in members if m.role == MemberRole.APPLICANT]
     if len(applicants) != 1:
         errors.add("members", _("Enter the applicant among the household members."))
+    if not errors:
+        _cross_check(
+            application,
+            {},
+            [{"disability": m.disability} for m in members],
+            errors,
+        )
+    if application.section_status.get(Section.DECLARATION) != SectionState.DONE:
+        errors.add(
+            "declaration",
+            _("Confirm the declaration and give your consent before submitting."),
+        )
     for index, member in enumerate(members):
         try:
             _clean_member(
@@ -857,7 +1015,13 @@ def application_correct(
         raise _closed(application.tender)
     application.status = ApplicationStatus.DRAFT
     application.version += 1
-    _save(application, by, ["status", "version"])
+    # The declaration covers what was submitted: the corrected version needs its own.
+    application.section_status = {
+        name: state
+        for name, state in application.section_status.items()
+        if name != Section.DECLARATION
+    }
+    _save(application, by, ["status", "version", "section_status"])
     _event(application, EventKind.CORRECTED, by, at=now)
     return application
 

@@ -35,6 +35,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     applicant = factory.SubFactory(UserFactory)
     housing_status = HousingStatus.SUBTENANT
     dwelling_area_m2 = Decimal("40.00")
+    # Declared, so that a factory-made draft with its members can be submitted.
+    section_status = factory.LazyFunction(lambda: {"declaration": "done"})
 
     class Params:
         submitted = factory.Trait(

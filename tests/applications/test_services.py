@@ -173,7 +173,7 @@ def test_save_section_records_changed_field_names(draft):
     )
     assert application.housing_status == "1.4"
     assert application.dwelling_area_m2 == Decimal("18.50")
-    assert application.section_status == {"housing": "done"}
+    assert application.section_status == {"declaration": "done", "housing": "done"}
     event = application.events.get(kind=EventKind.STEP_SAVED)
     assert event.section == "housing"
     assert event.changed_fields == ["housing_status", "dwelling_area_m2"]
@@ -209,7 +209,7 @@ def test_a_refused_section_saves_nothing(draft):
     refused(
         save,
         draft,
-        Section.HOUSEHOLD,
+        Section.HEALTH,
         {"single_parent": True, "disability_aids_monthly": "-10.00"},
     )
     after = Application.objects.get(pk=draft.pk)
@@ -249,10 +249,15 @@ def test_co_ownership_exception_needs_a_violence_victim(draft):
     error = refused(
         save,
         draft,
-        Section.CIRCUMSTANCES,
+        Section.PROPERTY,
         {"violence_co_ownership_unusable": True},
     )
     assert "violence_co_ownership_unusable" in error.errors
+    save(draft, Section.HEALTH, {"domestic_violence_victim": True})
+    application = save(
+        draft, Section.PROPERTY, {"violence_co_ownership_unusable": True}
+    )
+    assert application.violence_co_ownership_unusable is True
 
 
 def test_stale_version_is_refused_with_a_translated_message(draft):
@@ -485,6 +490,10 @@ def test_correction_keeps_the_code_and_makes_a_new_version(draft):
     assert application.version == 2
     assert application.is_correcting
     save(application, Section.HOUSING, {"dwelling_area_m2": "38.00"})
+    # The declaration covers one version: the corrected one is declared again.
+    assert "declaration" not in application.section_status
+    assert "declaration" in refused(submit, application).errors
+    save(application, Section.DECLARATION, {"declaration": True, "consent": True})
     application = submit(application)
     assert application.code == code
     assert list(application.submissions.values_list("version", "code")) == [
@@ -656,12 +665,9 @@ def test_amendment_answer_is_checked(draft):
 
 
 def test_event_log_and_history_hold_no_special_category_values(draft):
-    save(
-        draft,
-        Section.CIRCUMSTANCES,
-        {"domestic_violence_victim": True, "violence_co_ownership_unusable": True},
-    )
-    save(draft, Section.HOUSEHOLD, {"pregnancy": True, "illness_due_to_housing": True})
+    save(draft, Section.HEALTH, {"domestic_violence_victim": True})
+    save(draft, Section.PROPERTY, {"violence_co_ownership_unusable": True})
+    save(draft, Section.HEALTH, {"pregnancy": True, "illness_due_to_housing": True})
     member = draft.members.get()
     draft.refresh_from_db()
     services.member_update(
@@ -697,3 +703,131 @@ def test_special_fields_are_exactly_the_classified_special_ones():
 
     assert special(Application) == SPECIAL_APPLICATION_FIELDS
     assert special(Member) == SPECIAL_MEMBER_FIELDS
+
+
+# --- sections over every member, progress, declaration (the portal's pages) -----------
+
+
+def save_members(application, section, data, members, *, now=BEFORE):
+    application.refresh_from_db()
+    return services.application_save_section(
+        application=application,
+        section=section,
+        data=data,
+        members=members,
+        by=application.applicant,
+        expected_version=application.row_version,
+        now=now,
+    )
+
+
+def test_a_section_saves_every_members_answers_at_once(draft):
+    child = MemberFactory(application=draft, child=True)
+    applicant = draft.members.get(role="applicant")
+    application = save_members(
+        draft,
+        Section.INCOME,
+        {},
+        {
+            applicant.pk: {"monthly_income": "1300.50", "employed": True},
+            child.pk: {"monthly_income": "0"},
+        },
+    )
+    applicant.refresh_from_db()
+    assert applicant.monthly_income == Decimal("1300.50")
+    assert application.section_status["income"] == "done"
+    event = application.events.get(kind=EventKind.STEP_SAVED)
+    assert event.changed_fields == [f"members.{applicant.pk}.monthly_income"]
+
+
+def test_a_members_bad_answer_saves_nobodys(draft):
+    child = MemberFactory(application=draft, child=True)
+    applicant = draft.members.get(role="applicant")
+    error = refused(
+        save_members,
+        draft,
+        Section.INCOME,
+        {},
+        {applicant.pk: {"monthly_income": "900"}, child.pk: {"monthly_income": "-1"}},
+    )
+    assert list(error.errors) == ["members[1].monthly_income"]
+    applicant.refresh_from_db()
+    assert applicant.monthly_income == Decimal("1200.00")
+    # A field of another section, or a member of another household, is refused.
+    error = refused(
+        save_members, draft, Section.INCOME, {}, {child.pk: {"disability": True}}
+    )
+    assert "disability" in error.errors
+    other = MemberFactory()
+    error = refused(save_members, draft, Section.INCOME, {}, {other.pk: {}})
+    assert error.code == "conflict"
+
+
+def test_aids_are_deducted_only_for_a_members_disability(draft):
+    applicant = draft.members.get(role="applicant")
+    error = refused(
+        save_members,
+        draft,
+        Section.HEALTH,
+        {"disability_aids_monthly": "80.00"},
+        {applicant.pk: {"disability": False}},
+    )
+    assert "disability_aids_monthly" in error.errors
+    application = save_members(
+        draft,
+        Section.HEALTH,
+        {"disability_aids_monthly": "80.00"},
+        {applicant.pk: {"disability": True}},
+    )
+    assert application.disability_aids_monthly == Decimal("80.00")
+
+
+def test_declaration_needs_every_answer_true(draft):
+    draft.section_status = {}
+    draft.save()
+    error = refused(save, draft, Section.DECLARATION, {"declaration": True})
+    assert "consent" in error.errors
+    assert "declaration" in refused(submit, draft).errors
+    application = save(
+        draft, Section.DECLARATION, {"declaration": "on", "consent": True}
+    )
+    assert application.section_status == {"declaration": "done"}
+    assert submit(application).code
+
+
+def test_progress_of_the_applicant_and_the_household(draft, applicant):
+    save(draft, Section.INCOME, {})
+    draft.members.all().delete()
+    draft.refresh_from_db()
+    services.member_add(
+        application=draft,
+        data={
+            "role": "applicant",
+            "first_name": "Ana",
+            "last_name": "Novak",
+            "birth_date": datetime.date(1991, 5, 1),
+            "sex": "F",
+            "emso": make_emso(datetime.date(1991, 5, 1), "F", 7),
+            "citizenship": "SI",
+            "municipality": draft.tender.lessor.municipalities.first(),
+        },
+        by=applicant,
+        expected_version=draft.row_version,
+        now=BEFORE,
+    )
+    draft.refresh_from_db()
+    assert draft.section_status["applicant"] == "done"
+    assert "members" not in draft.section_status
+    # A new member has not answered the income questions yet.
+    assert draft.section_status["income"] == "in_progress"
+    add_member(draft)
+    draft.refresh_from_db()
+    assert draft.section_status["members"] == "in_progress"
+    assert save(draft, Section.MEMBERS, {}).section_status["members"] == "done"
+
+
+def test_application_problems_lists_what_submit_would_refuse(draft):
+    assert services.application_problems(draft, now=BEFORE) == {}
+    draft.housing_status = ""
+    draft.save()
+    assert "housing_status" in services.application_problems(draft, now=BEFORE)
