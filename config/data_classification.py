@@ -216,6 +216,7 @@ CLASSIFICATION: dict[str, DataClass] = {
     "tenders.Tender.tie_break": PUBLIC,
     "tenders.Tender.created_at": PUBLIC,
     "tenders.Tender.updated_at": PUBLIC,
+    "tenders.Tender.version": PUBLIC,
     "tenders.TenderCategory.id": PUBLIC,
     "tenders.TenderCategory.tender": PUBLIC,
     "tenders.TenderCategory.category": PUBLIC,
