@@ -967,7 +967,9 @@ def _submit(
     if received_at is not None:
         application.received_at = received_at
     case = application_case(application)
-    ApplicationSubmission.objects.create(
+    from .pdf import on_submitted, receipt_snapshot  # receipt and email (issue 12, 6)
+
+    submission = ApplicationSubmission.objects.create(
         application=application,
         version=application.version,
         code=application.code,
@@ -976,7 +978,9 @@ def _submit(
         by=by,
         case=case,
         digest=_digest(case),
+        receipt=receipt_snapshot(application),
     )
+    on_submitted(submission)
     _save(application, by, ["code", "status", "submitted_at", "received_at"])
     _event(
         application,

@@ -1,0 +1,256 @@
+"""The receipt of a submission (issue 12, 6): its details, the PDF, the email.
+
+At submission :func:`receipt_snapshot` keeps what the receipt shows besides the
+engine input (``ApplicationSubmission.case``): members' names with a masked EMŠO, the
+postal address and every document with its SHA-256. The PDF is rendered from the
+submission only, never from the application as it is now (a correction must not
+change an earlier receipt), the first time it is asked for in a language, and kept
+with its SHA-256 (:class:`~applications.models.SubmissionReceipt`).
+
+EMŠO on the receipt: the first seven digits (the birth date, shown anyway) and six
+stars, ``0105991******``: enough to tell members apart, useless for identity theft if
+the receipt is lost. The confirmation email carries no personal facts at all: the
+code, the time and a link to sign in and download the receipt.
+"""
+
+import datetime
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .constants import LJUBLJANA, HousingStatus, MemberRole, Sex
+from .models import Application, ApplicationSubmission, Member, SubmissionReceipt
+
+RECEIPT_CSS = """
+@page { size: A4; margin: 18mm 16mm 20mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35; }
+h1 { font-size: 15pt; margin: 0 0 4mm; }
+h2 { font-size: 11.5pt; margin: 6mm 0 2mm; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 1.2mm 2mm;
+  border-bottom: 0.3pt solid #999; }
+th { width: 45%; font-weight: normal; color: #333; }
+.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt;
+  word-break: break-all; }
+"""
+
+
+def mask_emso(emso: str) -> str:
+    """``0105991500006`` -> ``0105991******`` (see the module docstring)."""
+    if not emso:
+        return ""
+    return emso[:7] + "*" * max(len(emso) - 7, 0)
+
+
+def _ordered_members(application: Application) -> list[Member]:
+    # The same order as engine_input.application_case, so the two lists line up.
+    return sorted(
+        application.members.all(),
+        key=lambda m: (m.role != "applicant", m.position, m.pk),
+    )
+
+
+def receipt_snapshot(application: Application) -> dict[str, Any]:
+    """What the receipt shows besides the facts, as submitted (JSON)."""
+    return {
+        "tender": {"code": application.tender.code, "title": application.tender.title},
+        "postal_address": application.postal_address,
+        "paper": application.is_paper,
+        "members": [
+            {
+                "first_name": m.first_name,
+                "last_name": m.last_name,
+                "emso": mask_emso(m.emso),
+            }
+            for m in _ordered_members(application)
+        ],
+        "documents": [
+            {
+                "id": d.pk,
+                "name": d.original_name,
+                "kind": d.kind,
+                "content_type": d.content_type,
+                "size": d.size,
+                "sha256": d.sha256,
+            }
+            for d in application.documents.order_by("uploaded_at", "pk")
+        ],
+    }
+
+
+# --- the answers in words -------------------------------------------------------------
+
+_MEMBER_LABELS = {"permanent_residence": "municipality"}
+
+
+def _label(model, key: str) -> str:
+    name = _MEMBER_LABELS.get(key, key) if model is Member else key
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a key of the case format that is no field
+        return key
+
+
+def _value(key: str, value: Any, names: dict[str, str]) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "housing_status":
+        return f"{value} {HousingStatus(value).label}" if value else "—"
+    if key == "role":
+        return str(MemberRole(value).label)
+    if key == "sex":
+        return str(Sex(value).label)
+    if isinstance(value, list):
+        return ", ".join(names.get(v, v) for v in value) or "—"
+    if key == "birth_date":
+        return datetime.date.fromisoformat(value).strftime("%d. %m. %Y")
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit() and "." in value:
+        return f"{Decimal(value):.2f}"
+    return str(value)
+
+
+def _answers(
+    submission: ApplicationSubmission,
+) -> tuple[list[tuple[str, str]], list[dict]]:
+    """The application's answers and each member's, labelled, in the active language."""
+    case = submission.case
+    tender = submission.application.tender
+    names = {c.code: c.display_name for c in tender.categories.all()}
+    names.update({c.code: c.name for c in tender.additional_conditions.all()})
+    answers = [
+        (_label(Application, key), _value(key, value, names))
+        for key, value in case.items()
+        if key not in ("code", "members")
+    ]
+    people = submission.receipt.get("members", [])
+    members = []
+    for index, member_case in enumerate(case.get("members", [])):
+        person = people[index] if index < len(people) else {}
+        members.append(
+            {
+                "name": f"{person.get('first_name', '')} {person.get('last_name', '')}",
+                "emso": person.get("emso", ""),
+                "answers": [
+                    (_label(Member, key), _value(key, value, names))
+                    for key, value in member_case.items()
+                ],
+            }
+        )
+    return answers, members
+
+
+def render_receipt_pdf(
+    submission: ApplicationSubmission, language: str
+) -> tuple[str, bytes]:
+    """Render the receipt of ``submission`` in ``language`` as a tagged PDF (PDF/UA-1):
+    the code, the time in Ljubljana, the SHA-256 of the facts, every answer, the
+    members (EMŠO masked) and every document's name with its SHA-256.
+
+    :returns: the HTML and the PDF bytes.
+    """
+    import weasyprint  # slow to import (about 1 s): only when a PDF is rendered
+
+    with translation.override(language):
+        answers, members = _answers(submission)
+        html = render_to_string(
+            "applications/pdf/receipt.html",
+            {
+                "language": language,
+                "submission": submission,
+                "receipt": submission.receipt,
+                "submitted": timezone.localtime(submission.submitted_at, LJUBLJANA),
+                "received": submission.received_at
+                and timezone.localtime(submission.received_at, LJUBLJANA),
+                "answers": answers,
+                "members": members,
+                "css": RECEIPT_CSS,
+            },
+        )
+    pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    return html, pdf
+
+
+def receipt_for(submission: ApplicationSubmission, language: str) -> SubmissionReceipt:
+    """The stored receipt PDF of ``submission`` in ``language``, rendered and kept
+    the first time (two requests at once: the first stored one wins)."""
+    found = SubmissionReceipt.objects.filter(
+        submission=submission, language=language
+    ).first()
+    if found is not None:
+        return found
+    _html, pdf = render_receipt_pdf(submission, language)
+    receipt = SubmissionReceipt(
+        submission=submission,
+        language=language,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+    )
+    receipt.file.save("receipt.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            receipt.save()
+    except IntegrityError:
+        receipt.file.storage.delete(receipt.file.name)
+        return SubmissionReceipt.objects.get(submission=submission, language=language)
+    return receipt
+
+
+# --- the confirmation email -------------------------------------------------------------
+
+
+def send_submission_email(submission_id: int) -> None:
+    """Mail the applicant that the application was received, in their language.
+
+    Called on commit of the submission (``application_submit``), so a rolled-back
+    submission mails nothing and one submission mails once. A paper application has
+    no account: the lessor answers it by post.
+    """
+    submission = (
+        ApplicationSubmission.objects.select_related(
+            "application__applicant", "application__tender__lessor"
+        )
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or submission.application.applicant is None:
+        return
+    applicant = submission.application.applicant
+    language = applicant.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "submission": submission,
+            "tender": submission.application.tender,
+            "submitted": timezone.localtime(submission.submitted_at, LJUBLJANA),
+            "receipt_url": settings.NAJEM_SITE_URL
+            + reverse("applications:receipt_pdf", args=[submission.application_id]),
+            "site": settings.NAJEM_CONTACT_NAME,
+        }
+        subject = _("Application %(code)s received") % {"code": submission.code}
+        text = render_to_string("applications/email/submitted.txt", context)
+        html = render_to_string("applications/email/submitted.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[applicant.email],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def on_submitted(submission: ApplicationSubmission) -> None:
+    """What follows a new submission once it commits: the confirmation email."""
+    pk = submission.pk
+    transaction.on_commit(lambda: send_submission_email(pk))

@@ -1,0 +1,295 @@
+"""Pages for documents, the receipt and the applicant's data (issue 12, 4, 6, 10).
+
+Who reaches what (docs/security.md):
+
+- the documents page, upload and delete: the applicant on their own application; for
+  a paper application, the lessor's clerks and commission (second factor verified);
+- a document or a receipt PDF: the same people, and the lessor's commission and
+  clerks (``can_review_applications``) for any application to the lessor's tenders;
+- the data download: the signed-in person, about themselves.
+
+Anyone else gets 404, whether the object exists or not; anonymous visitors are sent to
+the login page. Files are sent as attachments, ``nosniff``, never cached.
+"""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from housing.errors import ServiceError, add_to_form
+from housing.mixins import second_factor_redirect
+from housing.permissions import can_review_applications
+
+from .constants import AmendmentStatus, ApplicationStatus, DocumentKind
+from .documents import (
+    document_delete,
+    document_upload,
+    download_name,
+    required_documents,
+    submitted_document_ids,
+)
+from .export import applicant_data_export, render_export_pdf
+from .models import Application, Document
+from .pdf import receipt_for
+from .permissions import can_edit_application
+
+NO_STORE = "private, no-store"
+
+
+def _attachment(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = NO_STORE
+    # Opened by mistake in the browser, it still runs nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _may_read(user, application: Application) -> bool:
+    """The applicant (or the clerk of a paper application), or the lessor's
+    commission and clerks."""
+    return can_edit_application(user, application) or can_review_applications(
+        user, application.tender.lessor_id
+    )
+
+
+def _application(request: HttpRequest, pk: int, *, edit: bool) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("tender__lessor"), pk=pk
+    )
+    allowed = (
+        can_edit_application(request.user, application)
+        if edit
+        else _may_read(request.user, application)
+    )
+    if not allowed:
+        raise Http404
+    return application
+
+
+# --- the documents page -----------------------------------------------------------------
+
+OTHER_KINDS = [
+    DocumentKind.INCOME,
+    DocumentKind.HOUSING,
+    DocumentKind.HEALTH,
+    DocumentKind.VIOLENCE,
+    DocumentKind.CATEGORY,
+    DocumentKind.OTHER,
+]
+
+
+class DocumentUploadForm(forms.Form):
+    """Parses the upload only: the service checks the file and the rules."""
+
+    what = forms.ChoiceField(label=gettext_lazy("What does the document prove?"))
+    file = forms.FileField(
+        label=gettext_lazy("Upload a file"),
+        help_text=gettext_lazy("PDF, JPEG or PNG, up to 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png"}
+        ),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what"].choices = choices
+
+
+def _choices(application: Application, required, amendments) -> list:
+    choices: list = [("", _("Choose…"))]
+    if amendments:
+        choices.append(
+            (
+                _("Answer to the commission's request"),
+                [(f"amendment:{a.pk}", a.text[:80]) for a in amendments],
+            )
+        )
+    if application.status == ApplicationStatus.DRAFT:
+        choices.append(
+            (
+                _("Required documents"),
+                [(f"requirement:{r.key}", r.reason[:120]) for r in required],
+            )
+        )
+        kinds = [*OTHER_KINDS]
+        if application.is_paper:
+            kinds.insert(0, DocumentKind.PAPER_FORM)
+        choices.append(
+            (
+                _("Another document"),
+                [(f"kind:{k.value}", k.label) for k in kinds],
+            )
+        )
+    return choices
+
+
+@login_required
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application's documents: what is required and done, upload, delete."""
+    if redirect_response := second_factor_redirect(request):
+        return redirect_response
+    application = _application(request, pk, edit=True)
+    required = required_documents(application)
+    now = timezone.now()
+    amendments = [
+        a
+        for a in application.amendment_requests.filter(status=AmendmentStatus.OPEN)
+        if a.deadline >= now.replace(microsecond=0)
+    ]
+    choices = _choices(application, required, amendments)
+    form = DocumentUploadForm(
+        request.POST or None, request.FILES or None, choices=choices
+    )
+    if request.method == "POST" and form.is_valid():
+        what, _sep, value = form.cleaned_data["what"].partition(":")
+        arguments: dict = {}
+        if what == "requirement":
+            arguments["requirement"] = value
+        elif what == "amendment":
+            arguments["amendment"] = next(a for a in amendments if str(a.pk) == value)
+        else:
+            arguments["kind"] = value
+        try:
+            document_upload(
+                application=application,
+                file=form.cleaned_data["file"],
+                by=request.user,
+                **arguments,
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The document was uploaded."))
+            return redirect("applications:documents", pk=application.pk)
+    kept = submitted_document_ids(application)
+    editable = application.status == ApplicationStatus.DRAFT
+    return render(
+        request,
+        "applications/documents.html",
+        {
+            "application": application,
+            "required": required,
+            "documents": [
+                (d, editable and d.pk not in kept and d.amendment_request_id is None)
+                for d in application.documents.select_related("member")
+            ],
+            "form": form,
+            "can_upload": len(choices) > 1,
+        },
+    )
+
+
+@require_POST
+@login_required
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if redirect_response := second_factor_redirect(request):
+        return redirect_response
+    document = get_object_or_404(
+        Document.objects.select_related("application__tender"), pk=pk
+    )
+    application = document.application
+    if not can_edit_application(request.user, application):
+        raise Http404
+    try:
+        document_delete(document=document, by=request.user)
+    except ServiceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The document was deleted."))
+    return redirect("applications:documents", pk=application.pk)
+
+
+@require_safe
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored file, as an attachment, to those who may read the application."""
+    if redirect_response := second_factor_redirect(request):
+        return redirect_response
+    document = get_object_or_404(
+        Document.objects.select_related("application__tender"), pk=pk
+    )
+    if not _may_read(request.user, document.application):
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(document),
+        content_type=document.content_type,
+    )
+    return _attachment(response)
+
+
+# --- the receipt --------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of the last submission in the page's language (``?lang=sl|en``)."""
+    if redirect_response := second_factor_redirect(request):
+        return redirect_response
+    application = _application(request, pk, edit=False)
+    submission = application.submissions.order_by("-version").first()
+    if submission is None:
+        raise Http404
+    language = request.GET.get("lang") or translation.get_language() or "sl"
+    if language not in ("sl", "en"):
+        language = "sl"
+    receipt = receipt_for(submission, language)
+    response = FileResponse(
+        receipt.file.open("rb"),
+        as_attachment=True,
+        filename=f"{submission.code}-v{submission.version}-{language}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Receipt-SHA256"] = receipt.sha256
+    return _attachment(response)
+
+
+# --- the applicant's data (GDPR Art. 15, 20) ----------------------------------------------
+
+
+@require_safe
+@login_required
+def data_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "applications/documents_data.html", {})
+
+
+@require_safe
+@login_required
+def data_json(request: HttpRequest) -> HttpResponse:
+    data = applicant_data_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="najem-data.json"'
+    return _attachment(response)
+
+
+@require_safe
+@login_required
+def data_pdf(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language() or "sl"
+    _html, pdf = render_export_pdf(request.user, language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="najem-data.pdf"'
+    return _attachment(response)

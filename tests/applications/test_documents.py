@@ -1,0 +1,545 @@
+"""Documents (issue 12, 4): type from content, size, metadata stripped, SHA-256, who may
+upload, delete and download them, what is required, duplicates."""
+
+import hashlib
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+
+from applications.constants import ApplicationStatus, DocumentKind, EventKind
+from applications.documents import (
+    document_delete,
+    document_upload,
+    duplicate_documents,
+    required_documents,
+)
+from applications.models import Document
+from housing.constants import StaffRole
+from housing.errors import ServiceError
+from tests.applications.conftest import BEFORE, ljubljana
+from tests.applications.factories import (
+    AmendmentRequestFactory,
+    ApplicationFactory,
+    MemberFactory,
+)
+from tests.housing.factories import LessorFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GPS = 0x8825
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+def png_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"
+    gps = exif.get_ifd(GPS)
+    gps[1] = "N"
+    gps[2] = (46.0, 3.0, 15.0)
+    out = io.BytesIO()
+    image.save(out, format="PNG", exif=exif)
+    return out.getvalue()
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), (10, 200, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"
+    exif.get_ifd(GPS)[1] = "N"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def pdf_bytes(password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def upload(name: str, data: bytes, content_type: str = "application/pdf"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def stored_bytes(document: Document) -> bytes:
+    with document.file.open("rb") as f:
+        return f.read()
+
+
+# --- the file ---------------------------------------------------------------------------
+
+
+def test_png_with_gps_exif_is_stored_without_any_metadata(draft, applicant):
+    original = png_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS)  # the fixture has it
+
+    document = document_upload(
+        application=draft,
+        file=upload("slika.png", original, "image/png"),
+        kind=DocumentKind.HOUSING,
+        by=applicant,
+        now=BEFORE,
+    )
+
+    data = stored_bytes(document)
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    assert not image.getexif()
+    assert "exif" not in image.info
+    assert b"SpyCam" not in data
+    assert image.size == (40, 30)
+    assert document.content_type == "image/png"
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.size == len(data)
+
+
+def test_jpeg_exif_is_stripped(draft, applicant):
+    document = document_upload(
+        application=draft,
+        file=upload("foto.jpg", jpeg_with_gps(), "image/jpeg"),
+        kind=DocumentKind.HOUSING,
+        by=applicant,
+        now=BEFORE,
+    )
+    image = Image.open(io.BytesIO(stored_bytes(document)))
+    assert image.format == "JPEG"
+    assert not image.getexif()
+    assert b"SpyCam" not in stored_bytes(document)
+
+
+def test_pdf_is_kept_byte_for_byte_with_its_sha256(draft, applicant):
+    data = pdf_bytes()
+    document = document_upload(
+        application=draft,
+        file=upload("potrdilo.pdf", data),
+        kind=DocumentKind.INCOME,
+        by=applicant,
+        now=BEFORE,
+    )
+    assert stored_bytes(document) == data
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.original_name == "potrdilo.pdf"
+    # Random name in the private storage, never the applicant's name.
+    assert "potrdilo" not in document.file.name
+    assert document.file.name.startswith(f"applications/{draft.pk}/")
+    event = draft.events.get(kind=EventKind.STEP_SAVED, section="documents")
+    assert event.changed_fields == [f"documents.{document.pk}"]
+
+
+def test_a_pdf_name_on_a_png_is_judged_by_content(draft, applicant):
+    document = document_upload(
+        application=draft,
+        file=upload("izjava.pdf", png_with_gps(), "application/pdf"),
+        kind=DocumentKind.OTHER,
+        by=applicant,
+        now=BEFORE,
+    )
+    assert document.content_type == "image/png"
+    assert Image.open(io.BytesIO(stored_bytes(document))).format == "PNG"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("slika.png", b"Just some text pretending to be an image.\n" * 20),
+        ("script.pdf", b"<html><script>alert(1)</script></html>"),
+        ("archive.pdf", b"PK\x03\x04" + b"\x00" * 200),  # a ZIP
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),  # a PNG header, no image
+        ("fake.pdf", b"%PDF-1.7\nnot really a pdf"),
+    ],
+)
+def test_wrong_or_fake_content_is_refused_and_nothing_is_saved(
+    draft, applicant, name, data, settings
+):
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload(name, data, "image/png"),
+            kind=DocumentKind.OTHER,
+            by=applicant,
+            now=BEFORE,
+        )
+    assert "file" in caught.value.errors
+    assert not Document.objects.exists()
+    assert not (settings.MEDIA_ROOT / "applications").exists()
+
+
+def test_encrypted_pdf_is_refused(draft, applicant):
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("geslo.pdf", pdf_bytes(password="x")),
+            kind=DocumentKind.INCOME,
+            by=applicant,
+            now=BEFORE,
+        )
+    assert "geslom" in caught.value.errors["file"][0]  # Slovenian by default
+
+
+def test_ten_megabytes_pass_and_one_byte_more_is_refused(draft, applicant, settings):
+    limit = settings.NAJEM_DOCUMENT_MAX_BYTES
+    assert limit == 10 * 1024 * 1024
+    base = pdf_bytes()
+    # A valid PDF padded with a comment to exactly the limit (readers skip it).
+    exact = base + b"%" + b"x" * (limit - len(base) - 2) + b"\n"
+    assert len(exact) == limit
+    document = document_upload(
+        application=draft,
+        file=upload("velik.pdf", exact),
+        kind=DocumentKind.INCOME,
+        by=applicant,
+        now=BEFORE,
+    )
+    assert document.size == limit
+
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("prevelik.pdf", exact + b"\n"),
+            kind=DocumentKind.INCOME,
+            by=applicant,
+            now=BEFORE,
+        )
+    assert "10 MB" in caught.value.errors["file"][0]
+    assert Document.objects.count() == 1
+
+
+def test_decompression_bomb_is_refused_before_decoding(draft, applicant, settings):
+    settings.NAJEM_DOCUMENT_MAX_PIXELS = 1000
+    out = io.BytesIO()
+    Image.new("L", (100, 100)).save(out, format="PNG")  # 10,000 pixels
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("bomba.png", out.getvalue(), "image/png"),
+            kind=DocumentKind.OTHER,
+            by=applicant,
+            now=BEFORE,
+        )
+    assert "slikovnih točk" in caught.value.errors["file"][0]
+
+
+# --- when and who -----------------------------------------------------------------------
+
+
+def test_no_upload_after_submission_or_deadline_or_by_another(draft, applicant):
+    other = UserFactory()
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("a.pdf", pdf_bytes()),
+            kind="income",
+            by=other,
+            now=BEFORE,
+        )
+    assert caught.value.code == "forbidden"
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("a.pdf", pdf_bytes()),
+            kind="income",
+            by=applicant,
+            now=ljubljana(2026, 10, 26, 0, 0, 0),
+        )
+    assert caught.value.code == "closed"
+    draft.status = ApplicationStatus.SUBMITTED
+    draft.code = "LJ-2026-00001"
+    draft.save()
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("a.pdf", pdf_bytes()),
+            kind="income",
+            by=applicant,
+            now=BEFORE,
+        )
+    assert caught.value.code == "frozen"
+    assert not Document.objects.exists()
+
+
+def test_after_submission_only_through_an_open_amendment_request(draft, applicant):
+    draft.status = ApplicationStatus.SUBMITTED
+    draft.code = "LJ-2026-00001"
+    draft.save()
+    amendment = AmendmentRequestFactory(
+        application=draft, deadline=ljubljana(2026, 11, 20, 23, 59, 59)
+    )
+    late = ljubljana(2026, 11, 10, 9, 0)  # after the tender's deadline, in time
+    document = document_upload(
+        application=draft,
+        file=upload("dodatek.pdf", pdf_bytes()),
+        amendment=amendment,
+        by=applicant,
+        now=late,
+    )
+    assert document.kind == DocumentKind.AMENDMENT
+
+    other = AmendmentRequestFactory(
+        application=ApplicationFactory(tender=draft.tender, submitted=True),
+        deadline=ljubljana(2026, 11, 20, 23, 59, 59),
+    )
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("dodatek.pdf", pdf_bytes()),
+            amendment=other,
+            by=applicant,
+            now=late,
+        )
+    assert caught.value.code == "forbidden"
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("dodatek.pdf", pdf_bytes()),
+            amendment=amendment,
+            by=applicant,
+            now=ljubljana(2026, 11, 21, 0, 0),
+        )
+    assert caught.value.code == "closed"
+
+
+def test_delete_removes_row_and_file_on_commit(
+    draft, applicant, django_capture_on_commit_callbacks
+):
+    document = document_upload(
+        application=draft,
+        file=upload("a.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+        now=BEFORE,
+    )
+    path = document.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        document_delete(document=document, by=applicant, now=BEFORE)
+    assert not Document.objects.exists()
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_a_submitted_document_cannot_be_deleted_while_correcting(draft, applicant):
+    document = document_upload(
+        application=draft,
+        file=upload("a.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+        now=BEFORE,
+    )
+    draft.code = "LJ-2026-00001"  # reopened for correction: a draft with a code
+    draft.save()
+    draft.submissions.create(
+        version=1,
+        code=draft.code,
+        submitted_at=BEFORE,
+        case={},
+        digest="0" * 64,
+        receipt={"documents": [{"id": document.pk}]},
+    )
+    with pytest.raises(ServiceError) as caught:
+        document_delete(document=document, by=applicant, now=BEFORE)
+    assert caught.value.code == "frozen"
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+# --- required documents ---------------------------------------------------------------
+
+
+def test_required_documents_follow_the_claims(tender, applicant):
+    tender.required_documents = "Izjava o premoženju\nPotrdilo o stalnem bivanju"
+    tender.save()
+    application = ApplicationFactory(
+        tender=tender,
+        applicant=applicant,
+        housing_status="1.4",
+        illness_due_to_housing=True,
+        domestic_violence_victim=True,
+        war_victim=True,
+        additional_conditions=["residence_10y"],
+    )
+    earner = MemberFactory(application=application, monthly_income=Decimal("900"))
+    child = MemberFactory(application=application, child=True, wheelchair_user=True)
+
+    keys = {r.key: r for r in required_documents(application)}
+    assert set(keys) == {
+        f"income:{earner.pk}",
+        "housing",
+        f"health:{child.pk}",
+        "illness",
+        "violence",
+        "war_victim",
+        "condition:residence_10y",
+        "tender:1",
+        "tender:2",
+    }
+    assert keys[f"income:{earner.pk}"].kind == DocumentKind.INCOME
+    assert keys[f"health:{child.pk}"].member == child
+    assert keys["tender:2"].reason == "Potrdilo o stalnem bivanju"
+    assert not any(r.satisfied for r in keys.values())
+
+    document = document_upload(
+        application=application,
+        file=upload("dohodki.pdf", pdf_bytes()),
+        requirement=f"income:{earner.pk}",
+        by=applicant,
+        now=BEFORE,
+    )
+    assert document.kind == DocumentKind.INCOME
+    assert document.member == earner
+    satisfied = {r.key for r in required_documents(application) if r.satisfied}
+    assert satisfied == {f"income:{earner.pk}"}
+
+
+def test_unknown_requirement_is_refused(draft, applicant):
+    with pytest.raises(ServiceError) as caught:
+        document_upload(
+            application=draft,
+            file=upload("a.pdf", pdf_bytes()),
+            requirement="war_victim",  # not claimed
+            by=applicant,
+            now=BEFORE,
+        )
+    assert "requirement" in caught.value.errors
+
+
+# --- duplicates ---------------------------------------------------------------------------
+
+
+def test_same_file_in_two_households_is_flagged(tender):
+    data = pdf_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    first = ApplicationFactory(tender=tender, submitted=True, code="LJ-2026-00001")
+    second = ApplicationFactory(tender=tender, submitted=True, code="LJ-2026-00002")
+    draft = ApplicationFactory(tender=tender)
+    for application in (first, second, draft):
+        Document.objects.create(
+            application=application,
+            kind="income",
+            original_name="x.pdf",
+            file="applications/x",
+            content_type="application/pdf",
+            size=len(data),
+            sha256=sha,
+        )
+    # The same file twice in one application is no duplicate of households.
+    Document.objects.create(
+        application=first,
+        kind="income",
+        original_name="y.pdf",
+        file="applications/y",
+        content_type="application/pdf",
+        size=1,
+        sha256="1" * 64,
+    )
+    Document.objects.create(
+        application=first,
+        kind="other",
+        original_name="y2.pdf",
+        file="applications/y2",
+        content_type="application/pdf",
+        size=1,
+        sha256="1" * 64,
+    )
+    found = duplicate_documents(tender)
+    assert [(d.sha256, d.codes) for d in found] == [
+        (sha, ("LJ-2026-00001", "LJ-2026-00002"))
+    ]
+
+
+# --- download authorization ---------------------------------------------------------------
+
+
+@pytest.fixture
+def stored_document(draft, applicant):
+    return document_upload(
+        application=draft,
+        file=upload("potrdilo.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+        now=BEFORE,
+    )
+
+
+def _download(client, document):
+    return client.get(
+        reverse("applications:document_download", args=[document.pk]),
+    )
+
+
+def test_download_applicant_gets_the_stored_bytes_as_attachment(
+    client, applicant, stored_document
+):
+    client.force_login(applicant)
+    response = _download(client, stored_document)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == stored_document.sha256
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="potrdilo.pdf"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_download_another_applicant_gets_404(client, stored_document):
+    client.force_login(UserFactory())
+    assert _download(client, stored_document).status_code == 404
+
+
+def test_download_anonymous_goes_to_login(client, stored_document):
+    response = _download(client, stored_document)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_download_lessor_commission_200_other_lessor_404(
+    client, lessor, stored_document, otp_login
+):
+    member = MembershipFactory(lessor=lessor, role=StaffRole.COMMISSION_MEMBER).user
+    otp_login(client, member)
+    assert _download(client, stored_document).status_code == 200
+
+    stranger = MembershipFactory(
+        lessor=LessorFactory(), role=StaffRole.COMMISSION_CHAIR
+    ).user
+    otp_login(client, stranger)
+    assert _download(client, stored_document).status_code == 404
+
+
+def test_download_staff_without_second_factor_is_sent_to_verify(
+    client, lessor, stored_document
+):
+    member = MembershipFactory(lessor=lessor, role=StaffRole.COMMISSION_MEMBER).user
+    client.force_login(member)
+    response = _download(client, stored_document)
+    assert response.status_code == 302
+    assert "otp" in response["Location"]
+
+
+def test_download_of_a_png_sent_with_a_pdf_name_gets_png_name(client, draft, applicant):
+    document = document_upload(
+        application=draft,
+        file=upload("izjava.pdf", png_with_gps()),
+        kind="other",
+        by=applicant,
+        now=BEFORE,
+    )
+    client.force_login(applicant)
+    response = _download(client, document)
+    assert response["Content-Type"] == "image/png"
+    assert 'filename="izjava.png"' in response["Content-Disposition"]

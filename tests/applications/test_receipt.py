@@ -1,0 +1,172 @@
+"""The receipt (issue 12, 6): what a submission keeps, the PDF in both languages, the
+confirmation email once per submission."""
+
+import hashlib
+import io
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+import pytest
+from pypdf import PdfReader
+
+from applications import services
+from applications.documents import document_upload
+from applications.models import SubmissionReceipt
+from applications.pdf import mask_emso, render_receipt_pdf
+from housing.constants import StaffRole
+from tests.applications.conftest import BEFORE
+from tests.applications.test_documents import pdf_bytes
+from tests.housing.factories import LessorFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def submitted(draft, applicant, django_capture_on_commit_callbacks):
+    document_upload(
+        application=draft,
+        file=SimpleUploadedFile("plačilna lista.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+        now=BEFORE,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=draft, by=applicant, now=BEFORE)
+    return draft.submissions.get()
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_submission_keeps_the_receipt_details(submitted, draft):
+    member = draft.members.get()
+    document = draft.documents.get()
+    receipt = submitted.receipt
+    assert receipt["members"] == [
+        {
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "emso": member.emso[:7] + "******",
+        }
+    ]
+    assert receipt["documents"][0]["sha256"] == document.sha256
+    assert receipt["documents"][0]["id"] == document.pk
+    assert mask_emso("0105991500006") == "0105991******"
+    assert mask_emso("") == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("sl", ["Potrdilo o prejemu vloge", "Člani gospodinjstva"]),
+        ("en", ["Receipt of application", "Household members"]),
+    ],
+)
+def test_receipt_pdf_holds_code_documents_and_hashes(
+    submitted, draft, language, words, settings
+):
+    _html, pdf = render_receipt_pdf(submitted, language)
+    assert pdf.startswith(b"%PDF-")
+    text = text_of(pdf)
+    flat = text.replace("\n", "")
+    document = draft.documents.get()
+    assert submitted.code in text
+    assert "plačilna lista.pdf" in text
+    assert document.sha256 in flat
+    assert submitted.digest in flat
+    member = draft.members.get()
+    assert member.emso not in flat  # masked
+    assert member.emso[:7] + "******" in flat
+    assert member.last_name in text
+    assert "04. 05. 2026 10:00:00" in text  # Ljubljana time
+    assert all(w in text for w in words)
+
+
+def test_receipt_is_stored_once_and_served_to_the_applicant(
+    client, submitted, draft, applicant
+):
+    client.force_login(applicant)
+    url = reverse("applications:receipt_pdf", args=[draft.pk])
+    first = client.get(url, {"lang": "en"})
+    assert first.status_code == 200
+    body = b"".join(first.streaming_content)
+    assert body.startswith(b"%PDF-")
+    assert first["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in first["Cache-Control"]
+    stored = SubmissionReceipt.objects.get()
+    assert stored.sha256 == hashlib.sha256(body).hexdigest()
+    second = client.get(url, {"lang": "en"})
+    assert b"".join(second.streaming_content) == body
+    assert SubmissionReceipt.objects.count() == 1
+
+
+def test_receipt_authorization(client, submitted, draft, lessor, otp_login):
+    url = reverse("applications:receipt_pdf", args=[draft.pk])
+    assert client.get(url)["Location"].startswith(reverse("login"))
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    other = MembershipFactory(lessor=LessorFactory(), role=StaffRole.CLERK).user
+    otp_login(client, other)
+    assert client.get(url).status_code == 404
+    chair = MembershipFactory(lessor=lessor, role=StaffRole.COMMISSION_CHAIR).user
+    otp_login(client, chair)
+    assert client.get(url).status_code == 200
+
+
+def test_no_receipt_before_submission(client, draft, applicant):
+    client.force_login(applicant)
+    url = reverse("applications:receipt_pdf", args=[draft.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_email_sent_once_in_the_applicants_language(
+    draft, applicant, django_capture_on_commit_callbacks
+):
+    applicant.preferred_language = "en"
+    applicant.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=draft, by=applicant, now=BEFORE)
+    with django_capture_on_commit_callbacks(execute=True):
+        # A double click: the same submission, no second email.
+        services.application_submit(application=draft, by=applicant, now=BEFORE)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    draft.refresh_from_db()
+    assert message.to == [applicant.email]
+    assert draft.code in message.subject
+    assert "received" in message.subject
+    assert "Submitted (Ljubljana time): 04. 05. 2026 10:00:00" in message.body
+    assert reverse("applications:receipt_pdf", args=[draft.pk]) in message.body
+    member = draft.members.get()
+    assert member.emso not in message.body
+    assert member.last_name not in message.body
+    html = message.alternatives[0].content
+    assert draft.code in html
+
+
+def test_email_in_slovenian_by_default(
+    draft, applicant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=draft, by=applicant, now=BEFORE)
+    assert len(mail.outbox) == 1
+    assert "prejeta" in mail.outbox[0].subject
+
+
+def test_no_email_when_submission_is_refused(
+    draft, applicant, django_capture_on_commit_callbacks
+):
+    from housing.errors import ServiceError
+
+    draft.members.all().delete()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
+        services.application_submit(application=draft, by=applicant, now=BEFORE)
+    assert mail.outbox == []
