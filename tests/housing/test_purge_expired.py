@@ -100,3 +100,92 @@ def test_refuses_a_retention_below_one_day_and_deletes_nothing():
     with pytest.raises(CommandError, match="1 or more"):
         _purge("--login-records-days", "0")
     assert AccessLog.objects.count() == 1
+
+
+# --- drafts never submitted (issue 12, 10) -----------------------------------------------
+
+
+@pytest.fixture
+def _private_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+def _document(application, name):
+    from django.core.files.base import ContentFile
+
+    from applications.models import Document
+
+    document = Document(
+        application=application,
+        kind="income",
+        original_name=name,
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
+    document.file.save("x", ContentFile(b"%PDF"), save=False)
+    document.save()
+    return document
+
+
+@pytest.mark.usefixtures("_private_root")
+def test_deletes_only_old_drafts_never_submitted_with_their_files(
+    settings, django_capture_on_commit_callbacks
+):
+    import datetime
+    import os
+
+    from applications.models import Application, Document, Member
+    from tests.applications.factories import ApplicationFactory, MemberFactory
+    from tests.tenders.factories import TenderFactory
+
+    settings.NAJEM_DRAFT_RETENTION_DAYS = 90
+    deadline = datetime.datetime(2026, 3, 1, 23, 59, 59, tzinfo=datetime.UTC)
+    closed = TenderFactory(published=True, deadline=deadline)
+    recent = TenderFactory(
+        published=True, deadline=deadline + datetime.timedelta(days=30)
+    )
+
+    old_draft = ApplicationFactory(tender=closed)
+    MemberFactory(application=old_draft)
+    old_file = _document(old_draft, "old.pdf")
+    old_path = old_file.file.path
+    withdrawn_draft = ApplicationFactory(tender=closed, withdrawn=True)
+    submitted = ApplicationFactory(tender=closed, submitted=True)
+    kept_file = _document(submitted, "kept.pdf")
+    # Reopened for correction and never resubmitted: its last submission stands.
+    correcting = ApplicationFactory(tender=closed, code="LJ-2026-00077")
+    recent_draft = ApplicationFactory(tender=recent)
+
+    # 90 days after the deadline, to the second: nothing yet.
+    at_limit = deadline + datetime.timedelta(days=90)
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _purge_at(at_limit)
+    assert "0 application draft(s)" in output
+    assert Application.objects.count() == 5
+
+    # One second later (simulated time): the two old drafts go, with their file.
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _purge_at(at_limit + datetime.timedelta(seconds=1))
+    assert "2 application draft(s) never submitted, with 1 document file(s)" in output
+    assert set(Application.objects.values_list("pk", flat=True)) == {
+        submitted.pk,
+        correcting.pk,
+        recent_draft.pk,
+    }
+    assert not Application.objects.filter(pk=withdrawn_draft.pk).exists()
+    assert not Member.objects.filter(application_id=old_draft.pk).exists()
+    assert list(Document.objects.values_list("pk", flat=True)) == [kept_file.pk]
+    assert not os.path.exists(old_path)
+    assert os.path.exists(kept_file.file.path)
+
+
+def _purge_at(now, *args):
+    out = StringIO()
+    call_command("purge_expired", *args, now=now, stdout=out)
+    return out.getvalue()
+
+
+def test_draft_days_must_be_positive():
+    with pytest.raises(CommandError):
+        _purge("--draft-days", "0")
