@@ -1,14 +1,19 @@
 """Reads for applications."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from housing.models import User
 from housing.permissions import staff_lessor_ids
+from scoring import engine
 from tenders.models import Tender
 
-from .constants import ApplicationStatus
+from .constants import ApplicationStatus, MemberRole, Section, SectionState
+from .engine_input import application_case
 from .models import Application, ApplicationSubmission, Member
 
 
@@ -81,3 +86,152 @@ def duplicate_members(tender: Tender) -> list[DuplicateMember]:
         DuplicateMember(emso=emso, codes=tuple(sorted(found)))
         for emso, found in sorted(codes.items())
     ]
+
+
+# --- the applicant portal ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line of the task list: a section and its state."""
+
+    section: str
+    label: str
+    state: str
+
+
+def task_list(application: Application) -> list[Task]:
+    """The sections of the form in order with their state (not started, in progress,
+    completed). The postal address is asked only on a paper application."""
+    tasks = []
+    for section in Section:
+        if section == Section.CONTACT and not application.is_paper:
+            continue
+        state = application.section_status.get(section, SectionState.NOT_STARTED)
+        tasks.append(Task(section=section.value, label=section.label, state=state))
+    return tasks
+
+
+def applicant_member(application: Application) -> Member | None:
+    """The member who applies (``None`` before their details are entered)."""
+    return application.members.filter(role=MemberRole.APPLICANT).first()
+
+
+def household(application: Application) -> list[Member]:
+    """The members in the household's order (the index of ``members[<i>]`` errors)."""
+    return list(application.members.select_related("municipality"))
+
+
+def tender_demand(tender: Tender) -> tuple[int, int]:
+    """(lodged applications, indicative dwellings): "N applications for M dwellings",
+    shown once the deadline has passed."""
+    dwellings = tender.dwellings_list_a + tender.dwellings_list_b
+    return lodged_applications(tender).count(), dwellings
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    code: str
+    label: str
+    explanation: str
+    points: int
+    source: str
+
+
+@dataclass(frozen=True)
+class ProvisionalAssessment:
+    """The engine's assessment of a draft, in words of the page's language."""
+
+    eligible: bool
+    failed: list[AssessmentLine]
+    list_name: str
+    lines: list[AssessmentLine]
+    total: int
+    sub_list: str
+
+
+def _label(code: str, language: str, fallback: str = "") -> tuple[str, str]:
+    try:
+        return engine.label(code, language)
+    except KeyError:
+        return fallback or code, ""
+
+
+def _facts(case: dict[str, Any]) -> engine.ApplicationFacts:
+    """The engine's frozen facts from :func:`applications.engine_input.application_case`
+    (decimal strings and ISO dates back to ``Decimal`` and ``date``)."""
+    money = {
+        "years_of_service",
+        "monthly_income",
+        "other_property_value",
+        "business_property_value",
+    }
+    members = []
+    for member in case["members"]:
+        values = dict(member)
+        values["birth_date"] = datetime.date.fromisoformat(values["birth_date"])
+        for name in money & set(values):
+            values[name] = Decimal(values[name])
+        members.append(engine.Member(**values))
+    values = {**case, "members": tuple(members)}
+    for name in ("dwelling_area_m2", "disability_aids_monthly"):
+        if name in values:
+            values[name] = Decimal(values[name])
+    values.setdefault("dwelling_area_m2", None)
+    values["other_categories"] = tuple(values["other_categories"])
+    values["additional_conditions"] = tuple(values["additional_conditions"])
+    return engine.ApplicationFacts(**values)
+
+
+def provisional_assessment(
+    application: Application, language: str
+) -> ProvisionalAssessment | None:
+    """What the scoring engine makes of the application as it stands: eligibility
+    with each failed condition and its article, list A or B, each point with its
+    reason, the total and the sub-list. Provisional: the commission verifies the facts.
+    ``None`` when the engine refuses the facts (an incomplete application)."""
+    from scoring.services import tender_rules
+
+    tender = application.tender
+    rules = tender_rules(tender)
+    facts = _facts(application_case(application))
+    try:
+        result = engine.assess(rules, facts)
+        ranking = engine.rank(rules, [facts]) if result.eligible else None
+    except engine.InvalidFacts:
+        return None
+    failed = []
+    for reason in result.ineligible_reasons:
+        short, explanation = _label(reason.condition, language, reason.message)
+        failed.append(
+            AssessmentLine(reason.condition, short, explanation, 0, reason.article)
+        )
+    lines = []
+    for item in result.items:
+        short, explanation = _label(item.code, language)
+        if item.code.startswith("other:"):
+            names = {c.code: c.display_name for c in tender.categories.all()}
+            short = names.get(item.code, short)
+        elif item.code.startswith("additional:"):
+            names = {
+                f"additional:{c.code}": c.name
+                for c in tender.additional_conditions.all()
+            }
+            short = names.get(item.code, short)
+        lines.append(
+            AssessmentLine(item.code, short, explanation, item.points, item.source)
+        )
+    sub_list = ""
+    if ranking is not None:
+        names = {s.code: f"{s.code} {s.name}" for s in tender.sublists.all()}
+        for code, found in ranking.sub_lists.items():
+            if any(entry.code == facts.code for entry in found.entries):
+                sub_list = names.get(code, code)
+    return ProvisionalAssessment(
+        eligible=result.eligible,
+        failed=failed,
+        list_name=result.list,
+        lines=lines,
+        total=result.total,
+        sub_list=sub_list,
+    )

@@ -399,7 +399,8 @@ def test_open_tender_page_has_a_start_button_to_login_and_back(client, lessor_x)
     body = client.get(url, headers=EN).content.decode()
     for text in ["How to apply", "What you need", "What happens next", "15 days"]:
         assert text in body, text
-    assert f'class="btn btn-start" href="{reverse("login")}?next={url}"' in body
+    start = reverse("applications:start", args=[tender.pk])
+    assert f'class="btn btn-start" href="{start}"' in body
     closed = TenderFactory(lessor=lessor_x, closed=True)
     body = client.get(
         reverse("tenders:detail", args=[closed.pk]), headers=EN

@@ -1,0 +1,742 @@
+"""The applicant portal: start, the task list, one topic per page, check your answers,
+submit, the receipt, and the application's status afterwards.
+
+Applicants reach their own applications only; a clerk or commission member of the
+tender's lessor (second factor verified) reaches the paper applications of that lessor
+through the same pages. Anyone else's application answers 404. Views parse input with a
+form and call one service; a refusal (:class:`ServiceError`) is shown at its fields and
+in the error summary, and nothing is saved.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from housing.errors import ServiceError, add_to_form
+from housing.mixins import second_factor_redirect, staff_otp_required
+from housing.permissions import can_review_applications
+from tenders.constants import TenderStatus
+from tenders.models import Tender
+from tenders.selectors import tender_get_public
+
+from . import selectors, services
+from .constants import (
+    SECTION_FIELDS,
+    SECTION_MEMBER_FIELDS,
+    AmendmentStatus,
+    ApplicationStatus,
+    MemberRole,
+    Section,
+    SectionState,
+)
+from .forms import (
+    MEMBER_FORMS,
+    SECTION_FORMS,
+    STATUSES_WITH_AREA,
+    AmendmentAnswerForm,
+    ConfirmForm,
+    MemberForm,
+    PaperStartForm,
+    PaperSubmitForm,
+    SubmitForm,
+    member_initial,
+)
+from .models import Application, Member
+from .permissions import can_edit_application
+
+# --- access ------------------------------------------------------------------------------
+
+
+def is_editable(application: Application) -> bool:
+    """A draft the acting person may still change: before the deadline online; a paper
+    draft also after it (the paper's date of receipt decides)."""
+    if application.status != ApplicationStatus.DRAFT:
+        return False
+    if application.is_paper:
+        return application.tender.status in (
+            TenderStatus.PUBLISHED,
+            TenderStatus.CLOSED,
+        )
+    return application.tender.status == TenderStatus.PUBLISHED and not (
+        services.after_deadline(application.tender, timezone.now())
+    )
+
+
+def application_page(*, edit: bool = False) -> Callable:
+    """The view gets the application instead of its id: the applicant's own, or a
+    paper application of a lessor the user reviews for (second factor verified);
+    anything else is 404. ``edit``: a page that changes the draft; once it cannot be
+    changed, the page sends the reader to the application's status page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+            application = selectors.applications_for(request.user).filter(pk=pk).first()
+            if application is None:
+                application = (
+                    selectors.paper_applications_for(request.user).filter(pk=pk).first()
+                )
+                if application is None or not can_edit_application(
+                    request.user, application
+                ):
+                    raise Http404
+                needs_otp = second_factor_redirect(request)
+                if needs_otp is not None:
+                    return needs_otp
+            if edit and not is_editable(application):
+                messages.info(request, _("This application can no longer be changed."))
+                return redirect("applications:detail", pk=application.pk)
+            return view(request, application, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _show_error(
+    forms_by_key: dict, main_form, error: ServiceError, members: list[Member]
+) -> None:
+    """Put a service's messages at their fields: ``members[<i>].<field>`` at the
+    i-th member's form (or at the top with the member's name); the rest on the main
+    form (at the top when it has no such field)."""
+    for field, messages_ in error.errors.items():
+        target, name = main_form, field
+        if field and field.startswith("members["):
+            index_text, _dot, name = field[len("members[") :].partition("].")
+            index = int(index_text)
+            target = forms_by_key.get(index)
+            if target is None or name not in target.fields:
+                member = members[index] if index < len(members) else None
+                for message in messages_:
+                    main_form.add_error(
+                        None, f"{member}: {message}" if member else message
+                    )
+                continue
+        for message in messages_:
+            target.add_error(name if name in target.fields else None, message)
+
+
+def _next(application: Application) -> HttpResponse:
+    """After a page is saved: back to the task list (GOV.UK task list pattern)."""
+    return redirect("applications:detail", pk=application.pk)
+
+
+# --- start -----------------------------------------------------------------------------
+
+
+@login_required
+def tender_apply(request: HttpRequest, tender_pk: int) -> HttpResponse:
+    """The start page of an online application; starting is idempotent (two tabs or a
+    double click give one application)."""
+    tender = tender_get_public(pk=tender_pk)
+    existing = (
+        selectors.applications_for(request.user)
+        .filter(tender=tender)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .first()
+    )
+    if existing is not None:
+        return redirect("applications:detail", pk=existing.pk)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                tender=tender, applicant=request.user, by=request.user
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/application_start.html",
+        {
+            "tender": tender,
+            "form": form,
+            "is_lessor_staff": can_review_applications(request.user, tender.lessor_id),
+        },
+    )
+
+
+@staff_otp_required
+def paper_start(request: HttpRequest, tender_pk: int) -> HttpResponse:
+    """A clerk starts a paper application for a person without an account."""
+    tender = get_object_or_404(
+        Tender.objects.select_related("lessor"),
+        pk=tender_pk,
+        status__in=[TenderStatus.PUBLISHED, TenderStatus.CLOSED],
+    )
+    if not can_review_applications(request.user, tender.lessor_id):
+        raise Http404
+    form = PaperStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                tender=tender,
+                applicant=None,
+                by=request.user,
+                postal_address=form.cleaned_data["postal_address"],
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request, "applications/paper_start.html", {"tender": tender, "form": form}
+    )
+
+
+@require_safe
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    """The applicant's applications."""
+    return render(
+        request,
+        "applications/application_list.html",
+        {"applications": selectors.applications_for(request.user)},
+    )
+
+
+# --- the task list and the status page --------------------------------------------------
+
+
+@require_safe
+@application_page()
+def application_detail(request: HttpRequest, application: Application) -> HttpResponse:
+    """A draft that can be changed: its task list. Otherwise: its status page."""
+    if is_editable(application):
+        tasks = selectors.task_list(application)
+        return render(
+            request,
+            "applications/application_tasks.html",
+            {
+                "application": application,
+                "tasks": tasks,
+                "done": sum(t.state == SectionState.DONE for t in tasks),
+            },
+        )
+    return render(request, "applications/application_status.html", _status(application))
+
+
+def _status(application: Application) -> dict:
+    tender = application.tender
+    now = timezone.now()
+    closed = services.after_deadline(tender, now)
+    demand = selectors.tender_demand(tender) if closed else None
+    return {
+        "application": application,
+        "tender": tender,
+        "receipt": selectors.application_receipt(application),
+        "events": application.events.exclude(kind="step_saved").order_by("at", "pk"),
+        "deadline_passed": closed,
+        "demand": demand,
+        "can_correct": application.status == ApplicationStatus.SUBMITTED and not closed,
+        "can_withdraw": application.status != ApplicationStatus.WITHDRAWN
+        and not (closed and application.code),
+        "amendments": application.amendment_requests.order_by("deadline"),
+        "summary": _summary(application, change_links=False),
+    }
+
+
+# --- the applicant's details and the household -----------------------------------------
+
+
+@application_page(edit=True)
+def applicant_details(request: HttpRequest, application: Application) -> HttpResponse:
+    member = selectors.applicant_member(application)
+    return _member_page(request, application, member, applicant=True)
+
+
+@application_page(edit=True)
+def member_edit(
+    request: HttpRequest, application: Application, member_pk: int | None = None
+) -> HttpResponse:
+    member = None
+    if member_pk is not None:
+        member = get_object_or_404(application.members, pk=member_pk)
+        if member.role == MemberRole.APPLICANT:
+            return redirect("applications:applicant", pk=application.pk)
+    return _member_page(request, application, member, applicant=False)
+
+
+def _member_page(request, application, member, *, applicant: bool) -> HttpResponse:
+    form = MemberForm(
+        request.POST or None,
+        application=application,
+        applicant=applicant,
+        initial={**member_initial(member), "expected_version": application.row_version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        version = form.cleaned_data["expected_version"]
+        try:
+            if member is None:
+                services.member_add(
+                    application=application,
+                    data=data,
+                    by=request.user,
+                    expected_version=version,
+                )
+            else:
+                services.member_update(
+                    member=member, data=data, by=request.user, expected_version=version
+                )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            if applicant:
+                return _next(application)
+            return redirect("applications:members", pk=application.pk)
+    return render(
+        request,
+        "applications/member_form.html",
+        {
+            "application": application,
+            "form": form,
+            "member": member,
+            "applicant": applicant,
+        },
+    )
+
+
+@application_page(edit=True)
+def members(request: HttpRequest, application: Application) -> HttpResponse:
+    """The household: its members with change and remove links; "Save and continue"
+    confirms the list."""
+    form = ConfirmForm(
+        request.POST or None, initial={"expected_version": application.row_version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_save_section(
+                application=application,
+                section=Section.MEMBERS,
+                data={},
+                by=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            return _next(application)
+    return render(
+        request,
+        "applications/member_list.html",
+        {
+            "application": application,
+            "form": form,
+            "members": selectors.household(application),
+        },
+    )
+
+
+@application_page(edit=True)
+def member_remove(
+    request: HttpRequest, application: Application, member_pk: int
+) -> HttpResponse:
+    member = get_object_or_404(application.members, pk=member_pk)
+    if member.role == MemberRole.APPLICANT:
+        raise Http404
+    form = ConfirmForm(
+        request.POST or None, initial={"expected_version": application.row_version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_remove(
+                member=member,
+                by=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was removed from the household.") % {"name": member},
+            )
+            return redirect("applications:members", pk=application.pk)
+    return render(
+        request,
+        "applications/member_remove.html",
+        {"application": application, "form": form, "member": member},
+    )
+
+
+# --- the topic pages ----------------------------------------------------------------------
+
+
+def _section_initial(application: Application, section: str) -> dict:
+    initial = {name: getattr(application, name) for name in SECTION_FIELDS[section]}
+    initial["expected_version"] = application.row_version
+    return initial
+
+
+@application_page(edit=True)
+def section_edit(
+    request: HttpRequest, application: Application, section: str
+) -> HttpResponse:
+    """One topic (:data:`SECTION_FORMS`); the questions asked of every member are one
+    small form per member on the same page, saved together by one service call."""
+    if section not in SECTION_FORMS or (
+        section == Section.CONTACT and not application.is_paper
+    ):
+        raise Http404
+    form_class = SECTION_FORMS[section]
+    kwargs = {"application": application} if section == Section.CATEGORIES else {}
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, initial=_section_initial(application, section), **kwargs)
+    household = selectors.household(application)
+    member_form_class = MEMBER_FORMS.get(section)
+    member_forms = []
+    if member_form_class is not None:
+        fields = SECTION_MEMBER_FIELDS[section]
+        member_forms = [
+            member_form_class(
+                data,
+                prefix=f"m{member.pk}",
+                initial={name: getattr(member, name) for name in fields},
+            )
+            for member in household
+        ]
+    if request.method == "POST":
+        valid = form.is_valid()
+        results = [f.is_valid() for f in member_forms]  # every form shows its errors
+        valid = all(results) and valid
+        if valid:
+            try:
+                services.application_save_section(
+                    application=application,
+                    section=section,
+                    data=form.service_data(),
+                    members={
+                        member.pk: f.cleaned_data
+                        for member, f in zip(household, member_forms, strict=False)
+                    },
+                    by=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except ServiceError as error:
+                _show_error(dict(enumerate(member_forms)), form, error, household)
+            else:
+                return _next(application)
+    return render(
+        request,
+        f"applications/section_{section}.html",
+        {
+            "application": application,
+            "section": section,
+            "title": Section(section).label,
+            "form": form,
+            "forms": [form, *member_forms],
+            "member_forms": list(zip(household, member_forms, strict=False)),
+            "household": household,
+            "statuses_with_area": " ".join(STATUSES_WITH_AREA),
+            "required_documents": application.tender.required_documents_list,
+        },
+    )
+
+
+# --- check your answers, submit, receipt ---------------------------------------------------
+
+
+def _display(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value is None or value == "" or value == []:
+        return _("Not given")
+    if hasattr(value, "quantize"):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def _summary(application: Application, *, change_links: bool = True) -> list[dict]:
+    """The answers section by section, as rows of (question, answer), with the page
+    that changes them."""
+    from .forms import (
+        CategoriesForm,
+        HealthForm,
+        HousingForm,
+        PropertyForm,
+        ResidenceForm,
+    )
+
+    page_forms = {
+        Section.RESIDENCE: ResidenceForm,
+        Section.HOUSING: HousingForm,
+        Section.HEALTH: HealthForm,
+        Section.PROPERTY: PropertyForm,
+        Section.CATEGORIES: CategoriesForm,
+    }
+    household = selectors.household(application)
+    tender = application.tender
+    names = {c.code: c.display_name for c in tender.categories.all()}
+    names.update({c.code: c.name for c in tender.additional_conditions.all()})
+    sections = []
+
+    def url(name: str, **kwargs) -> str:
+        if not change_links:
+            return ""
+        return reverse(f"applications:{name}", kwargs={"pk": application.pk, **kwargs})
+
+    def member_rows(member: Member) -> list[dict]:
+        return [
+            {"label": _("Name"), "value": str(member)},
+            {"label": _("Relationship"), "value": member.get_role_display()},
+            {
+                "label": _("Date of birth"),
+                "value": formats.date_format(member.birth_date, "SHORT_DATE_FORMAT"),
+            },
+            {"label": _("EMŠO"), "value": member.emso or _("Not given")},
+            {"label": _("Citizenship"), "value": member.citizenship},
+            {
+                "label": _("Municipality of permanent residence"),
+                "value": member.permanent_residence,
+            },
+        ]
+
+    applicant = next((m for m in household if m.role == MemberRole.APPLICANT), None)
+    sections.append(
+        {
+            "title": Section.APPLICANT.label,
+            "rows": member_rows(applicant) if applicant else [],
+            "url": url("applicant"),
+        }
+    )
+    others = [m for m in household if m.role != MemberRole.APPLICANT]
+    sections.append(
+        {
+            "title": Section.MEMBERS.label,
+            "rows": [
+                {
+                    "label": m.get_role_display(),
+                    "value": f"{m}, {formats.date_format(m.birth_date, 'SHORT_DATE_FORMAT')}",
+                }
+                for m in others
+            ]
+            or [{"label": _("Other members"), "value": _("None")}],
+            "url": url("members"),
+        }
+    )
+    for section in (
+        Section.RESIDENCE,
+        Section.HOUSING,
+        Section.INCOME,
+        Section.HEALTH,
+        Section.PROPERTY,
+        Section.CATEGORIES,
+        Section.CONTACT,
+    ):
+        if section == Section.CONTACT and not application.is_paper:
+            continue
+        rows = []
+        form_class = page_forms.get(section)
+        form = None
+        if form_class is not None:
+            kwargs = (
+                {"application": application} if section == Section.CATEGORIES else {}
+            )
+            form = form_class(**kwargs)
+        for name in SECTION_FIELDS[section]:
+            if form is not None and name not in form.fields:
+                continue
+            label = form.fields[name].label if form is not None else None
+            value = getattr(application, name)
+            if name == "housing_status":
+                value = (
+                    f"{value} \u2013 {application.get_housing_status_display()}"
+                    if value
+                    else ""
+                )
+            elif name in ("other_categories", "additional_conditions"):
+                value = ", ".join(names.get(code, code) for code in value)
+            elif name == "postal_address":
+                label = _("Postal address")
+            rows.append({"label": label or name, "value": _display(value)})
+        member_form_class = MEMBER_FORMS.get(section)
+        if member_form_class is not None:
+            member_form = member_form_class()
+            for member in household:
+                for name in SECTION_MEMBER_FIELDS[section]:
+                    rows.append(
+                        {
+                            "label": f"{member}: {member_form.fields[name].label}",
+                            "value": _display(getattr(member, name)),
+                        }
+                    )
+        if section == Section.RESIDENCE:
+            for member in household:
+                rows.append(
+                    {
+                        "label": f"{member}: {_('Citizenship')}",
+                        "value": f"{member.citizenship}, {member.permanent_residence}",
+                    }
+                )
+        sections.append(
+            {
+                "title": section.label,
+                "rows": rows,
+                "url": url("section", section=section.value),
+            }
+        )
+    return sections
+
+
+def _source(text: str) -> str:
+    """The engine's legal source in the page's language ("Form I.1.2", "Art. 4")."""
+    return text.replace("Form", _("Form")).replace("Art.", _("Art."))
+
+
+def _check_context(application: Application, submit_form=None) -> dict:
+    problems = services.application_problems(application)
+    tasks = [
+        t for t in selectors.task_list(application) if t.state != SectionState.DONE
+    ]
+    assessment = None
+    if not problems:
+        assessment = selectors.provisional_assessment(application, get_language())
+    if assessment is not None:
+        for line in [*assessment.lines, *assessment.failed]:
+            object.__setattr__(line, "source", _source(line.source))
+    return {
+        "application": application,
+        "summary": _summary(application),
+        "problems": problems,
+        "incomplete_tasks": tasks,
+        "assessment": assessment,
+        "form": submit_form or SubmitForm(),
+        "paper_form": PaperSubmitForm() if application.is_paper else None,
+    }
+
+
+@require_safe
+@application_page(edit=True)
+def check_answers(request: HttpRequest, application: Application) -> HttpResponse:
+    """Every answer with its "Change" link, the provisional assessment, and the
+    submit button."""
+    return render(
+        request, "applications/check_answers.html", _check_context(application)
+    )
+
+
+@require_POST
+@application_page()
+def submit(request: HttpRequest, application: Application) -> HttpResponse:
+    """Submit: idempotent (a double click, a retry or two tabs give one code)."""
+    if application.status == ApplicationStatus.SUBMITTED:
+        return redirect("applications:confirmation", pk=application.pk)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    received_at = None
+    if application.is_paper:
+        paper_form = PaperSubmitForm(request.POST)
+        if paper_form.is_valid():
+            received_at = paper_form.cleaned_data["received_at"]
+    try:
+        services.application_submit(
+            application=application, by=request.user, received_at=received_at
+        )
+    except ServiceError as error:
+        _show_error({}, form, error, selectors.household(application))
+        if not is_editable(application):
+            messages.error(request, " ".join(error.messages))
+            return redirect("applications:detail", pk=application.pk)
+        return render(
+            request,
+            "applications/check_answers.html",
+            _check_context(application, form),
+        )
+    return redirect("applications:confirmation", pk=application.pk)
+
+
+@require_safe
+@application_page()
+def confirmation(request: HttpRequest, application: Application) -> HttpResponse:
+    """The receipt: the code, when, and what happens next."""
+    receipt = selectors.application_receipt(application)
+    if receipt is None:
+        raise Http404
+    return render(
+        request,
+        "applications/confirmation.html",
+        {"application": application, "receipt": receipt, "tender": application.tender},
+    )
+
+
+# --- after submitting -----------------------------------------------------------------------
+
+
+@require_POST
+@application_page()
+def correct(request: HttpRequest, application: Application) -> HttpResponse:
+    try:
+        services.application_correct(application=application, by=request.user)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "The application is open for correction. Your submitted version "
+                "stands until you submit again."
+            ),
+        )
+    return redirect("applications:detail", pk=application.pk)
+
+
+@application_page()
+def withdraw(request: HttpRequest, application: Application) -> HttpResponse:
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(application=application, by=request.user)
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/withdraw.html",
+        {"application": application, "form": form},
+    )
+
+
+@application_page()
+def amendment_answer(
+    request: HttpRequest, application: Application, amendment_pk: int
+) -> HttpResponse:
+    """Answer the commission's request with a short text. Documents for the answer:
+    the uploads (applications/documents.py) attach them to the request, then pass them
+    to ``amendment_answer(documents=...)`` here."""
+    amendment = get_object_or_404(application.amendment_requests, pk=amendment_pk)
+    if amendment.status != AmendmentStatus.OPEN:
+        raise PermissionDenied
+    form = AmendmentAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_answer(
+                amendment=amendment,
+                answer_text=form.cleaned_data["answer_text"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your answer was sent to the commission."))
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/amendment_answer.html",
+        {"application": application, "amendment": amendment, "form": form},
+    )
