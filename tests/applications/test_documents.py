@@ -543,3 +543,93 @@ def test_download_of_a_png_sent_with_a_pdf_name_gets_png_name(client, draft, app
     response = _download(client, document)
     assert response["Content-Type"] == "image/png"
     assert 'filename="izjava.png"' in response["Content-Disposition"]
+
+
+# --- the documents page -------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_draft(lessor, applicant):
+    """A draft of a tender still open today (the page uses the real clock)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.tenders.factories import TenderFactory
+
+    tender = TenderFactory(
+        lessor=lessor,
+        published=True,
+        deadline=timezone.now() + datetime.timedelta(days=10),
+        required_documents="Izjava o premoženju",
+    )
+    application = ApplicationFactory(tender=tender, applicant=applicant)
+    MemberFactory(application=application, monthly_income=Decimal("800.00"))
+    return application
+
+
+def test_documents_page_lists_requirements_and_uploads(client, open_draft, applicant):
+    client.force_login(applicant)
+    url = reverse("applications:documents", args=[open_draft.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Izjava o premoženju" in page.content.decode()
+    member = open_draft.members.get()
+
+    response = client.post(
+        url,
+        {
+            "what": f"requirement:income:{member.pk}",
+            "file": upload("placa.pdf", pdf_bytes()),
+        },
+    )
+    assert response.status_code == 302
+    document = open_draft.documents.get()
+    assert document.requirement == f"income:{member.pk}"
+    page = client.get(url).content.decode()
+    assert "placa.pdf" in page
+    assert document.sha256 in page
+
+    response = client.post(reverse("applications:document_delete", args=[document.pk]))
+    assert response.status_code == 302
+    assert not open_draft.documents.exists()
+
+
+def test_documents_page_shows_a_wrong_file_in_the_error_summary(
+    client, open_draft, applicant
+):
+    client.force_login(applicant)
+    url = reverse("applications:documents", args=[open_draft.pk])
+    response = client.post(
+        url,
+        {"what": "kind:other", "file": upload("slika.png", b"not an image at all")},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "error-summary" in html
+    assert 'href="#id_file"' in html
+    assert not Document.objects.exists()
+
+
+def test_documents_page_of_another_applicant_is_404(client, open_draft):
+    client.force_login(UserFactory())
+    url = reverse("applications:documents", args=[open_draft.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(
+        url, {"what": "kind:other", "file": upload("a.pdf", pdf_bytes())}
+    )
+    assert response.status_code == 404
+    assert not Document.objects.exists()
+
+
+def test_delete_of_another_applicants_document_is_404(client, open_draft, applicant):
+    document = document_upload(
+        application=open_draft,
+        file=upload("a.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+    )
+    client.force_login(UserFactory())
+    response = client.post(reverse("applications:document_delete", args=[document.pk]))
+    assert response.status_code == 404
+    assert Document.objects.filter(pk=document.pk).exists()
