@@ -27,6 +27,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Empty while a self-registered account waits for its owner to open the emailed
+    # link (issue 12): such an account cannot log in. Accounts made by staff, the
+    # admin or commands count as verified when they are made.
+    email_verified_at = models.DateTimeField(
+        _("email address confirmed"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Empty until the owner opens the link emailed at registration."),
+    )
 
     objects = UserManager()
     # The audit trail; never the password hash or the last login time.
@@ -48,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the owner has confirmed the email address (may log in)."""
+        return self.email_verified_at is not None
 
 
 class Municipality(models.Model):
@@ -76,6 +91,29 @@ class Lessor(models.Model):
         verbose_name=_("municipalities served"),
         help_text=_("The area of activity: where applicants must reside (Art. 3)."),
     )
+    # The letterhead of its official documents (the invitation to tender): where
+    # applications on paper are handed in, and whom the public contacts.
+    code = models.CharField(
+        _("short code"),
+        max_length=10,
+        blank=True,
+        help_text=_("A few capital letters, e.g. LJ; unique among lessors."),
+    )
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    signatory = models.CharField(
+        _("signatory"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who signs the lessor's invitations, with the office, "
+            "e.g. “Janez Novak, direktor”."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # The area of activity decides who may apply (Art. 3): its changes are audited too.
@@ -85,9 +123,22 @@ class Lessor(models.Model):
         ordering = ["name"]
         verbose_name = _("lessor")
         verbose_name_plural = _("lessors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="unique_lessor_code",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def postal_address(self) -> str:
+        """``Street 1, 1000 Ljubljana`` (what of it is known; empty when nothing)."""
+        town = " ".join(part for part in (self.postal_code, self.town) if part)
+        return ", ".join(part for part in (self.address, town) if part)
 
     @property
     def appeal_body(self) -> str:

@@ -9,6 +9,10 @@ from django.core.validators import (
 )
 from django.db import models
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from housing.audit import AuditHistoricalRecords
@@ -38,13 +42,103 @@ def _count() -> list:
     return [MaxValueValidator(MAX_DWELLINGS)]
 
 
+# --- Texts a lessor writes in both languages (issue 11) --------------------------------
+#
+# Paired fields: ``<field>`` holds the Slovenian text, the original that binds (and the
+# one every other app reads), ``<field>_en`` its English version, optional. An English
+# page shows the English version where there is one and otherwise the Slovenian text,
+# marked ``lang="sl"`` (:class:`Localized`). docs/decisions.md, "Bilingual content".
+
+ORIGINAL_LANGUAGE = "sl"
+
+
+def _english(field: models.Field) -> models.Field:
+    """The optional English twin of ``field`` (same type and limits, never required)."""
+    _name, _path, args, kwargs = field.deconstruct()
+    kwargs.pop("default", None)
+    kwargs["blank"] = True
+    kwargs["default"] = ""
+    kwargs["verbose_name"] = format_lazy(_("{} in English"), field.verbose_name)
+    kwargs["help_text"] = _("Where it is empty, English pages show the Slovenian text.")
+    return type(field)(*args, **kwargs)
+
+
+class Localized:
+    """A lessor's text as shown in one language: ``text``, the language it is written
+    in (``lang``) and whether that differs from the page's (``foreign``).
+
+    In a template ``{{ value }}`` gives the text, wrapped in ``<span lang="sl">`` when it
+    is foreign to the page; ``{{ value.block }}`` gives paragraphs (``linebreaks``) in a
+    ``<div lang="sl">`` likewise; ``value.lines`` the non-empty lines.
+    """
+
+    def __init__(self, text: str, lang: str, page_language: str) -> None:
+        self.text = text or ""
+        self.lang = lang
+        self.foreign = lang != (page_language or ORIGINAL_LANGUAGE)[:2]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+    @property
+    def lang_attr(self) -> SafeString:
+        """`` lang="sl"`` when the text is foreign to the page, else nothing."""
+        return format_html(' lang="{}"', self.lang) if self.foreign else mark_safe("")
+
+    def __html__(self) -> str:
+        if self.foreign:
+            return format_html('<span lang="{}">{}</span>', self.lang, self.text)
+        return str(conditional_escape(self.text))
+
+    @property
+    def inline(self) -> SafeString:
+        """The text with line breaks kept (``<br>``), marked when foreign."""
+        body = mark_safe(
+            "<br>".join(conditional_escape(line) for line in self.text.splitlines())
+        )  # noqa: S308
+        if self.foreign:
+            return format_html('<span lang="{}">{}</span>', self.lang, body)
+        return body
+
+    @property
+    def block(self) -> SafeString:
+        """The text as paragraphs, in a ``<div lang=...>`` when foreign."""
+        body = linebreaks(self.text, autoescape=True)
+        if self.foreign:
+            return format_html('<div lang="{}">{}</div>', self.lang, body)
+        return body
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
+
+class BilingualMixin:
+    """Models whose ``bilingual_fields`` each have an ``<field>_en`` twin."""
+
+    bilingual_fields: tuple[str, ...] = ()
+
+    def localized(self, field: str, language: str | None = None) -> Localized:
+        """``field`` in ``language`` (default: the active one), falling back to the
+        Slovenian original where the English version is empty."""
+        page = (language or get_language() or ORIGINAL_LANGUAGE)[:2]
+        if page != ORIGINAL_LANGUAGE:
+            translated = getattr(self, f"{field}_{page}", "") or ""
+            if translated.strip():
+                return Localized(translated, page, page)
+        return Localized(getattr(self, field) or "", ORIGINAL_LANGUAGE, page)
+
+
 EDITION_CHOICES = [
     (edition.id, EDITION_NAMES.get(edition.id, edition.title))
     for edition in EDITIONS.values()
 ]
 
 
-class Tender(models.Model):
+class Tender(BilingualMixin, models.Model):
     """An invitation to tender for non-profit rental dwellings (Art. 17, 18).
 
     The fields follow Art. 18 point by point. Once published, the rules of the tender
@@ -59,6 +153,7 @@ class Tender(models.Model):
         verbose_name=_("lessor"),
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = _english(title)
     code = models.SlugField(
         _("code"),
         max_length=20,
@@ -90,6 +185,7 @@ class Tender(models.Model):
         blank=True,
         help_text=_("Art. 18(9): an indicative time limit."),
     )
+    availability_note_en = _english(availability_note)
     # Art. 5 and 9: income limits are percentages of this salary.
     average_net_salary = models.DecimalField(
         _("average monthly net salary in the State (EUR)"),
@@ -106,6 +202,7 @@ class Tender(models.Model):
         max_length=200,
         default="Statistični urad RS (SURS)",
     )
+    salary_source_en = _english(salary_source)
     # Note to Art. 3: value of a point for the appropriate dwelling (property test).
     point_value = models.DecimalField(
         _("point value (EUR)"),
@@ -131,12 +228,14 @@ class Tender(models.Model):
     own_share_terms = models.TextField(
         _("own share terms"), blank=True, **_text(MAX_TEXT_SHORT)
     )
+    own_share_terms_en = _english(own_share_terms)
     security_required = models.BooleanField(
         _("list B tenants pay a security"), default=True
     )
     security_terms = models.TextField(
         _("security terms"), blank=True, **_text(MAX_TEXT_SHORT)
     )
+    security_terms_en = _english(security_terms)
     separate_lists = models.BooleanField(
         _("separate priority lists A and B"),
         default=True,
@@ -163,12 +262,14 @@ class Tender(models.Model):
         ),
         **_text(MAX_TEXT_LONG),
     )
+    rent_regulations_en = _english(rent_regulations)
     # Art. 18(1), (2), (3), (12) and the rest: free text.
     required_documents = models.TextField(
         _("documents applicants must attach"),
         help_text=_("One document per line (Art. 19)."),
         **_text(MAX_TEXT_LONG),
     )
+    required_documents_en = _english(required_documents)
     other_terms = models.TextField(
         _("other terms of the invitation"),
         blank=True,
@@ -177,6 +278,7 @@ class Tender(models.Model):
         ),
         **_text(MAX_TEXT_LONG),
     )
+    other_terms_en = _english(other_terms)
     tie_break = models.JSONField(
         _("tie-break chain"),
         default=list,
@@ -190,6 +292,17 @@ class Tender(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    bilingual_fields = (
+        "title",
+        "availability_note",
+        "salary_source",
+        "own_share_terms",
+        "security_terms",
+        "rent_regulations",
+        "required_documents",
+        "other_terms",
+    )
 
     history = AuditHistoricalRecords()
 
@@ -255,7 +368,7 @@ class Tender(models.Model):
         ]
 
 
-class TenderCategory(models.Model):
+class TenderCategory(BilingualMixin, models.Model):
     """A Form III priority category the tender uses, with its points (Art. 6)."""
 
     tender = models.ForeignKey(
@@ -274,16 +387,20 @@ class TenderCategory(models.Model):
         blank=True,
         help_text=_("For another category only: its name as published."),
     )
+    name_en = _english(name)
     substantiation = models.TextField(
         _("substantiation"),
         blank=True,
         **_text(MAX_TEXT_SHORT),
         help_text=_("Art. 6(2): why this further category is needed."),
     )
+    substantiation_en = _english(substantiation)
     points = models.PositiveSmallIntegerField(
         _("points"), validators=[MaxValueValidator(1000)]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    bilingual_fields = ("name", "substantiation")
 
     history = AuditHistoricalRecords()
 
@@ -309,12 +426,22 @@ class TenderCategory(models.Model):
 
     @property
     def display_name(self) -> str:
+        """The name in the Slovenian original (staff pages, other apps)."""
         if self.category == Category.OTHER:
             return self.name
         return str(self.get_category_display())
 
+    @property
+    def public_name(self) -> "Localized":
+        """The name in the active language: a lessor's own category falls back to
+        its Slovenian name (marked), the Rules' categories are translated."""
+        if self.category == Category.OTHER:
+            return self.localized("name")
+        label = str(self.get_category_display())
+        return Localized(label, (get_language() or "sl")[:2], get_language() or "sl")
 
-class AdditionalCondition(models.Model):
+
+class AdditionalCondition(BilingualMixin, models.Model):
     """A condition of the lessor's own with points (Art. 4), e.g. years of residence."""
 
     tender = models.ForeignKey(
@@ -325,10 +452,14 @@ class AdditionalCondition(models.Model):
     description = models.TextField(
         _("how it is proved"), blank=True, **_text(MAX_TEXT_SHORT)
     )
+    name_en = _english(name)
+    description_en = _english(description)
     points = models.PositiveSmallIntegerField(
         _("points"), validators=[MaxValueValidator(1000)]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    bilingual_fields = ("name", "description")
 
     history = AuditHistoricalRecords()
 
@@ -346,7 +477,7 @@ class AdditionalCondition(models.Model):
         return self.name
 
 
-class SubList(models.Model):
+class SubList(BilingualMixin, models.Model):
     """A part of list A or B with its own dwellings (e.g. A1 families, A2 singles)."""
 
     tender = models.ForeignKey(
@@ -355,6 +486,7 @@ class SubList(models.Model):
     list_kind = models.CharField(_("list"), max_length=1, choices=ListKind.choices)
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=200)
+    name_en = _english(name)
     rule = models.CharField(
         _("who is assigned to it"), max_length=20, choices=SubListRule.choices
     )
@@ -362,6 +494,8 @@ class SubList(models.Model):
         _("number of dwellings"), validators=_count()
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    bilingual_fields = ("name",)
 
     history = AuditHistoricalRecords()
 
@@ -413,13 +547,14 @@ class TenderEvent(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class AmendmentNotice(models.Model):
+class AmendmentNotice(BilingualMixin, models.Model):
     """A published correction of a published tender (the rules themselves stay frozen)."""
 
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="amendments"
     )
     text = models.TextField(_("text of the notice"), **_text(MAX_TEXT_LONG))
+    text_en = _english(text)
     new_deadline = models.DateTimeField(
         _("new application deadline"),
         null=True,
@@ -433,6 +568,8 @@ class AmendmentNotice(models.Model):
         verbose_name=_("by"),
     )
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    bilingual_fields = ("text",)
 
     class Meta:
         ordering = ["published_at", "pk"]

@@ -84,10 +84,27 @@ TENDER_FIELDS = (
     "rent_regulations",
     "required_documents",
     "other_terms",
+    # The English versions of the lessor's texts (issue 11), all optional.
+    *(f"{name}_en" for name in Tender.bilingual_fields),
 )
-CATEGORY_FIELDS = ("category", "points", "slug", "name", "substantiation")
-CONDITION_FIELDS = ("code", "name", "description", "points")
-SUBLIST_FIELDS = ("list_kind", "code", "name", "rule", "dwellings")
+CATEGORY_FIELDS = (
+    "category",
+    "points",
+    "slug",
+    "name",
+    "name_en",
+    "substantiation",
+    "substantiation_en",
+)
+CONDITION_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "points",
+)
+SUBLIST_FIELDS = ("list_kind", "code", "name", "name_en", "rule", "dwellings")
 
 
 # --- Shared steps ---------------------------------------------------------------------
@@ -150,6 +167,24 @@ def _field_errors(
                 errors.add(field, message)
 
 
+def _bilingual_errors(obj: Model, errors: ErrorCollector) -> None:
+    """The Slovenian text is the original: an English version needs it (issue 11).
+
+    Lengths of both are the model's limits (:func:`_field_errors`); whether the
+    Slovenian one is required is each field's own rule.
+    """
+    for name in getattr(obj, "bilingual_fields", ()):
+        english = (getattr(obj, f"{name}_en", "") or "").strip()
+        if english and not (getattr(obj, name) or "").strip():
+            errors.add(
+                name,
+                _(
+                    "Write the Slovenian text too: it is the original, the English "
+                    "one translates it."
+                ),
+            )
+
+
 def _save_unique(obj: Model, by: User | None, field: str, message: str) -> None:
     """Save ``obj``; a uniqueness conflict the checks could not see (a concurrent
     insert) is refused at ``field`` instead of failing the request."""
@@ -174,6 +209,7 @@ def _tender_rule_errors(
 ) -> None:
     """Art. 18's dates, amounts and terms, checked on the values about to be saved."""
     _field_errors(tender, errors, exclude=["lessor"])
+    _bilingual_errors(tender, errors)
     published_on = tender.published_on
     deadline = tender.deadline
     results = tender.results_expected_on
@@ -362,8 +398,10 @@ def tender_category_save(
     if obj.category != Category.OTHER:
         obj.slug = ""
         obj.name = ""
+        obj.name_en = ""
     errors = ErrorCollector()
     _field_errors(obj, errors, exclude=["tender"])
+    _bilingual_errors(obj, errors)
     others = locked.categories.exclude(pk=obj.pk)
     if obj.category == Category.OTHER:
         for name in ("slug", "name", "substantiation"):
@@ -436,6 +474,7 @@ def tender_condition_save(
     obj.code = (obj.code or "").strip().lower()
     errors = ErrorCollector()
     _field_errors(obj, errors, exclude=["tender"])
+    _bilingual_errors(obj, errors)
     taken = locked.additional_conditions.exclude(pk=obj.pk)
     if obj.code and taken.filter(code=obj.code).exists():
         errors.add("code", _("The tender already has this condition."))
@@ -470,6 +509,7 @@ def tender_sublist_save(
     obj.code = (obj.code or "").strip().upper()
     errors = ErrorCollector()
     _field_errors(obj, errors, exclude=["tender"])
+    _bilingual_errors(obj, errors)
     others = locked.sublists.exclude(pk=obj.pk)
     if obj.code and others.filter(code=obj.code).exists():
         errors.add("code", _("The tender already has a sub-list with this code."))
@@ -703,6 +743,7 @@ def amendment_publish(
     text: str,
     new_deadline: datetime.datetime | None,
     by: User,
+    text_en: str = "",
     now: datetime.datetime | None = None,
 ) -> AmendmentNotice:
     """Publish a correction of an open tender; it may only extend the deadline, and
@@ -722,11 +763,17 @@ def amendment_publish(
             _("Amendment notices are published only while the tender is open."),
             code="closed",
         )
-    notice = AmendmentNotice(tender=locked, text=text, new_deadline=new_deadline, by=by)
+    notice = AmendmentNotice(
+        tender=locked,
+        text=text,
+        text_en=text_en or "",
+        new_deadline=new_deadline,
+        by=by,
+    )
     errors = ErrorCollector()
     _field_errors(notice, errors, exclude=["tender", "by"])
     if not (text or "").strip():
-        errors.add("text", _("This field is required."))
+        errors.add("text", _("Enter the text of the notice in Slovenian."))
     if new_deadline is not None:
         if new_deadline <= locked.deadline:
             errors.add(
