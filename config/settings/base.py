@@ -209,7 +209,9 @@ NAJEM_LOGIN_RECORDS_RETENTION_DAYS = env.int(
 NAJEM_DRAFT_RETENTION_DAYS = env.int("DJANGO_DRAFT_RETENTION_DAYS", default=90)
 # Applicants' documents (applications.documents): PDF, JPEG or PNG up to this size; an
 # image of more pixels than this is refused (decompression bombs).
-NAJEM_DOCUMENT_MAX_BYTES = env.int("DJANGO_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+NAJEM_DOCUMENT_MAX_BYTES = env.int(
+    "DJANGO_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
 NAJEM_DOCUMENT_MAX_PIXELS = env.int("DJANGO_DOCUMENT_MAX_PIXELS", default=50_000_000)
 # The site's address for links in emails (e.g. https://najem.example), no trailing "/".
 NAJEM_SITE_URL = env("DJANGO_SITE_URL", default="")
