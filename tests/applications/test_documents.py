@@ -633,3 +633,20 @@ def test_delete_of_another_applicants_document_is_404(client, open_draft, applic
     response = client.post(reverse("applications:document_delete", args=[document.pk]))
     assert response.status_code == 404
     assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_the_clerk_of_a_paper_application_uploads_and_downloads(
+    client, tender, clerk, otp_login
+):
+    paper = ApplicationFactory(tender=tender, paper=True, entered_by=clerk)
+    document = document_upload(
+        application=paper,
+        file=upload("obrazec.pdf", pdf_bytes()),
+        kind=DocumentKind.PAPER_FORM,
+        by=clerk,
+        now=ljubljana(2026, 11, 2, 9, 0),  # after the deadline: paper may be late
+    )
+    otp_login(client, clerk)
+    assert _download(client, document).status_code == 200
+    client.force_login(UserFactory())
+    assert _download(client, document).status_code == 404
