@@ -100,9 +100,7 @@ def test_public_pages_reflow_and_are_accessible(
     page.goto(live_server.url + f"/tenders/{open_tender.pk}/")
     start = page.locator("a.btn-start")
     assert start.is_visible()
-    assert start.get_attribute("href") == (
-        f"/accounts/login/?next=/tenders/{open_tender.pk}/"
-    )
+    assert start.get_attribute("href") == f"/tenders/{open_tender.pk}/apply/"
     regions = page.locator(".table-region")
     assert regions.count() == 2  # income limits, sub-lists
     for i in range(regions.count()):
