@@ -18,11 +18,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # The language of pages after login and of mails (issue 12). Empty until the
+    # person chooses (registration takes the page's language; the account page):
+    # pages then follow the browser, and mails are in Slovenian (LANGUAGE_CODE).
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
         choices=settings.LANGUAGES,
-        default="sl",
+        blank=True,
+        default="",
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)

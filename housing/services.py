@@ -1,8 +1,12 @@
 import datetime
 
 from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from axes.utils import reset as axes_reset
 from django_otp import devices_for_user
@@ -262,3 +266,171 @@ def login_attempts_reset(*, username: str) -> int:
     :returns: how many throttling records were removed.
     """
     return axes_reset(username=username.strip().lower())
+
+
+# --- Accounts: registration and email verification (issue 12) ------------------------
+
+VERIFY_SALT = "najem.account.verify"
+# How long the link emailed at registration works.
+VERIFY_MAX_AGE = datetime.timedelta(days=3)
+
+
+class VerificationLinkInvalid(Exception):
+    """A verification link that is tampered with, expired or for no account."""
+
+
+def account_verification_token(*, user: User) -> str:
+    """A signed, timestamped token naming ``user`` and their email address.
+
+    It proves only that its bearer read the mail sent to that address; opening the
+    account also needs the password (``housing.views_accounts.account_verify``), so a
+    person who registered someone else's address can never use the account.
+    """
+    signer = signing.TimestampSigner(salt=VERIFY_SALT)
+    return signer.sign_object({"u": user.pk, "e": user.email})
+
+
+def account_for_verification(*, token: str) -> User:
+    """The account a verification ``token`` names, if it is valid (3 days).
+
+    :raises VerificationLinkInvalid: tampered, expired, or the account is gone or has
+        another address now.
+    """
+    signer = signing.TimestampSigner(salt=VERIFY_SALT)
+    try:
+        data = signer.unsign_object(token, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature as error:  # SignatureExpired is one
+        raise VerificationLinkInvalid from error
+    if not isinstance(data, dict):
+        raise VerificationLinkInvalid
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        raise VerificationLinkInvalid
+    return user
+
+
+@transaction.atomic
+def account_register(
+    *, email: str, password: str, full_name: str, language: str, base_url: str
+) -> None:
+    """Register an applicant's account, or tell the address's owner it exists.
+
+    - A new address: an unconfirmed account (``email_verified_at`` empty) is made and
+      a link to confirm it is mailed, valid for 3 days.
+    - An address whose account is still unconfirmed: whoever registers last sets the
+      password, name and language, and a new link is mailed. The account was never
+      usable, and only the mailbox's owner can open it.
+    - An address with a confirmed account: nothing changes; its owner is mailed that
+      someone tried to register with it, with links to log in and reset the password.
+
+    Returns nothing, so that the caller cannot tell these apart: the page says
+    "check your email" in every case. Mails go out in the account's language once the
+    transaction commits.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and user.email_verified:
+        _mail_on_commit(user=user, kind="account_exists", base_url=base_url)
+        return
+    if user is None:
+        user = User(email=email, email_verified_at=None)
+    user.full_name = full_name
+    user.preferred_language = language
+    user.set_password(password)
+    user._history_user = None
+    user.save()
+    _mail_on_commit(user=user, kind="account_verify", base_url=base_url)
+
+
+def account_verification_resend(*, email: str, base_url: str) -> None:
+    """Mail a new confirmation link if ``email`` has an unconfirmed account.
+
+    Unknown and confirmed addresses get nothing; the caller answers the same page.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is not None and not user.email_verified:
+        _mail_on_commit(user=user, kind="account_verify", base_url=base_url)
+
+
+@transaction.atomic
+def account_verify(*, user: User) -> User:
+    """Record that the owner of ``user``'s address confirmed it (may log in now).
+
+    Called after the emailed link and the password were checked, and after a password
+    reset through the emailed link (that proves the mailbox too). Idempotent.
+    """
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user._history_user = user
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+@transaction.atomic
+def account_update(*, user: User, full_name: str, preferred_language: str) -> User:
+    """Save the account page: the person's name and the language of pages and mails.
+
+    :raises ValueError: a language the site does not offer.
+    """
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {preferred_language!r}")
+    user.full_name = full_name.strip()
+    user.preferred_language = preferred_language
+    user._history_user = user
+    user.save(update_fields=["full_name", "preferred_language"])
+    return user
+
+
+@transaction.atomic
+def otp_devices_remove(*, user: User) -> int:
+    """Turn off an applicant's voluntary second factor: delete all their devices.
+
+    :returns: how many devices were deleted.
+    """
+    total = 0
+    for model in (TOTPDevice, StaticDevice):
+        deleted, _ = model.objects.filter(user=user).delete()
+        total += deleted
+    return total
+
+
+def _mail_on_commit(*, user: User, kind: str, base_url: str) -> None:
+    pk = user.pk
+    transaction.on_commit(
+        lambda: account_mail_send(user_id=pk, kind=kind, base_url=base_url)
+    )
+
+
+def account_mail_send(*, user_id: int, kind: str, base_url: str) -> None:
+    """Send one account mail, plain text, in the user's ``preferred_language``.
+
+    ``kind`` names the templates ``registration/<kind>_subject.txt`` and
+    ``registration/<kind>_email.txt``: ``account_verify`` (the link to confirm the
+    address) or ``account_exists`` (someone tried to register with it).
+    """
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "email": user.email,
+            "full_name": user.full_name,
+            "days": VERIFY_MAX_AGE.days,
+            "login_url": base_url + reverse("login"),
+            "password_reset_url": base_url + reverse("password_reset"),
+            "verify_url": base_url
+            + reverse(
+                "account_verify",
+                kwargs={"token": account_verification_token(user=user)},
+            ),
+            "site": settings.NAJEM_CONTACT_NAME,
+        }
+        subject = render_to_string(f"registration/{kind}_subject.txt", context)
+        body = render_to_string(f"registration/{kind}_email.txt", context)
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    ).send()

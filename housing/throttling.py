@@ -58,14 +58,64 @@ def password_reset_allowed(*, email: str, ip_address: str | None) -> bool:
     caller answers the same page either way, so the limit reveals nothing about
     whether an account exists. Addresses are kept as hashes only.
     """
+    return mail_allowed(
+        scope="pwreset",
+        email=email,
+        ip_address=ip_address,
+        per_email=settings.NAJEM_PASSWORD_RESET_PER_EMAIL,
+        per_ip=settings.NAJEM_PASSWORD_RESET_PER_IP,
+        window=settings.NAJEM_PASSWORD_RESET_WINDOW,
+    )
+
+
+def account_mail_allowed(*, email: str, ip_address: str | None) -> bool:
+    """Whether a registration or verification mail may go out now (issue 12).
+
+    The same mechanism and, unless ``NAJEM_REGISTRATION_PER_EMAIL``,
+    ``NAJEM_REGISTRATION_PER_IP`` or ``NAJEM_REGISTRATION_WINDOW`` are set, the same
+    limits as password resets: 3 mails per address and 10 requests per client address
+    an hour. Registering and asking for the link again count together: both mail the
+    address, and both are what a bot filling the form would repeat.
+    """
+    return mail_allowed(
+        scope="register",
+        email=email,
+        ip_address=ip_address,
+        per_email=getattr(
+            settings,
+            "NAJEM_REGISTRATION_PER_EMAIL",
+            settings.NAJEM_PASSWORD_RESET_PER_EMAIL,
+        ),
+        per_ip=getattr(
+            settings, "NAJEM_REGISTRATION_PER_IP", settings.NAJEM_PASSWORD_RESET_PER_IP
+        ),
+        window=getattr(
+            settings, "NAJEM_REGISTRATION_WINDOW", settings.NAJEM_PASSWORD_RESET_WINDOW
+        ),
+    )
+
+
+def mail_allowed(
+    *,
+    scope: str,
+    email: str,
+    ip_address: str | None,
+    per_email: int,
+    per_ip: int,
+    window: int,
+) -> bool:
+    """Whether a request that mails ``email`` may go ahead now (a sliding window).
+
+    At most ``per_email`` requests per address (case-insensitive) and ``per_ip`` per
+    client address in any ``window`` seconds, counted in Django's cache under
+    ``scope``. An allowed request is counted against both; a refused one against
+    neither. Addresses are kept as keyed hashes only.
+    """
     now = time.time()
-    window = settings.NAJEM_PASSWORD_RESET_WINDOW
-    email_key = "najem:pwreset:email:" + _digest(email.strip().lower())
-    keys = {email_key: settings.NAJEM_PASSWORD_RESET_PER_EMAIL}
+    email_key = f"najem:{scope}:email:" + _digest(email.strip().lower())
+    keys = {email_key: per_email}
     if ip_address:
-        keys["najem:pwreset:ip:" + _digest(ip_address)] = (
-            settings.NAJEM_PASSWORD_RESET_PER_IP
-        )
+        keys[f"najem:{scope}:ip:" + _digest(ip_address)] = per_ip
     recent = {key: [t for t in cache.get(key, []) if t > now - window] for key in keys}
     if any(len(recent[key]) >= limit for key, limit in keys.items()):
         return False

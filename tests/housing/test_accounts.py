@@ -816,13 +816,20 @@ def test_verify_without_device_goes_to_setup(client, actors):
     assert response["Location"] == reverse("otp_setup") + "?next=%2Fx%2F"
 
 
-@pytest.mark.parametrize("name", ["otp_setup", "otp_verify"])
-def test_otp_pages_anonymous_to_login_applicant_403(client, actors, name):
+@pytest.mark.parametrize(
+    ("name", "applicant_status"),
+    # Applicants may set up a second factor of their own accord (issue 12); without
+    # one they have nothing to verify.
+    [("otp_setup", 200), ("otp_verify", 403)],
+)
+def test_otp_pages_anonymous_to_login_applicant_403(
+    client, actors, name, applicant_status
+):
     url = reverse(name)
     assert client.get(url)["Location"] == f"{reverse('login')}?next={url}"
     client.force_login(actors["applicant_a"])
-    assert client.get(url).status_code == 403
-    assert not TOTPDevice.objects.exists()
+    assert client.get(url).status_code == applicant_status
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
 
 
 # --- CSRF -------------------------------------------------------------------------------
