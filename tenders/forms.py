@@ -2,9 +2,15 @@
 hand it to a service, which owns every rule (``tenders/services.py``); the service's
 refusals come back as :class:`housing.errors.ServiceError` and go to their fields."""
 
+from dataclasses import dataclass, field
+
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import NajemFormMixin
 from scoring.engine.editions import EDITIONS
 
 from .constants import TenderStatus
@@ -32,6 +38,85 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+# --- Layout: fieldsets with legends, bilingual pairs, conditional reveal (issue 11) ----
+
+
+@dataclass
+class Row:
+    """One line of a fieldset: a field, or a Slovenian text with its English version
+    side by side; ``reveal`` names the ``data-`` attributes that show it only while a
+    condition holds (``static/js/conditional-reveal.js``; without JavaScript it shows).
+    """
+
+    fields: list
+    reveal: SafeString | None = None
+
+    @property
+    def pair(self) -> bool:
+        return len(self.fields) == 2
+
+
+@dataclass
+class Section:
+    legend: str
+    rows: list[Row] = field(default_factory=list)
+    hint: str = ""
+
+
+def reveal_when_checked(name: str) -> SafeString:
+    """Show a row while the checkbox ``name`` is checked."""
+    return format_html('data-reveal-checked="#id_{}"', name)
+
+
+def reveal_when_chosen(name: str, *values: str) -> SafeString:
+    """Show a row while the select or radios ``name`` has one of ``values``."""
+    return format_html(
+        'data-reveal-name="{}" data-reveal-values="{}"', name, " ".join(values)
+    )
+
+
+class BilingualFormMixin(NajemFormMixin):
+    """Forms of models with paired texts (``<field>`` Slovenian, ``<field>_en``):
+    labels say which language each is in, inputs carry ``lang``, and ``sections()``
+    lays the form out from ``layout``: ``(legend, hint, [row, ...])`` where a row is
+    a field name, or ``(name, reveal)``; a bilingual name becomes the pair.
+    """
+
+    layout: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in getattr(self._meta.model, "bilingual_fields", ()):
+            if name not in self.fields or f"{name}_en" not in self.fields:
+                continue
+            original = self.fields[name]
+            original.label = format_lazy(_("{} in Slovenian"), original.label)
+            original.widget.attrs["lang"] = "sl"
+            self.fields[f"{name}_en"].widget.attrs["lang"] = "en"
+
+    def sections(self) -> list[Section]:
+        bilingual = getattr(self._meta.model, "bilingual_fields", ())
+        result = []
+        for legend, hint, rows in self.layout:
+            section = Section(legend=legend, hint=hint)
+            for row in rows:
+                name, reveal = row if isinstance(row, tuple) else (row, None)
+                if name not in self.fields:
+                    continue
+                names = [name]
+                if name in bilingual and f"{name}_en" in self.fields:
+                    names.append(f"{name}_en")
+                section.rows.append(Row([self[n] for n in names], reveal))
+            if section.rows:
+                result.append(section)
+        return result
+
+
+def required(message) -> dict:
+    """A required field's own message instead of "This field is required."."""
+    return {"required": message}
+
+
 class ParseOnlyModelForm(forms.ModelForm):
     """A model form that leaves uniqueness to the service (which checks it under a
     lock and says so at the right field)."""
@@ -53,9 +138,74 @@ class DecimalInput(forms.TextInput):
 MONEY_FIELDS = ("average_net_salary", "point_value", "average_rent")
 
 
-class TenderForm(ParseOnlyModelForm):
+BILINGUAL_TENDER_FIELDS = Tender.bilingual_fields
+
+
+class TenderForm(BilingualFormMixin, ParseOnlyModelForm):
+    """The tender's settings, one page in fieldsets that follow Art. 18."""
+
     # The version the editor saw: an edit of an older version is refused (services).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    layout = [
+        (
+            _("The tender"),
+            "",
+            ["lessor", "title", "code", "rules_edition"],
+        ),
+        (
+            _("Dates"),
+            _("Art. 18(10). Times are Ljubljana time."),
+            [
+                "published_on",
+                "deadline",
+                "amendment_days",
+                "results_expected_on",
+                "availability_note",
+            ],
+        ),
+        (
+            _("Income and property limits"),
+            _("Art. 5 and the note to Art. 3: the limits are computed from these."),
+            [
+                "average_net_salary",
+                "salary_source_year",
+                "salary_source",
+                "point_value",
+                "point_value_valid_from",
+            ],
+        ),
+        (
+            _("Citizenship"),
+            _("Art. 3(1): citizens of Slovenia may always apply."),
+            ["admits_eu_citizens", "admits_international_protection"],
+        ),
+        (
+            _("Lists and dwellings"),
+            _("Art. 17(2), 18(6)."),
+            ["separate_lists", "dwellings_list_a", "dwellings_list_b"],
+        ),
+        (
+            _("Own share and security (list B)"),
+            _("Art. 11 to 13."),
+            [
+                "own_share_required",
+                ("own_share_terms", reveal_when_checked("own_share_required")),
+                "security_required",
+                ("security_terms", reveal_when_checked("security_required")),
+            ],
+        ),
+        (
+            _("Rent"),
+            _("Art. 18(11)."),
+            ["average_rent", "rent_regulations"],
+        ),
+        (
+            _("Documents and other terms"),
+            _("Art. 18(12) and 19."),
+            ["required_documents", "other_terms"],
+        ),
+    ]
 
     class Meta:
         model = Tender
@@ -87,7 +237,64 @@ class TenderForm(ParseOnlyModelForm):
             "rent_regulations",
             "required_documents",
             "other_terms",
+            *(f"{name}_en" for name in BILINGUAL_TENDER_FIELDS),
         ]
+        error_messages = {
+            "lessor": required(_("Choose the lessor.")),
+            "title": required(_("Enter the tender's title in Slovenian.")),
+            "code": {
+                **required(_("Enter a short code for the tender, e.g. LJ-2026.")),
+                "invalid": _(
+                    "The code may hold only letters, digits, hyphens and underscores."
+                ),
+            },
+            "rules_edition": required(_("Choose the Rules the tender follows.")),
+            "published_on": {
+                **required(_("Enter the publication date.")),
+                "invalid": _("Enter the publication date as a real date."),
+            },
+            "deadline": {
+                **required(_("Enter the application deadline, date and time.")),
+                "invalid": _("Enter the deadline as a real date and time."),
+            },
+            "amendment_days": required(
+                _("Enter the days allowed to complete an application (8 to 90).")
+            ),
+            "results_expected_on": {
+                **required(_("Enter the date the results are expected.")),
+                "invalid": _("Enter the date of the results as a real date."),
+            },
+            "average_net_salary": {
+                **required(_("Enter the average monthly net salary in euros.")),
+                "invalid": _("Enter the salary as an amount, e.g. 1494,29."),
+            },
+            "salary_source_year": required(
+                _("Enter the year of the average salary, e.g. 2025.")
+            ),
+            "salary_source": required(
+                _("Say where the average salary comes from, in Slovenian.")
+            ),
+            "point_value": {
+                **required(_("Enter the point value in euros, e.g. 2,63.")),
+                "invalid": _("Enter the point value as an amount, e.g. 2,63."),
+            },
+            "dwellings_list_a": required(
+                _("Enter the number of dwellings for list A (0 if none).")
+            ),
+            "dwellings_list_b": required(
+                _("Enter the number of dwellings for list B (0 if none).")
+            ),
+            "average_rent": {
+                **required(_("Enter the rent of the average dwelling in euros.")),
+                "invalid": _("Enter the rent as an amount, e.g. 318,60."),
+            },
+            "rent_regulations": required(
+                _("Name the regulations on rents and subsidies, in Slovenian.")
+            ),
+            "required_documents": required(
+                _("List the documents applicants must attach, one per line.")
+            ),
+        }
         widgets = {
             "published_on": DateInput(),
             "deadline": DateTimeInput(),
@@ -98,6 +305,11 @@ class TenderForm(ParseOnlyModelForm):
             "rent_regulations": forms.Textarea(attrs={"rows": 3}),
             "required_documents": forms.Textarea(attrs={"rows": 6}),
             "other_terms": forms.Textarea(attrs={"rows": 6}),
+            "own_share_terms_en": forms.Textarea(attrs={"rows": 3}),
+            "security_terms_en": forms.Textarea(attrs={"rows": 3}),
+            "rent_regulations_en": forms.Textarea(attrs={"rows": 3}),
+            "required_documents_en": forms.Textarea(attrs={"rows": 6}),
+            "other_terms_en": forms.Textarea(attrs={"rows": 6}),
             **{name: DecimalInput() for name in MONEY_FIELDS},
         }
 
@@ -117,11 +329,48 @@ class TenderForm(ParseOnlyModelForm):
             self.fields["lessor"].disabled = True
 
 
-class TenderCategoryForm(ParseOnlyModelForm):
+class TenderCategoryForm(BilingualFormMixin, ParseOnlyModelForm):
+    # A further category of the lessor's own: its code, name and substantiation
+    # show only when "other" is chosen.
+    layout = [
+        (
+            _("Priority category"),
+            "",
+            [
+                "category",
+                "points",
+                ("slug", reveal_when_chosen("category", "other")),
+                ("name", reveal_when_chosen("category", "other")),
+                ("substantiation", reveal_when_chosen("category", "other")),
+            ],
+        ),
+    ]
+
     class Meta:
         model = TenderCategory
-        fields = ["category", "points", "slug", "name", "substantiation"]
-        widgets = {"substantiation": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "category",
+            "points",
+            "slug",
+            "name",
+            "name_en",
+            "substantiation",
+            "substantiation_en",
+        ]
+        widgets = {
+            "substantiation": forms.Textarea(attrs={"rows": 4}),
+            "substantiation_en": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "category": required(_("Choose the category.")),
+            "points": required(_("Enter the category's points.")),
+            "slug": {
+                "invalid": _(
+                    "The short code may hold only letters, digits, hyphens and "
+                    "underscores."
+                )
+            },
+        }
 
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,11 +380,33 @@ class TenderCategoryForm(ParseOnlyModelForm):
         )
 
 
-class AdditionalConditionForm(ParseOnlyModelForm):
+class AdditionalConditionForm(BilingualFormMixin, ParseOnlyModelForm):
+    layout = [
+        (
+            _("Additional condition"),
+            "",
+            ["code", "name", "description", "points"],
+        ),
+    ]
+
     class Meta:
         model = AdditionalCondition
-        fields = ["code", "name", "description", "points"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["code", "name", "name_en", "description", "description_en", "points"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "code": {
+                **required(_("Enter a short code, e.g. residence-10.")),
+                "invalid": _(
+                    "The short code may hold only letters, digits, hyphens and "
+                    "underscores."
+                ),
+            },
+            "name": required(_("Enter the condition's name in Slovenian.")),
+            "points": required(_("Enter the condition's points.")),
+        }
 
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,10 +421,25 @@ class AdditionalConditionForm(ParseOnlyModelForm):
         return self.cleaned_data["code"].lower()
 
 
-class SubListForm(ParseOnlyModelForm):
+class SubListForm(BilingualFormMixin, ParseOnlyModelForm):
+    layout = [
+        (
+            _("Sub-list"),
+            "",
+            ["list_kind", "code", "name", "rule", "dwellings"],
+        ),
+    ]
+
     class Meta:
         model = SubList
-        fields = ["list_kind", "code", "name", "rule", "dwellings"]
+        fields = ["list_kind", "code", "name", "name_en", "rule", "dwellings"]
+        error_messages = {
+            "list_kind": required(_("Choose list A or B.")),
+            "code": required(_("Enter the sub-list's code, e.g. A1.")),
+            "name": required(_("Enter the sub-list's name in Slovenian.")),
+            "rule": required(_("Choose who is assigned to the sub-list.")),
+            "dwellings": required(_("Enter the number of dwellings.")),
+        }
 
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,13 +480,24 @@ class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=TenderStatus.choices)
 
 
-class AmendmentNoticeForm(forms.ModelForm):
+class AmendmentNoticeForm(BilingualFormMixin, forms.ModelForm):
+    layout = [
+        (_("Amendment notice"), "", ["text", "new_deadline"]),
+    ]
+
     class Meta:
         model = AmendmentNotice
-        fields = ["text", "new_deadline"]
+        fields = ["text", "text_en", "new_deadline"]
         widgets = {
             "new_deadline": DateTimeInput(),
             "text": forms.Textarea(attrs={"rows": 5}),
+            "text_en": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "text": required(_("Enter the text of the notice in Slovenian.")),
+            "new_deadline": {
+                "invalid": _("Enter the new deadline as a real date and time."),
+            },
         }
 
     def __init__(self, *args, tender: Tender, **kwargs):

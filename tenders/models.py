@@ -9,7 +9,12 @@ from django.core.validators import (
 )
 from django.db import models
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.html import (
+    conditional_escape,
+    format_html,
+    format_html_join,
+    linebreaks,
+)
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
@@ -96,9 +101,8 @@ class Localized:
     @property
     def inline(self) -> SafeString:
         """The text with line breaks kept (``<br>``), marked when foreign."""
-        body = mark_safe(
-            "<br>".join(conditional_escape(line) for line in self.text.splitlines())
-        )  # noqa: S308
+        lines = self.text.splitlines()
+        body = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
         if self.foreign:
             return format_html('<span lang="{}">{}</span>', self.lang, body)
         return body
@@ -432,13 +436,13 @@ class TenderCategory(BilingualMixin, models.Model):
         return str(self.get_category_display())
 
     @property
-    def public_name(self) -> "Localized":
-        """The name in the active language: a lessor's own category falls back to
-        its Slovenian name (marked), the Rules' categories are translated."""
+    def public_name(self) -> str:
+        """The name in the active language, as HTML: a lessor's own category falls
+        back to its Slovenian name in ``<span lang="sl">``; the Rules' categories are
+        translated."""
         if self.category == Category.OTHER:
-            return self.localized("name")
-        label = str(self.get_category_display())
-        return Localized(label, (get_language() or "sl")[:2], get_language() or "sl")
+            return mark_safe(self.localized("name").__html__())  # noqa: S308
+        return str(self.get_category_display())
 
 
 class AdditionalCondition(BilingualMixin, models.Model):

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from housing.models import User
 
-from .constants import PUBLIC_STATUSES
+from .constants import PUBLIC_STATUSES, TenderStatus
 from .models import Tender, TenderCategory, TenderDocument
 from .selectors import tender_public_facts
 
@@ -42,11 +43,22 @@ def _tender_for_pdf(pk: int) -> Tender:
     )
 
 
-def render_invitation_pdf(*, tender: Tender, language: str) -> tuple[str, bytes]:
-    """Render the invitation in ``language`` as a tagged PDF (PDF/UA-1).
+def tender_apply_url(tender: Tender) -> str:
+    """Where to apply online: the tender's public page (absolute with
+    ``NAJEM_SITE_URL``)."""
+    path = reverse("tenders:detail", args=[tender.pk])
+    return f"{settings.NAJEM_SITE_URL.rstrip('/')}{path}"
+
+
+def render_invitation_pdf(
+    *, tender: Tender, language: str, version: int | None = None
+) -> tuple[str, bytes]:
+    """Render the invitation in ``language`` as a tagged PDF (PDF/UA-1): an official
+    document with the lessor's letterhead, the reference number (the tender's code)
+    and ``version``, numbered sections, how to apply, appeals and signature.
 
     The tender is read afresh from the database (with its amendment notices), so
-    the PDF shows what is saved.
+    the PDF shows what is saved; a draft is marked as one.
 
     :returns: the HTML and the PDF bytes (tests read both).
     """
@@ -59,6 +71,9 @@ def render_invitation_pdf(*, tender: Tender, language: str) -> tuple[str, bytes]
             {
                 "tender": tender,
                 "language": language,
+                "version": version,
+                "draft": tender.status == TenderStatus.DRAFT,
+                "apply_url": tender_apply_url(tender),
                 **tender_public_facts(tender=tender),
             },
         )
@@ -89,7 +104,9 @@ def tender_documents_publish(
     version = (last or 0) + 1
     documents = []
     for language, _name in settings.LANGUAGES:
-        _html, pdf = render_invitation_pdf(tender=tender, language=language)
+        _html, pdf = render_invitation_pdf(
+            tender=tender, language=language, version=version
+        )
         document = TenderDocument(
             tender_id=tender.pk,
             language=language,

@@ -124,7 +124,7 @@ def tender_public_facts(*, tender: Tender) -> dict:
         )
     # The chain may name any category of the Rules, scored by the tender or not.
     names = {str(c.value): str(c.label) for c in Category}
-    names.update({c.code: c.display_name for c in tender.categories.all()})
+    names.update({c.code: c.public_name for c in tender.categories.all()})
     return {
         "edition": edition,
         "income_rows": rows,

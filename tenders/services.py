@@ -626,6 +626,14 @@ def allowed_transitions(
     ]
 
 
+def tender_publication_problems(
+    *, tender: Tender, now: datetime.datetime | None = None
+) -> list[str]:
+    """What keeps a draft from being published now, one sentence each (empty when
+    nothing does): the confirmation page lists them before anyone presses Publish."""
+    return _publication_problems(tender, now or timezone.now())
+
+
 def _publication_problems(tender: Tender, now: datetime.datetime) -> list[str]:
     """What keeps a draft from being published (Art. 18), one sentence each."""
     from scoring.services import tender_rules_errors

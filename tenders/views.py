@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
@@ -17,7 +18,7 @@ from scoring.engine.editions import EDITIONS
 
 from . import pdf as invitation_pdf
 from . import services
-from .constants import TRANSITION_LABELS
+from .constants import TRANSITION_LABELS, TenderStatus
 from .forms import (
     AdditionalConditionForm,
     AmendmentNoticeForm,
@@ -337,43 +338,122 @@ def tender_tie_break(request, pk: int):
     )
 
 
-@require_POST
+def _deadline_text(deadline) -> str:
+    """A deadline as people read it: "15. 3. 2026 12:00" in Ljubljana time."""
+    return formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
+
+
+def _transition_done(tender, to_status: str) -> str:
+    """What a step did, said specifically (issue 11: never "status changed")."""
+    names = {"code": tender.code, "title": tender.title}
+    if to_status == TenderStatus.PUBLISHED:
+        return _(
+            "Tender %(code)s “%(title)s” published; applications open until "
+            "%(deadline)s (Ljubljana time)."
+        ) % {**names, "deadline": _deadline_text(tender.deadline)}
+    if to_status == TenderStatus.ARCHIVED:
+        return (
+            _(
+                "Tender %(code)s “%(title)s” archived; its page stays readable among the "
+                "closed tenders."
+            )
+            % names
+        )
+    return _("Tender %(code)s “%(title)s” is now: %(status)s.") % {
+        **names,
+        "status": TenderStatus(to_status).label,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_otp_required
 def tender_transition(request, pk: int):
+    """A step of the lifecycle. GET ``?to_status=`` shows what the step will do and to
+    whom, with the button that makes it; POST makes it (the service decides).
+
+    Both answer the same people: the tender's staff (404 for other lessors); a step
+    the user cannot make now leads back to the tender with a message.
+    """
     tender = tender_get_for_staff(user=request.user, pk=pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("Unknown step."))
         return redirect("tenders:manage", pk=tender.pk)
+    to_status = form.cleaned_data["to_status"]
+    if request.method != "POST":
+        if to_status not in services.allowed_transitions(
+            tender=tender, user=request.user
+        ):
+            messages.error(request, _("You cannot make this step now."))
+            return redirect("tenders:manage", pk=tender.pk)
+        problems = (
+            services.tender_publication_problems(tender=tender)
+            if to_status == TenderStatus.PUBLISHED
+            else []
+        )
+        return render(
+            request,
+            "tenders/staff/transition_confirm.html",
+            {
+                "tender": tender,
+                "to_status": to_status,
+                "label": TRANSITION_LABELS[to_status],
+                "problems": problems,
+                "deadline": tender.deadline,
+            },
+        )
     try:
-        services.tender_transition(
-            tender=tender, to_status=form.cleaned_data["to_status"], by=request.user
+        tender = services.tender_transition(
+            tender=tender, to_status=to_status, by=request.user
         )
     except ServiceError as error:
         # Each problem on its own (publishing an incomplete tender lists several).
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The tender's status was changed."))
+        messages.success(request, _transition_done(tender, to_status))
     return redirect("tenders:manage", pk=tender.pk)
 
 
 @staff_otp_required
 def amendment_create(request, pk: int):
     tender = _configurable(request, pk)
+    """Write a notice, check it on a page that says what publishing it does, then
+    publish it (``confirm``); ``change`` goes back to the form with the text kept."""
     form = AmendmentNoticeForm(request.POST or None, tender=tender)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "change" not in request.POST:
+        if "confirm" not in request.POST:
+            return render(
+                request,
+                "tenders/staff/amendment_confirm.html",
+                {"form": form, "tender": tender},
+            )
         try:
-            services.amendment_publish(
+            notice = services.amendment_publish(
                 tender=tender,
                 text=form.cleaned_data["text"],
+                text_en=form.cleaned_data["text_en"],
                 new_deadline=form.cleaned_data["new_deadline"],
                 by=request.user,
             )
         except ServiceError as error:
             add_to_form(form, error)
         else:
-            messages.success(request, _("The amendment notice was published."))
+            names = {"code": tender.code, "title": tender.title}
+            if notice.new_deadline:
+                message = _(
+                    "Amendment notice to tender %(code)s “%(title)s” published; "
+                    "applications are now open until %(deadline)s (Ljubljana time)."
+                ) % {**names, "deadline": _deadline_text(notice.new_deadline)}
+            else:
+                message = (
+                    _(
+                        "Amendment notice to tender %(code)s “%(title)s” published on its "
+                        "page and in its PDF."
+                    )
+                    % names
+                )
+            messages.success(request, message)
             return redirect("tenders:manage", pk=tender.pk)
     return render(
         request, "tenders/staff/amendment_form.html", {"form": form, "tender": tender}

@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -51,3 +52,27 @@ def deadline_countdown(deadline, now=None):
         "text": text,
         "forms": json.dumps(forms, ensure_ascii=False),
     }
+
+
+# --- Texts a lessor writes in both languages (issue 11) --------------------------------
+
+
+@register.filter
+def localized(obj, field: str):
+    """``{{ tender|localized:"title" }}``: the text in the page's language, or the
+    Slovenian original in ``<span lang="sl">`` where the English one is missing
+    (:class:`tenders.models.Localized`)."""
+    return mark_safe(obj.localized(field).__html__())  # noqa: S308 (escaped there)
+
+
+@register.filter
+def localized_br(obj, field: str):
+    """Like :func:`localized`, keeping the text's line breaks (``<br>``)."""
+    return obj.localized(field).inline
+
+
+@register.filter
+def localized_text(obj, field: str):
+    """The :class:`~tenders.models.Localized` itself: ``{{ }}`` gives plain text
+    (for ``<title>``); ``{% with %}`` it for ``.lines`` and ``.lang_attr``."""
+    return obj.localized(field)

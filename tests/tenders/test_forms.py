@@ -61,7 +61,11 @@ def test_valid_tender_form(lessor_x):
             "Ensure this value is greater than or equal to 0.01.",
         ),
         ({"amendment_days": 3}, "amendment_days", "greater than or equal to 8"),
-        ({"deadline": "31.02.2027 12:00"}, "deadline", "Enter a valid date/time."),
+        (
+            {"deadline": "31.02.2027 12:00"},
+            "deadline",
+            "Enter the deadline as a real date",
+        ),
         ({"dwellings_list_a": "9200000000000000000"}, "dwellings_list_a", "less than"),
         ({"other_terms": "x" * 10_001}, "other_terms", "at most 10000 characters"),
         ({"security_terms": "x" * 2_001}, "security_terms", "at most 2000 characters"),

@@ -338,3 +338,77 @@ def test_missing_documents_command_stores_them_once(lessor_x, draft):
     assert not TenderDocument.objects.filter(tender=draft).exists()
     call_command("tender_documents_missing", stdout=out)
     assert TenderDocument.objects.count() == 2
+
+
+# --- The invitation as an official document (issue 11) --------------------------------
+
+
+@pytest.fixture
+def official(draft, lessor_x):
+    lessor_x.address = "Poljanska cesta 15"
+    lessor_x.postal_code = "1000"
+    lessor_x.town = "Ljubljana"
+    lessor_x.email = "razpis@jss.example"
+    lessor_x.phone = "01 123 45 67"
+    lessor_x.signatory = "Janez Novak, direktor"
+    lessor_x.save()
+    draft.title_en = "Tender for non-profit rental dwellings in Škofja Loka"
+    draft.save()
+    return draft
+
+
+def test_official_pdf_in_slovenian(official):
+    _html, content = pdf.render_invitation_pdf(tender=official, language="sl")
+    text = pdf_text(content)
+    pages = len(PdfReader(BytesIO(content)).pages)
+    # Letterhead and reference number on the first page.
+    first = pdf_text_of_page(content, 0)
+    for part in (
+        "Poljanska cesta 15, 1000 Ljubljana",
+        "razpis@jss.example",
+        "01 123 45 67",
+    ):
+        assert part in first
+    assert f"Številka: {official.code}" in first
+    # Preamble, title, numbered sections.
+    assert "Na podlagi 87. člena Stanovanjskega zakona" in text
+    assert "objavlja" in text
+    assert TITLE in text
+    for numeral in ("I. ", "II. ", "III. ", "IV. ", "V. ", "VI. ", "VII. "):
+        assert numeral in text
+    # How, where and until when to apply: online and on paper at the office.
+    assert f"/tenders/{official.pk}/" in text
+    assert "v pisarni" in text or "na naslov" in text
+    assert "priporočeno" in text
+    # Appeal route, place, date and signature block; page numbers.
+    assert "pritožbo" in text
+    assert "Janez Novak, direktor" in text
+    assert f"Stran 1 od {pages}" in text
+
+
+def test_official_pdf_in_english_keeps_a_missing_english_text_in_slovenian(official):
+    html, content = pdf.render_invitation_pdf(tender=official, language="en")
+    text = pdf_text(content)
+    assert "Under Article 87 of the Housing Act" in text
+    assert "publishes" in text
+    assert "Tender for non-profit rental dwellings in Škofja Loka" in text
+    assert "How, where and until when to apply" in text
+    assert "Page 1 of" in text
+    assert f"Ref. no.: {official.code}" in text
+    # The sub-list has no English name: the Slovenian one, marked as Slovenian.
+    assert '<span lang="sl">Družine</span>' in html
+    assert '<html lang="en">' in html
+
+
+def test_official_pdf_is_tagged(official):
+    _html, content = pdf.render_invitation_pdf(tender=official, language="en")
+    reader = PdfReader(BytesIO(content))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+
+
+def pdf_text_of_page(content: bytes, index: int) -> str:
+    page = PdfReader(BytesIO(content)).pages[index]
+    return re.sub(r"\s+", " ", page.extract_text() or "")

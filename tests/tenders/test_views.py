@@ -349,26 +349,42 @@ def test_tampered_transition_is_refused(login, actors, lessor_x):
         )
     tender.refresh_from_db()
     assert tender.status == "draft"
-    assert (
-        client.get(reverse("tenders:transition", args=[tender.pk])).status_code == 405
-    )
+    # GET only shows a confirmation page; without a step it leads back to the tender.
+    response = client.get(reverse("tenders:transition", args=[tender.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tenders:manage", args=[tender.pk])
 
 
 def test_amendment_page(login, actors, lessor_x, client):
     tender = TenderFactory(lessor=lessor_x, published=True)
     user_client = login(actors["admin_x"])
+    user_client.cookies["django_language"] = "en"
     url = reverse("tenders:amendment_create", args=[tender.pk])
     new_deadline = in_days(45)
-    response = user_client.post(
-        url,
-        {
-            "text": "Rok je podaljšan.",
-            "new_deadline": new_deadline.strftime("%Y-%m-%dT%H:%M"),
-        },
-    )
-    assert response.status_code == 302
+    data = {
+        "text": "Rok je podaljšan.",
+        "text_en": "The deadline is extended.",
+        "new_deadline": new_deadline.strftime("%Y-%m-%dT%H:%M"),
+    }
+    # First a page that says what publishing the notice will do; nothing is saved.
+    check = user_client.post(url, data)
+    assert check.status_code == 200
+    page = check.content.decode()
+    assert "Check the amendment notice before publishing it" in page
+    assert 'name="confirm"' in page
+    assert not tender.amendments.exists()
+    # "Change the notice" goes back to the form with the text kept.
+    back = user_client.post(url, {**data, "change": "1"})
+    assert 'name="confirm"' not in back.content.decode()
+    assert "Rok je podaljšan." in back.content.decode()
+    response = user_client.post(url, {**data, "confirm": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("tenders:manage", args=[tender.pk])
+    message = str(next(iter(response.context["messages"])))
+    assert f"Amendment notice to tender {tender.code}" in message
+    assert "applications are now open until" in message
     tender.refresh_from_db()
     assert tender.deadline == new_deadline
+    assert tender.amendments.get().text_en == "The deadline is extended."
     client.logout()
     body = client.get(reverse("tenders:detail", args=[tender.pk])).content.decode()
     assert "Rok je podaljšan." in body
