@@ -8,7 +8,8 @@ In-process, on one tender and ``--n`` seeded, varied, valid applications:
 1. baseline: bare construction of the input dataclasses (``Member``, ``ApplicationFacts``)
    from their field values, the least any caller pays;
 2. ``assess()`` of every application (public API: facts checked, then scored);
-3. ``rank()`` of all of them at once (checked, assessed and ranked).
+3. ``rank()`` of all of them at once (checked, assessed and ranked into lists A and B
+   and JSS MOL's eight sub-lists).
 
 Through the command line, on ``--cli-n`` cases in a temporary JSON-lines file:
 ``python -c pass`` (interpreter start), a bare ``json.loads`` of every line, and
@@ -44,7 +45,7 @@ from scoring.engine import ApplicationFacts, Member, assess, rank
 from scoring.engine.jsonio import read_rank
 
 ROOT = Path(__file__).resolve().parents[1]
-RANK_STEP = "rank() all (checked, assessed, ranked)"
+RANK_STEP = "rank() all with sub-lists (checked, assessed, ranked)"
 CLI_STEP = "CLI: `python -m scoring assess --jsonl`"
 # (step, items, seconds): the targets of issue 3, on one core of this machine.
 TARGETS = ((RANK_STEP, 100_000, 5.0), (CLI_STEP, 10_000, 3.0))
@@ -183,6 +184,8 @@ def in_process(n: int, seed: int, repeat: int) -> tuple[list[Row], dict[str, Any
         "ineligible": len(ranking.ineligible),
         "list A": len(ranking.lists["A"]),
         "list B": len(ranking.lists["B"]),
+        "sub-lists": len(ranking.sub_lists),
+        "unassigned": len(ranking.unassigned),
         "tracemalloc peak of one rank() (MiB)": round(traced_peak / 2**20, 1),
     }
     return rows, facts

@@ -16,12 +16,21 @@ from typing import Any
 
 PUBLISHED = date(2025, 9, 15)
 AREA = "Ljubljana"
+# JSS MOL's area: Ljubljana and five other municipalities.
+AREA_MUNICIPALITIES = [
+    AREA,
+    "Brezovica",
+    "Dobrova - Polhov Gradec",
+    "Ig",
+    "Medvode",
+    "Škofljica",
+]
 
 TENDER: dict[str, Any] = {
     "rules": "SI-2004",
     "published_on": PUBLISHED.isoformat(),
     "average_net_salary": "1445.12",
-    "area": AREA,
+    "area": AREA_MUNICIPALITIES,
     "admitted_citizenships": ["SI", "EU"],
     "priority_categories": {
         "young_family": 100,
@@ -44,6 +53,19 @@ TENDER: dict[str, Any] = {
     },
     "separate_lists": True,
 }
+
+# JSS MOL's sub-lists (A1-A4, B1-B4), for the rank case.
+SUB_LISTS: list[dict[str, Any]] = [
+    {"code": f"{name}{number}", "list": name, "rule": rule, "dwellings": dwellings}
+    for name in ("A", "B")
+    for number, rule, dwellings in (
+        (3, "wheelchair", 40),
+        (4, "deaf_or_blind", 20),
+        (1, "families", 3000),
+        (2, "singles", 1500),
+    )
+]
+SUB_LISTS[3]["cutoff"] = 250  # A2's cut-off set by the lessor
 
 _FLAGS = (
     ("inappropriate_dwelling", 0.15),
@@ -87,7 +109,9 @@ def _member(rng: random.Random, role: str) -> dict[str, Any]:
         "birth_date": born,
         "sex": rng.choice("FFMMX" if role == "applicant" else "FM"),
         "citizenship": rng.choice(["SI"] * 17 + ["HR", "DE", "BA"]),
-        "permanent_residence": AREA if rng.random() < 0.95 else "Kranj",
+        "permanent_residence": (
+            rng.choice(AREA_MUNICIPALITIES) if rng.random() < 0.95 else "Kranj"
+        ),
         "employed": employed,
         "years_of_service": _money(rng, 0, 40) if adult else "0.00",
         "monthly_income": _money(rng, 500, 2600) if employed else _money(rng, 0, 500),
@@ -98,6 +122,7 @@ def _member(rng: random.Random, role: str) -> dict[str, Any]:
         "owns_dwelling": rng.random() < 0.01,
         "nonprofit_tenant": rng.random() < 0.005,
         "other_property_value": "0.00" if rng.random() < 0.9 else _money(rng, 0, 25000),
+        "deaf_or_blind": rng.random() < 0.02,
     }
 
 
@@ -137,10 +162,10 @@ def make_cases(count: int, seed: int = 2025) -> list[dict[str, Any]]:
 
 
 def make_rank_case(count: int, seed: int = 2025) -> dict[str, Any]:
-    """One rank case with ``count`` applications."""
+    """One rank case with ``count`` applications and JSS MOL's sub-lists."""
     rng = random.Random(seed)
     return {
-        "tender": TENDER,
+        "tender": {**TENDER, "sub_lists": SUB_LISTS},
         "applications": [make_application(rng, i) for i in range(count)],
     }
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from scoring.engine.checks import (
     application_problems,
-    duplicate_code_problems,
+    applications_problems,
     tender_problems,
 )
 from scoring.engine.editions import EDITIONS, Edition
@@ -48,7 +48,7 @@ from scoring.engine.result import (
     SubListEntry,
     SubListResult,
 )
-from scoring.engine.run import assess_valid, prepare, rank_valid
+from scoring.engine.run import assess_valid, checked, rank_valid
 
 __all__ = [
     "EDITIONS",
@@ -99,11 +99,11 @@ def assess(tender: TenderRules, application: ApplicationFacts) -> Assessment:
     :raises InvalidFacts: listing every invalid or missing fact of the tender and the
         application, with paths like ``application.members[1].birth_date``.
     """
-    problems = tender_problems(tender)
+    context, problems = checked(tender)
     problems += application_problems(tender, application)
-    if problems:
+    if problems or context is None:
         raise InvalidFacts(problems)
-    return assess_valid(prepare(tender), application)
+    return assess_valid(context, application)
 
 
 def rank(tender: TenderRules, applications: Sequence[ApplicationFacts]) -> Ranking:
@@ -117,10 +117,8 @@ def rank(tender: TenderRules, applications: Sequence[ApplicationFacts]) -> Ranki
         ``applications[3].members[0].sex``; a code used twice is an error at the second
         ``applications[i].code``.
     """
-    problems = tender_problems(tender)
-    for i, application in enumerate(applications):
-        problems += application_problems(tender, application, f"applications[{i}]")
-    problems += duplicate_code_problems(applications)
-    if problems:
+    context, problems = checked(tender)
+    problems += applications_problems(tender, applications)
+    if problems or context is None:
         raise InvalidFacts(problems)
-    return rank_valid(prepare(tender), applications)
+    return rank_valid(context, applications)

@@ -10,12 +10,14 @@ anything is scored; :mod:`scoring.engine.jsonio` runs them after reading a docum
 
 from __future__ import annotations
 
+import decimal
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from decimal import Context, Decimal
+from decimal import Decimal
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Any, TypeGuard
 
 from scoring.engine.editions import EDITIONS, LATEST, Edition
@@ -60,7 +62,10 @@ CITIZENSHIPS = ISO_COUNTRIES | {INTERNATIONAL_PROTECTION}
 # engine's 60-digit decimal context.
 MAX_INTEGER_DIGITS = 18
 _CENT = Decimal("0.01")
-_CONTEXT = Context(prec=60)
+# Amounts are bounded by these checks (18 digits before the point, 2 after), so 60
+# digits keep every check, sum and product exact, whatever the caller's decimal context
+# is. The checks and the scoring run in it.
+DECIMAL_CONTEXT = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
 # Plausibility guards, so that every date the engine derives from the publication date
 # (birthdays 65 years back, reference dates a few days on) stays within the calendar.
 EARLIEST_PUBLICATION = date(1900, 1, 1)
@@ -88,7 +93,8 @@ def _p(path: str, message_code: str, **params: object) -> Problem:
 
 
 def _is_mapping(value: object) -> TypeGuard[Mapping[Any, Any]]:
-    return isinstance(value, Mapping)
+    # A tender's own proxies first: an ABC isinstance check is slow.
+    return type(value) is MappingProxyType or isinstance(value, Mapping)
 
 
 def edition_of(tender: object) -> Edition:
@@ -123,24 +129,51 @@ def key_path(prefix: str, key: object) -> str:
 # --- values: each returns a message code (and its parameters) or None -----------------
 
 
+# Amounts already found valid (a value's validity depends on nothing else); a
+# household's amounts are mostly a few values such as 0.00. Process-wide, bounded.
+_VALID: set[Decimal] = set()
+_DECIMAL_TYPE = frozenset({Decimal})
+
+
+def _amounts_known(amounts: tuple[object, ...]) -> bool:
+    """Every one of ``amounts`` is a Decimal already found valid (two set look-ups)."""
+    if not _DECIMAL_TYPE.issuperset(map(type, amounts)):  # 1.5 == Decimal("1.5")
+        return False
+    try:
+        return _VALID.issuperset(amounts)
+    except TypeError:  # a signalling NaN cannot be hashed; it is no amount either
+        return False
+
+
+def _amount_code(value: object, positive: bool = False) -> str | None:
+    """The message code of why ``value`` is not a usable amount (money, m2, years), or
+    None if it is. Runs in :data:`DECIMAL_CONTEXT`."""
+    if type(value) is not Decimal:
+        return "decimal"
+    if not value.is_finite():
+        return "finite"
+    if value.is_signed():  # also -0.00, as the JSON reader refuses "-0.00"
+        return "not_negative"
+    if positive and not value:
+        return "positive"
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        return "too_large"
+    # Numerically at most two decimals ("1.50" and "1.500" alike): exact in cents.
+    if value != value.quantize(_CENT):
+        return "two_places"
+    return None
+
+
 def decimal_problem(
     value: object, path: str, *, positive: bool = False
 ) -> Problem | None:
     """Why ``value`` is not a usable amount (money, m2, years), or None if it is."""
-    if type(value) is not Decimal:
-        return _p(path, "decimal")
-    if not value.is_finite():
-        return _p(path, "finite")
-    if value < 0:
-        return _p(path, "not_negative")
-    if positive and value == 0:
-        return _p(path, "positive")
-    if value.adjusted() >= MAX_INTEGER_DIGITS:
-        return _p(path, "too_large", digits=MAX_INTEGER_DIGITS)
-    # Numerically at most two decimals ("1.50" and "1.500" alike): exact in cents.
-    if value != value.quantize(_CENT, context=_CONTEXT):
-        return _p(path, "two_places")
-    return None
+    code = _amount_code(value, positive)
+    if code is None:
+        return None
+    if code == "too_large":
+        return _p(path, code, digits=MAX_INTEGER_DIGITS)
+    return _p(path, code)
 
 
 def integer_problem(
@@ -195,6 +228,11 @@ def tender_problems(tender: object, path: str = "tender") -> list[Problem]:
 
     :returns: the problems, empty when the tender is valid; never raises.
     """
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return _tender_problems(tender, path)
+
+
+def _tender_problems(tender: object, path: str) -> list[Problem]:
     if not isinstance(tender, TenderRules):
         return [_p(path, "type", kind="TenderRules")]
     found: list[Problem] = []
@@ -388,6 +426,13 @@ def application_problems(
 
     :returns: the problems, empty when the application is valid; never raises.
     """
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return _application_problems(tender, application, path)
+
+
+def _application_problems(
+    tender: object, application: object, path: str
+) -> list[Problem]:
     if not isinstance(application, ApplicationFacts):
         return [_p(path, "type", kind="ApplicationFacts")]
     found: list[Problem] = []
@@ -449,6 +494,8 @@ def application_problems(
 def _codes_problems(
     codes: object, path: str, known: Callable[[str], bool] | None, unknown: str
 ) -> list[Problem]:
+    if codes == ():
+        return []
     if not isinstance(codes, tuple | list):
         return [_p(path, "list")]
     found: list[Problem] = []
@@ -469,41 +516,77 @@ def _codes_problems(
 def _members_problems(
     members: object, reference: date | None, path: str
 ) -> list[Problem]:
-    if not isinstance(members, tuple | list):
+    if type(members) is not tuple and not isinstance(members, list):
         return [_p(path, "members_list")]
     if not members:
         return [_p(path, "members_empty")]
     found: list[Problem] = []
-    add = found.append
     applicants = 0
     for i, m in enumerate(members):
-        at = f"{path}[{i}]"
         if not isinstance(m, Member):
-            add(_p(at, "type", kind="Member"))
+            found.append(_p(f"{path}[{i}]", "type", kind="Member"))
             continue
+        # (field, message code, parameters): a member's paths are built only for the
+        # problems found.
+        bad: list[tuple[str, str, dict[str, object]]] = []
         if m.role not in ROLES:
-            add(_p(f"{at}.role", "one_of", choices=", ".join(ROLES)))
+            bad.append(("role", "one_of", {"choices": ", ".join(ROLES)}))
         elif m.role == "applicant":
             applicants += 1
             if applicants > 1:
-                add(_p(f"{at}.role", "second_applicant"))
+                bad.append(("role", "second_applicant", {}))
         born = m.birth_date
         if type(born) is not date:
-            add(_p(f"{at}.birth_date", "date"))
+            bad.append(("birth_date", "date", {}))
         elif reference is not None and born > reference:
-            add(_p(f"{at}.birth_date", "born_after_publication", date=reference))
+            bad.append(("birth_date", "born_after_publication", {"date": reference}))
         if m.sex not in SEXES:
-            add(_p(f"{at}.sex", "one_of", choices=", ".join(SEXES)))
+            bad.append(("sex", "one_of", {"choices": ", ".join(SEXES)}))
         if type(m.citizenship) is not str or m.citizenship not in CITIZENSHIPS:
-            add(_p(f"{at}.citizenship", "citizenship_code"))
-        if problem := _text_problem(m.permanent_residence, f"{at}.permanent_residence"):
-            add(problem)
-        found += _flag_problems(m, MEMBER_FLAGS, at)
-        for name, value in zip(MEMBER_AMOUNTS, _member_amounts(m), strict=True):
-            if problem := decimal_problem(value, f"{at}.{name}"):
-                add(problem)
+            bad.append(("citizenship", "citizenship_code", {}))
+        residence = m.permanent_residence
+        if not isinstance(residence, str):
+            bad.append(("permanent_residence", "string", {}))
+        elif not residence.strip():
+            bad.append(("permanent_residence", "not_empty", {}))
+        flags = _member_flags(m)
+        if not _BOOL.issuperset(map(type, flags)):
+            bad += [
+                (name, "boolean", {})
+                for name, value in zip(MEMBER_FLAGS, flags, strict=True)
+                if type(value) is not bool
+            ]
+        amounts = _member_amounts(m)
+        if _amounts_known(amounts):
+            amounts = ()
+        for name, value in zip(MEMBER_AMOUNTS, amounts, strict=False):
+            if (code := _amount_code(value)) is None:
+                if len(_VALID) < 100_000:
+                    _VALID.add(value)
+            else:
+                params: dict[str, object] = (
+                    {"digits": MAX_INTEGER_DIGITS} if code == "too_large" else {}
+                )
+                bad.append((name, code, params))
+        if bad:
+            found += [
+                _p(f"{path}[{i}].{name}", code, **params) for name, code, params in bad
+            ]
     if applicants == 0:
-        add(_p(path, "one_applicant"))
+        found.append(_p(path, "one_applicant"))
+    return found
+
+
+def applications_problems(
+    tender: object, applications: Sequence[object], path: str = "applications"
+) -> list[Problem]:
+    """:func:`application_problems` of every application (at ``applications[i]``) and
+    :func:`duplicate_code_problems`."""
+    found: list[Problem] = []
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        for i, application in enumerate(applications):
+            found += _application_problems(tender, application, f"{path}[{i}]")
+    found += duplicate_code_problems(applications, path)
     return found
 
 

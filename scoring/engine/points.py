@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from scoring.engine.editions import Edition
 from scoring.engine.facts import ApplicationFacts
 from scoring.engine.household import Household, NumbersForSize, TenderContext
 from scoring.engine.result import ScoreLine
@@ -26,9 +25,16 @@ def _line(code: str, points: int, source: str) -> ScoreLine:
     return ScoreLine(code, points, source, points)
 
 
-def _item(edition: Edition, code: str, times: int = 1) -> ScoreLine:
-    """A Form item's line; the source names its section: ``"Form I.1.2"``."""
-    return _line(code, edition.points[code] * times, edition.sources[code])
+def _item(context: TenderContext, code: str, times: int = 1) -> ScoreLine:
+    """A Form item's line; the source names its section: ``"Form I.1.2"``. Lines are
+    immutable and few, so each tender builds each of them once."""
+    lines: dict[tuple[str, int], ScoreLine] = context.memo.setdefault("items", {})
+    line = lines.get((code, times))
+    if line is None:
+        edition = context.edition
+        points = edition.points[code] * times
+        line = lines[code, times] = _line(code, points, edition.sources[code])
+    return line
 
 
 def crowding_item(numbers: NumbersForSize, area_m2: Decimal) -> str | None:
@@ -62,31 +68,31 @@ def form_lines(
     """
     edition = context.edition
     a = application
-    lines = [_item(edition, a.housing_status)]
+    lines = [_item(context, a.housing_status)]
     if a.housing_status != edition.status_without_dwelling:
         if a.inappropriate_dwelling:
-            lines.append(_item(edition, "2.1"))
+            lines.append(_item(context, "2.1"))
         if a.dwelling_area_m2 is not None:
             crowding = crowding_item(numbers, a.dwelling_area_m2)
             if crowding is not None:
-                lines.append(_item(edition, crowding))
+                lines.append(_item(context, crowding))
         if a.architectural_obstacles and household.wheelchair_user:
-            lines.append(_item(edition, "4.1"))
+            lines.append(_item(context, "4.1"))
         if a.entrance_from_yard:
-            lines.append(_item(edition, "4.2"))
+            lines.append(_item(context, "4.2"))
     children = household.minors + (1 if a.pregnancy else 0)
     if children:
-        lines.append(_item(edition, "5.1", children))
+        lines.append(_item(context, "5.1", children))
     if a.supports_member_over_65 and household.other_member_over_65:
-        lines.append(_item(edition, "5.2"))
+        lines.append(_item(context, "5.2"))
     if a.separated_from_minors:
-        lines.append(_item(edition, "6.1"))
+        lines.append(_item(context, "6.1"))
     if a.single_parent:
-        lines.append(_item(edition, "6.2"))
+        lines.append(_item(context, "6.2"))
     if a.illness_minor_due_to_housing:
-        lines.append(_item(edition, "7.1"))
+        lines.append(_item(context, "7.1"))
     if a.illness_due_to_housing:
-        lines.append(_item(edition, "7.2"))
+        lines.append(_item(context, "7.2"))
     return lines
 
 

@@ -11,11 +11,23 @@ import decimal
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from types import MappingProxyType
 
-from scoring.engine.checks import LIST_ALL, list_names
+from scoring.engine.checks import (
+    DECIMAL_CONTEXT,
+    LIST_ALL,
+    list_names,
+    tender_problems,
+)
 from scoring.engine.eligibility import exempt_from_own_share, ineligibilities
-from scoring.engine.facts import ApplicationFacts, SubList, TenderRules
+from scoring.engine.facts import (
+    ApplicationFacts,
+    InvalidFacts,
+    Problem,
+    SubList,
+    TenderRules,
+)
 from scoring.engine.household import Household, TenderContext, summarise
 from scoring.engine.points import (
     additional_lines,
@@ -26,25 +38,33 @@ from scoring.engine.points import (
 from scoring.engine.ranking import Keyed, assign, rank_keyed, sub_list_results
 from scoring.engine.result import Assessment, Ranking
 
-# Amounts are bounded by validation (18 digits before the point, 2 after), so 60 digits
-# keep every sum and product exact, whatever the caller's decimal context is.
-DECIMAL_CONTEXT = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
-
-# The last tender prepared: scoring many applications of one tender one by one (the
-# command line's --jsonl, a form assessing one application at a time) prepares the
-# tender once. Tenders are frozen, so identity suffices. See docs/performance.md for
-# what it buys.
+# The last tender found valid and prepared: scoring many applications of one tender one
+# by one (the command line's --jsonl, a form assessing one application at a time)
+# checks and prepares the tender once. Tenders are frozen, so identity suffices. See
+# docs/performance.md for what it buys.
 _last: tuple[TenderRules, TenderContext] | None = None
+_points = attrgetter("points")
 
 
-def prepare(tender: TenderRules) -> TenderContext:
-    """The prepared context of a valid tender (the last one is kept)."""
+def checked(tender: TenderRules) -> tuple[TenderContext | None, list[Problem]]:
+    """The tender's prepared context and no problems, or None and its problems."""
     global _last  # a one-slot cache, replaced atomically
     last = _last
     if last is not None and last[0] is tender:
-        return last[1]
+        return last[1], []
+    problems = tender_problems(tender)
+    if problems:
+        return None, problems
     context = TenderContext(tender)
     _last = (tender, context)
+    return context, []
+
+
+def prepare(tender: TenderRules) -> TenderContext:
+    """The prepared context of a tender :mod:`scoring.engine.jsonio` has checked."""
+    context, problems = checked(tender)
+    if context is None:
+        raise InvalidFacts(problems)
     return context
 
 
@@ -134,9 +154,9 @@ def _assess(
     form = form_lines(context, application, household, numbers)
     categories = category_lines(context, application, household)
     additional = additional_lines(context, application)
-    form_points = sum(line.points for line in form)
-    priority_points = sum(line.points for line in categories)
-    additional_points = sum(line.points for line in additional)
+    form_points = sum(map(_points, form))
+    priority_points = sum(map(_points, categories))
+    additional_points = sum(map(_points, additional))
     income = household.income
     # Round half up to hundredths of a percent, exactly: q = floor(100 I / S + 1/2) in
     # hundredths, with I and S in cents (eligibility never uses this rounded value).

@@ -35,7 +35,7 @@ def test_a_small_run_prints_the_table_and_exits_0(capsys, check):
     status = main([*argv, "--check"] if check else argv)
     out = capsys.readouterr().out
     assert status == 0  # at these sizes no target is checked, so none is missed
-    assert "| rank() all (checked, assessed, ranked) | 300 |" in out
+    assert "| rank() all with sub-lists (checked, assessed, ranked) | 300 |" in out
     assert "| CLI: `python -m scoring assess --jsonl` | 30 |" in out
     assert "- eligible: " in out
     assert out.count("not checked") == 2

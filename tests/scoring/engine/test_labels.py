@@ -103,6 +103,23 @@ def _codes_used_in_the_engine() -> set[str]:
                 and isinstance(node.args[1], ast.Constant)
             ):
                 used.add(node.args[1].value)
+            if (  # a member's (field, code, parameters), built into a problem later
+                isinstance(node, ast.Tuple)
+                and len(node.elts) == 3
+                and all(isinstance(e, ast.Constant) for e in node.elts[:2])
+                and isinstance(node.elts[2], ast.Dict | ast.Name)
+            ):
+                used.add(node.elts[1].value)  # type: ignore[attr-defined]
+            if (  # the codes _amount_code returns
+                isinstance(node, ast.FunctionDef) and node.name == "_amount_code"
+            ):
+                used |= {
+                    ret.value.value
+                    for ret in ast.walk(node)
+                    if isinstance(ret, ast.Return)
+                    and isinstance(ret.value, ast.Constant)
+                    and isinstance(ret.value.value, str)
+                }
             if (  # the code of an unknown item, passed on to _p
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
