@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from housing.models import User
 from housing.permissions import staff_lessor_ids
@@ -183,6 +185,12 @@ def _facts(case: dict[str, Any]) -> engine.ApplicationFacts:
     return engine.ApplicationFacts(**values)
 
 
+def _source(text: str, language: str) -> str:
+    """The engine's legal source ("Form I.1.2", "Art. 4") in ``language``."""
+    with translation.override(language):
+        return text.replace("Form", _("Form")).replace("Art.", _("Art."))
+
+
 def provisional_assessment(
     application: Application, language: str
 ) -> ProvisionalAssessment | None:
@@ -204,7 +212,13 @@ def provisional_assessment(
     for reason in result.ineligible_reasons:
         short, explanation = _label(reason.condition, language, reason.message)
         failed.append(
-            AssessmentLine(reason.condition, short, explanation, 0, reason.article)
+            AssessmentLine(
+                reason.condition,
+                short,
+                explanation,
+                0,
+                _source(f"Art. {reason.article}", language),
+            )
         )
     lines = []
     for item in result.items:
@@ -219,7 +233,13 @@ def provisional_assessment(
             }
             short = names.get(item.code, short)
         lines.append(
-            AssessmentLine(item.code, short, explanation, item.points, item.source)
+            AssessmentLine(
+                item.code,
+                short,
+                explanation,
+                item.points,
+                _source(item.source, language),
+            )
         )
     sub_list = ""
     if ranking is not None:

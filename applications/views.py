@@ -592,11 +592,6 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
     return sections
 
 
-def _source(text: str) -> str:
-    """The engine's legal source in the page's language ("Form I.1.2", "Art. 4")."""
-    return text.replace("Form", _("Form")).replace("Art.", _("Art."))
-
-
 def _check_context(application: Application, submit_form=None) -> dict:
     problems = services.application_problems(application)
     tasks = [
@@ -605,9 +600,6 @@ def _check_context(application: Application, submit_form=None) -> dict:
     assessment = None
     if not problems:
         assessment = selectors.provisional_assessment(application, get_language())
-    if assessment is not None:
-        for line in [*assessment.lines, *assessment.failed]:
-            object.__setattr__(line, "source", _source(line.source))
     return {
         "application": application,
         "summary": _summary(application),
