@@ -43,4 +43,21 @@ class LessorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["municipalities"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "code", "type", "municipalities"]}),
+        (
+            _("Letterhead of official documents"),
+            {
+                "fields": [
+                    "address",
+                    "postal_code",
+                    "town",
+                    "email",
+                    "phone",
+                    "website",
+                    "signatory",
+                ]
+            },
+        ),
+    ]
     inlines = [MembershipInline]

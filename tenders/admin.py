@@ -40,19 +40,19 @@ class FrozenWhenPublishedInline(admin.TabularInline):
 class TenderCategoryInline(FrozenWhenPublishedInline):
     model = TenderCategory
     extra = 0
-    fields = ["category", "slug", "name", "points", "position"]
+    fields = ["category", "slug", "name", "name_en", "points", "position"]
 
 
 class AdditionalConditionInline(FrozenWhenPublishedInline):
     model = AdditionalCondition
     extra = 0
-    fields = ["code", "name", "points", "position"]
+    fields = ["code", "name", "name_en", "points", "position"]
 
 
 class SubListInline(FrozenWhenPublishedInline):
     model = SubList
     extra = 0
-    fields = ["list_kind", "code", "name", "rule", "dwellings", "position"]
+    fields = ["list_kind", "code", "name", "name_en", "rule", "dwellings", "position"]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -74,7 +74,7 @@ class TenderEventInline(ReadOnlyInline):
 
 class AmendmentNoticeInline(ReadOnlyInline):
     model = AmendmentNotice
-    fields = ["published_at", "text", "new_deadline", "by"]
+    fields = ["published_at", "text", "text_en", "new_deadline", "by"]
     readonly_fields = fields
 
 

@@ -20,6 +20,17 @@ DOCUMENTS = "\n".join(
     ]
 )
 
+DOCUMENTS_EN = "\n".join(
+    [
+        "Statement of the property and income of every adult member of the household",
+        "Tenancy or subtenancy agreement, unless the applicant lives with parents or "
+        "relatives",
+        "The latest income tax assessment",
+        "Certificates of health, disability or domestic violence, where claimed",
+        "Proof of permanent use of a wheelchair or of another person's help (Art. 3)",
+    ]
+)
+
 CATEGORIES = [
     (Category.YOUNG_FAMILY, 70, {}),
     (Category.YOUTH, 50, {}),
@@ -36,6 +47,7 @@ CATEGORIES = [
         {
             "slug": "leaving-care",
             "name": "Mladi, ki zapuščajo rejništvo ali zavodsko oskrbo",
+            "name_en": "Young people leaving foster or residential care",
             "substantiation": (
                 "Mladi po koncu rejništva ali zavodske oskrbe nimajo družinske opore "
                 "pri reševanju stanovanjskega vprašanja (6. člen, drugi odstavek)."
@@ -97,7 +109,16 @@ def seed_demo_tenders(
             "s soglasjem najemodajalca (13. člen)."
         ),
         "own_share_required": False,
+        "security_terms_en": (
+            "A security of three months' rent; with the lessor's consent it may be "
+            "paid in instalments (Art. 13)."
+        ),
         "required_documents": DOCUMENTS,
+        "required_documents_en": DOCUMENTS_EN,
+        "salary_source_en": (
+            "Statistical Office of the Republic of Slovenia (SURS), average monthly "
+            "net salary 2025"
+        ),
         "other_terms": (
             "Najemnina se lahko spremeni ob spremembi pogojev za dodelitev "
             "neprofitnega stanovanja (90. člen Stanovanjskega zakona)."
@@ -107,11 +128,13 @@ def seed_demo_tenders(
         lessor,
         "JSS-2026",
         title="Javni razpis za oddajo neprofitnih stanovanj v najem 2026",
+        title_en="Public tender for renting non-profit dwellings 2026",
         status=TenderStatus.PUBLISHED,
         published_on=today - datetime.timedelta(days=10),
         deadline=_at(today + datetime.timedelta(days=35), 12),
         results_expected_on=today + datetime.timedelta(days=200),
         availability_note="Stanovanja bodo predvidoma na voljo v letih 2027 in 2028.",
+        availability_note_en="The dwellings are expected to be available in 2027 and 2028.",
         dwellings_list_a=100,
         dwellings_list_b=50,
         tie_break=["large_family", "disability", "young_family"],
@@ -131,6 +154,7 @@ def seed_demo_tenders(
             tender=open_tender,
             code="residence-5y",
             name="Stalno prebivališče na območju sklada vsaj 5 let",
+            name_en="Permanent residence in the fund's area for at least 5 years",
             description="Potrdilo o stalnem prebivališču pridobi najemodajalec sam.",
             points=40,
             position=1,
@@ -161,6 +185,7 @@ def seed_demo_tenders(
         lessor,
         "JSS-2025",
         title="Javni razpis za oddajo neprofitnih stanovanj v najem 2025",
+        title_en="Public tender for renting non-profit dwellings 2025",
         status=TenderStatus.CLOSED,
         published_on=today - datetime.timedelta(days=300),
         deadline=_at(today - datetime.timedelta(days=240), 12),

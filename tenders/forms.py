@@ -147,6 +147,14 @@ class TenderForm(BilingualFormMixin, ParseOnlyModelForm):
     # The version the editor saw: an edit of an older version is refused (services).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
+    # As wide as what they hold (the model's validators do not reach the widths).
+    input_widths = {
+        "amendment_days": 4,
+        "salary_source_year": 4,
+        "dwellings_list_a": 10,
+        "dwellings_list_b": 10,
+    }
+
     layout = [
         (
             _("The tender"),
@@ -330,6 +338,7 @@ class TenderForm(BilingualFormMixin, ParseOnlyModelForm):
 
 
 class TenderCategoryForm(BilingualFormMixin, ParseOnlyModelForm):
+    input_widths = {"points": 4}
     # A further category of the lessor's own: its code, name and substantiation
     # show only when "other" is chosen.
     layout = [
@@ -381,6 +390,7 @@ class TenderCategoryForm(BilingualFormMixin, ParseOnlyModelForm):
 
 
 class AdditionalConditionForm(BilingualFormMixin, ParseOnlyModelForm):
+    input_widths = {"points": 4}
     layout = [
         (
             _("Additional condition"),

@@ -65,6 +65,41 @@ DEMO_USERS = [
 ]
 
 
+# The demo lessors' letterheads (issue 11: the invitation is an official document).
+LETTERHEADS = {
+    "jss-ljubljana": {
+        "code": "JSS",
+        "address": "Zarnikova ulica 3",
+        "postal_code": "1000",
+        "town": "Ljubljana",
+        "email": "razpis@jss-ljubljana.example",
+        "phone": "01 306 19 00",
+        "website": "https://jss-ljubljana.example",
+        "signatory": "mag. Ana Kovač, direktorica",
+    },
+    "obcina-kranj": {
+        "code": "KR",
+        "address": "Slovenski trg 1",
+        "postal_code": "4000",
+        "town": "Kranj",
+        "email": "stanovanja@kranj.example",
+        "phone": "04 237 31 00",
+        "website": "",
+        "signatory": "Marko Zupan, župan",
+    },
+}
+
+
+def _fill_letterhead(lessor, fields: dict[str, str]) -> None:
+    """Fill the letterhead fields that are still empty (an edit is never undone)."""
+    changed = [name for name, value in fields.items() if not getattr(lessor, name)]
+    for name in changed:
+        setattr(lessor, name, fields[name])
+    if changed:
+        lessor._history_user = None
+        lessor.save(update_fields=changed)
+
+
 class Command(BaseCommand):
     help = "Create demo lessors, staff and applicants (idempotent)."
 
@@ -86,6 +121,8 @@ class Command(BaseCommand):
             municipalities=["Kranj"],
         )
         created += new
+        for slug, letterhead in LETTERHEADS.items():
+            _fill_letterhead(lessors[slug], letterhead)
         for email, full_name, superuser, membership in DEMO_USERS:
             user, new = user_ensure(
                 email=email,
