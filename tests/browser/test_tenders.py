@@ -8,7 +8,7 @@ from django.utils import timezone
 import pytest
 
 from tenders.models import Tender
-from tests.browser.helpers import axe_violations, log_in
+from tests.browser.helpers import axe_violations, check_page, log_in
 from tests.housing.factories import StaticDeviceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,8 @@ def test_lessor_admin_creates_configures_and_publishes_a_tender(
     assert axe_violations(page) == []
 
     today = timezone.localdate()
-    page.get_by_label("Title").fill("Javni razpis 2027 – Šiška")  # noqa: RUF001
+    page.get_by_label("Title in Slovenian").fill("Javni razpis 2027 – Šiška")  # noqa: RUF001
+    page.get_by_label("Title in English").fill("Public tender 2027 – Šiška")  # noqa: RUF001
     page.get_by_label("Code").fill("LJ-2027")
     page.get_by_label("Publication date").fill(today.isoformat())
     page.get_by_label("Application deadline").fill(
@@ -51,9 +52,9 @@ def test_lessor_admin_creates_configures_and_publishes_a_tender(
     page.get_by_label("Year of the average salary").fill("2025")
     page.get_by_label("Indicative number of dwellings for list A").fill("100")
     page.get_by_label("Indicative number of dwellings for list B").fill("50")
-    page.get_by_label("Security terms").fill("Three monthly rents.")
+    page.get_by_label("Security terms in Slovenian").fill("Tri mesečne najemnine.")
     page.get_by_label("Rent of the average dwelling (EUR per month)").fill("318.60")
-    page.get_by_label("Documents applicants must attach").fill(
+    page.get_by_label("Documents applicants must attach in Slovenian").fill(
         "Income statement\nTenancy agreement"
     )
     page.get_by_role("button", name="Save").click()
@@ -83,32 +84,43 @@ def test_lessor_admin_creates_configures_and_publishes_a_tender(
 
     page.get_by_role("link", name="Add Additional conditions").click()
     page.get_by_label("Short code").fill("residence-5y")
-    page.get_by_label("Name").fill("Residence in Ljubljana for 5 years")
+    page.get_by_label("Name in Slovenian").fill("Prebivališče v Ljubljani 5 let")
+    page.get_by_label("Name in English").fill("Residence in Ljubljana for 5 years")
     page.get_by_label("Points").fill("40")
     page.get_by_role("button", name="Save").click()
 
     page.get_by_role("link", name="Add Sub-lists").click()
     page.locator("#id_list_kind").select_option("A")
     page.get_by_label("Code").fill("A1")
-    page.get_by_label("Name").fill("Families")
+    page.get_by_label("Name in Slovenian").fill("Družine")
     page.get_by_label("Who is assigned to it").select_option("families")
     page.get_by_label("Number of dwellings").fill("60")
     page.get_by_role("button", name="Save").click()
     assert axe_violations(page) == []
 
+    # Publishing goes through a page that says what will happen, then a specific
+    # message (issue 11).
+    page.get_by_role("link", name="Publish the tender").click()
+    page.wait_for_load_state()
+    assert "You are about to publish tender LJ-2027" in page.content()
+    assert "visible to everyone" in page.content()
+    check_page(page)
+    assert Tender.objects.get(code="LJ-2027").status == "draft"
     page.get_by_role("button", name="Publish the tender").click()
     page.wait_for_load_state()
-    assert "The tender's status was changed." in page.content()
+    status = page.get_by_role("status").first.inner_text()
+    assert "Tender LJ-2027 “Javni razpis 2027 – Šiška” published" in status  # noqa: RUF001
+    assert "applications open until" in status
     tender = Tender.objects.get(code="LJ-2027")
     assert tender.status == "published"
     assert tender.tie_break == ["young_family", "large_family"]
     assert tender.events.get().by == admin
-    assert page.get_by_role("button", name="Publish the tender").count() == 0
+    assert page.get_by_role("link", name="Publish the tender").count() == 0
 
     # The public reads it, in both languages, without violations.
     page.get_by_role("button", name="Log out").click()
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Javni razpis 2027 – Šiška").click()  # noqa: RUF001
+    page.get_by_role("link", name="Public tender 2027 – Šiška").click()  # noqa: RUF001
     assert "Time left:" in page.content()
     assert "Residence in Ljubljana for 5 years" in page.content()
     assert axe_violations(page) == []
@@ -198,3 +210,97 @@ def test_saving_an_unchanged_tender_in_slovenian_keeps_the_amounts(
     assert saved.average_net_salary == Decimal("1494.29")
     assert saved.point_value == Decimal("2.63")
     assert saved.average_rent == Decimal("318.60")
+
+
+# --- Issue 11: both languages, forms, confirmation ------------------------------------
+
+WIDTHS = [320, 1280]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_english_tender_page_shows_english_and_marks_slovenian(
+    page, live_server, lessor_x, width
+):
+    from tests.tenders.factories import (
+        SubListFactory,
+        TenderCategoryFactory,
+        TenderFactory,
+    )
+
+    tender = TenderFactory(
+        lessor=lessor_x,
+        published=True,
+        title="Javni razpis za Bežigrad",
+        title_en="Public tender for Bežigrad",
+        security_terms="Tri mesečne najemnine.",
+        security_terms_en="Three months' rent.",
+    )
+    TenderCategoryFactory(tender=tender, category="large_family", points=90)
+    SubListFactory(tender=tender, code="A1", name="Družine")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    page.goto(live_server.url + f"/tenders/{tender.pk}/")
+    assert page.locator("h1").inner_text() == "Public tender for Bežigrad"
+    assert "Three months' rent." in page.locator("main").inner_text()
+    # No English name for the sub-list: the Slovenian one, marked as Slovenian.
+    marked = page.locator('main [lang="sl"]', has_text="Družine")
+    assert marked.count() == 1
+    check_page(page)
+    page.set_extra_http_headers({"Accept-Language": "sl"})
+    page.goto(live_server.url + f"/tenders/{tender.pk}/")
+    assert page.locator("h1").inner_text() == "Javni razpis za Bežigrad"
+    assert page.locator('main [lang="sl"]').count() == 0
+    check_page(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", ["en", "sl"])
+def test_tender_form_error_state_is_accessible(
+    page, live_server, actors, language, width
+):
+    admin = actors["admin_x"]
+    StaticDeviceFactory(user=admin, tokens=["123456"])
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(page, live_server.url, admin.email)
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/staff/tenders/new/")
+    page.locator("#id_title").fill("")
+    page.locator("#id_required_documents").fill("")
+    page.locator("main button.btn-primary").click()
+    page.wait_for_load_state()
+    summary = page.locator("[data-error-summary]")
+    assert summary.count() == 1
+    expected = (
+        "Enter the tender's title in Slovenian."
+        if language == "en"
+        else "Vpišite naslov razpisa v slovenščini."
+    )
+    assert expected in summary.inner_text()
+    assert page.locator("fieldset legend").count() >= 8
+    check_page(page)
+
+
+def test_conditional_reveal_works_with_the_keyboard(page, live_server, actors):
+    admin = actors["admin_x"]
+    StaticDeviceFactory(user=admin, tokens=["123456"])
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(page, live_server.url, admin.email)
+    page.goto(live_server.url + "/staff/tenders/new/")
+    terms = page.locator("#id_own_share_terms")
+    own_share = page.locator("#id_own_share_required")
+    assert not own_share.is_checked()
+    assert terms.is_hidden()
+    own_share.focus()
+    page.keyboard.press("Space")
+    assert own_share.is_checked()
+    assert terms.is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_own_share_terms"
+    page.keyboard.type("Lastna udeležba 10 %.")
+    own_share.focus()
+    page.keyboard.press("Space")
+    assert terms.is_hidden()
+    # Security is asked by default: its terms show.
+    assert page.locator("#id_security_terms").is_visible()
+    check_page(page)
