@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tenders",
     "scoring",
     "applications",
+    "review",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,405 @@
+"""Reads of the commission's review (issue 13).
+
+Special-category facts (``review.constants.SPECIAL_FACTS``) are returned only to the
+tender's commission without a conflict on the application; everyone else (the
+lessor's admin, a superuser) gets them masked. Every time a selector returns them
+unmasked it logs the view (:class:`~review.models.SpecialDataView`: who, when,
+which application, what), which the applicant sees in their data download
+(:func:`special_data_views_for`).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from applications.constants import ApplicationStatus
+from applications.documents import duplicate_documents
+from applications.models import Application, Member
+from applications.pdf import mask_emso
+from applications.selectors import duplicate_members, lodged_applications
+from housing.models import User
+from scoring import engine
+from scoring.services import tender_rules
+from tenders.models import Tender
+
+from . import permissions as perm
+from .constants import NEAR_CUTOFF_POINTS, FactState, ReviewState
+from .models import (
+    ApplicationReview,
+    CommissionSeat,
+    ReviewLog,
+    ScoringRecord,
+    SpecialDataView,
+)
+from .verified import facts_from_case, parse_path
+
+MASK = "***"
+
+
+# --- the commission -----------------------------------------------------------------------
+
+
+def commission_for(tender: Tender) -> list[CommissionSeat]:
+    """The tender's commission: chair, members, clerks (with their users)."""
+    return list(
+        CommissionSeat.objects.filter(tender=tender)
+        .select_related("user")
+        .order_by("role", "user__full_name", "pk")
+    )
+
+
+def reviews_for(*, tender: Tender, by: User) -> QuerySet[ApplicationReview]:
+    """The reviews of ``tender`` that ``by`` may list (its commission, the lessor's
+    admin, a superuser), in code order; none for anyone else."""
+    if not perm.can_view_tender(by, tender):
+        return ApplicationReview.objects.none()
+    return (
+        ApplicationReview.objects.filter(application__tender=tender)
+        .select_related("application", "submission")
+        .order_by("application__code")
+    )
+
+
+def review_for(application: Application) -> ApplicationReview | None:
+    """The review of ``application``, ``None`` before it is opened."""
+    return (
+        ApplicationReview.objects.filter(application=application)
+        .select_related("application__tender", "submission")
+        .first()
+    )
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactLine:
+    """One fact of the verification screen. ``claimed`` and ``verified`` are
+    :data:`MASK` for a special-category fact shown to someone who may not read it."""
+
+    path: str
+    kind: str
+    key: str
+    member_pk: int | None
+    member_name: str
+    label: str
+    special: bool
+    masked: bool
+    claimed: Any
+    state: str
+    state_label: str
+    verified: Any
+    reason: str
+    document_id: int | None
+    decided_by: str
+    decided_at: Any
+
+
+def _label(fact, tender, member_fields, application_fields) -> str:
+    if fact.kind == "category":
+        for category in tender.categories.all():
+            if category.code == fact.key:
+                return category.display_name
+        return fact.key
+    if fact.kind == "additional":
+        for condition in tender.additional_conditions.all():
+            if condition.code == fact.key:
+                return condition.name
+        return fact.key
+    names = member_fields if fact.kind == "member" else application_fields
+    return str(names.get(fact.key, fact.key))
+
+
+def log_special_view(user: User, application: Application, what: str) -> None:
+    """Record that ``user`` was shown ``application``'s special-category data."""
+    SpecialDataView.objects.create(
+        user=user, application=application, at=timezone.now(), what=what[:200]
+    )
+
+
+def fact_lines(*, review: ApplicationReview, by: User) -> list[FactLine]:
+    """Every fact of ``review`` in Form order, claimed and verified values side by
+    side. Special-category values are masked unless ``by`` may read them; when they
+    are shown, the view is logged (one :class:`SpecialDataView` per call)."""
+    application = review.application
+    tender = application.tender
+    reader = perm.can_read_special(by, review)
+    members = {
+        m.pk: f"{m.first_name} {m.last_name}"
+        for m in Member.objects.filter(pk__in=review.member_pks)
+    }
+    member_fields = {f.name: f.verbose_name for f in Member._meta.fields}
+    member_fields["permanent_residence"] = member_fields.get("municipality", "")
+    application_fields = {f.name: f.verbose_name for f in Application._meta.fields}
+    lines = []
+    shown_special = False
+    for fact in review.facts.select_related("decided_by").order_by("position", "pk"):
+        parsed = parse_path(fact.path)
+        masked = parsed.special and not reader
+        shown_special |= parsed.special and reader
+        lines.append(
+            FactLine(
+                path=fact.path,
+                kind=parsed.kind,
+                key=parsed.key,
+                member_pk=parsed.member_pk,
+                member_name=members.get(parsed.member_pk, "")
+                if parsed.member_pk
+                else "",
+                label=_label(parsed, tender, member_fields, application_fields),
+                special=parsed.special,
+                masked=masked,
+                claimed=MASK if masked else fact.claimed,
+                state=fact.state,
+                state_label=str(fact.get_state_display()),
+                verified=MASK
+                if masked and fact.verified is not None
+                else fact.verified,
+                reason=MASK if masked and fact.reason else fact.reason,
+                document_id=fact.document_id,
+                decided_by=fact.decided_by.get_full_name() if fact.decided_by else "",
+                decided_at=fact.decided_at,
+            )
+        )
+    if shown_special:
+        log_special_view(by, application, "review facts")
+    return lines
+
+
+def undecided_count(review: ApplicationReview) -> int:
+    return review.facts.filter(state=FactState.CLAIMED).count()
+
+
+# --- logs -----------------------------------------------------------------------------------
+
+
+def review_history(*, review: ApplicationReview, by: User) -> list[ReviewLog]:
+    """The review's log (who, when, what, old and new value, reason), oldest first;
+    special-category values were never written to it. Empty for someone who may
+    not see the tender's reviews."""
+    if not perm.can_view_tender(by, review.application.tender):
+        return []
+    return list(
+        ReviewLog.objects.filter(review=review)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+
+
+def changes_since(*, review: ApplicationReview, version: int) -> list[ReviewLog]:
+    """What changed after the page showed ``version`` (for a refused stale edit)."""
+    return list(
+        ReviewLog.objects.filter(review=review, version__gt=version)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+
+
+def special_data_views_for(application: Application) -> list[dict[str, Any]]:
+    """Every view of ``application``'s special-category data by staff (who, when,
+    what), for the applicant's data download."""
+    return [
+        {"by": v.user.get_full_name(), "at": v.at.isoformat(), "what": v.what}
+        for v in SpecialDataView.objects.filter(application=application)
+        .select_related("user")
+        .order_by("at", "pk")
+    ]
+
+
+# --- the applicant's side ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    kind: str
+    issued_at: Any
+    sha256: str
+    language: str
+    file: Any
+    pk: int
+
+
+def issued_documents_for(application: Application) -> list[IssuedDocument]:
+    """What the commission issued to the applicant: the scoring record (Art. 22(1)),
+    for the applicant's status page."""
+    record = ScoringRecord.objects.filter(review__application=application).first()
+    if record is None:
+        return []
+    return [
+        IssuedDocument(
+            kind="scoring_record",
+            issued_at=record.issued_at,
+            sha256=record.sha256,
+            language=record.language,
+            file=record.file,
+            pk=record.pk,
+        )
+    ]
+
+
+# --- signals for the commission (issue 13, 10; 6) ----------------------------------------------
+
+
+@dataclass
+class NearCutoff:
+    sub_list: str
+    cutoff: int
+    total: int
+
+    @property
+    def distance(self) -> int:
+        return self.total - self.cutoff
+
+
+@dataclass
+class ApplicationFlags:
+    """What the commission should look at for one application."""
+
+    application_id: int
+    code: str
+    duplicate_people: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_documents: list[dict[str, Any]] = field(default_factory=list)
+    near_cutoff: NearCutoff | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.duplicate_people or self.duplicate_documents or self.near_cutoff
+        )
+
+
+def scoring_cases(tender: Tender) -> dict[int, dict[str, Any]]:
+    """Per lodged application: the verified facts when verified, else the facts as
+    last submitted (provisional)."""
+    applications = lodged_applications(tender).prefetch_related("submissions")
+    verified = dict(
+        ApplicationReview.objects.filter(
+            application__tender=tender, state=ReviewState.VERIFIED
+        ).values_list("application_id", "verified_case")
+    )
+    cases = {}
+    for application in applications:
+        if application.pk in verified:
+            cases[application.pk] = verified[application.pk]
+            continue
+        submission = max(
+            application.submissions.all(), key=lambda s: s.version, default=None
+        )
+        if submission is not None:
+            cases[application.pk] = submission.case
+    rejected = set(
+        ApplicationReview.objects.filter(
+            application__tender=tender, state=ReviewState.REJECTED
+        ).values_list("application_id", flat=True)
+    )
+    return {pk: case for pk, case in cases.items() if pk not in rejected}
+
+
+def near_cutoffs(
+    tender: Tender, within: int = NEAR_CUTOFF_POINTS
+) -> dict[int, NearCutoff]:
+    """Applications whose total is within ``within`` points of their sub-list's
+    cut-off (either side), ranking verified totals where there are and provisional
+    ones elsewhere. Empty when the tender has no sub-lists or the engine refuses a
+    case (an application it refuses cannot be placed)."""
+    rules = tender_rules(tender)
+    if not rules.sub_lists:
+        return {}
+    cases = scoring_cases(tender)
+    by_code = {}
+    facts = []
+    for pk, case in cases.items():
+        try:
+            item = facts_from_case(case)
+        except (TypeError, ValueError, KeyError):
+            continue
+        by_code[item.code] = pk
+        facts.append(item)
+    try:
+        ranking = engine.rank(rules, facts)
+    except engine.InvalidFacts:
+        return {}
+    found = {}
+    for code, sub_list in ranking.sub_lists.items():
+        if sub_list.cutoff is None:
+            continue
+        for entry in sub_list.entries:
+            if abs(entry.total - sub_list.cutoff) <= within:
+                found[by_code[entry.code]] = NearCutoff(
+                    sub_list=code, cutoff=sub_list.cutoff, total=entry.total
+                )
+    return found
+
+
+def flags_for(
+    tender: Tender, *, within: int = NEAR_CUTOFF_POINTS
+) -> dict[int, ApplicationFlags]:
+    """Per lodged application (by id) what the commission should look at: the same
+    person (EMŠO, shown masked) in another lodged application; the same document
+    (SHA-256) in another household's application; a total within ``within`` points
+    of its sub-list's cut-off (Art. 22(2): inspect those first). Applications with
+    nothing to flag are left out."""
+    applications = {
+        a.code: a.pk
+        for a in lodged_applications(tender).exclude(status=ApplicationStatus.WITHDRAWN)
+    }
+    flags: dict[int, ApplicationFlags] = {}
+
+    def flag(code: str) -> ApplicationFlags | None:
+        pk = applications.get(code)
+        if pk is None:
+            return None
+        return flags.setdefault(pk, ApplicationFlags(application_id=pk, code=code))
+
+    for duplicate in duplicate_members(tender):
+        for code in duplicate.codes:
+            item = flag(code)
+            if item is not None:
+                item.duplicate_people.append(
+                    {
+                        "emso": mask_emso(duplicate.emso),
+                        "other_codes": [c for c in duplicate.codes if c != code],
+                    }
+                )
+    for duplicate in duplicate_documents(tender):
+        for code in duplicate.codes:
+            item = flag(code)
+            if item is not None:
+                item.duplicate_documents.append(
+                    {
+                        "sha256": duplicate.sha256,
+                        "other_codes": [c for c in duplicate.codes if c != code],
+                    }
+                )
+    codes = {pk: code for code, pk in applications.items()}
+    for pk, near in near_cutoffs(tender, within).items():
+        if pk in codes:
+            flag(codes[pk]).near_cutoff = near
+    return flags
+
+
+def review_queue(
+    *,
+    tender: Tender,
+    by: User,
+    state: str | None = None,
+    near_cutoff: bool = False,
+    within: int = NEAR_CUTOFF_POINTS,
+) -> list[ApplicationReview]:
+    """The commission's work list: reviews of ``tender`` ``by`` may see, optionally
+    of one ``state``; with ``near_cutoff`` only those within ``within`` points of
+    their sub-list's cut-off, closest first (what to inspect first, as the largest
+    lessor does)."""
+    reviews = reviews_for(tender=tender, by=by)
+    if state:
+        reviews = reviews.filter(state=state)
+    if not near_cutoff:
+        return list(reviews)
+    near = near_cutoffs(tender, within)
+    chosen = [r for r in reviews if r.application_id in near]
+    return sorted(
+        chosen,
+        key=lambda r: (abs(near[r.application_id].distance), r.application.code),
+    )
