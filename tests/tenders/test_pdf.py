@@ -412,3 +412,13 @@ def test_official_pdf_is_tagged(official):
 def pdf_text_of_page(content: bytes, index: int) -> str:
     page = PdfReader(BytesIO(content)).pages[index]
     return re.sub(r"\s+", " ", page.extract_text() or "")
+
+
+def test_official_pdf_uses_one_font_family(official):
+    _html, content = pdf.render_invitation_pdf(tender=official, language="sl")
+    fonts = set()
+    for page in PdfReader(BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts
+    assert all(name.startswith("DejaVu-Sans") for name in fonts), fonts
