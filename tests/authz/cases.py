@@ -1,0 +1,1216 @@
+"""The cases of every URL pattern: each GET, and each state-changing POST with data
+that the permitted actor's request really applies.
+
+Read a case as: this request, made by each actor, answers this (``expect``), and
+changes the database for exactly these actors (``acts``).
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .engine import (
+    ANY,
+    DENIED,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    who,
+)
+from .world import (
+    ACTORS,
+    ADMIN_X,
+    ADMIN_Y,
+    ANONYMOUS,
+    APPLICANT_A,
+    GROUPS,
+    MEMBER_Y,
+    SUPERUSER,
+    World,
+    pdf_bytes,
+)
+
+NEW_PASSWORD = "Another-horse-battery-7"
+
+# Guards: the permission functions a case proves (tests.authz.meta patches them).
+CONFIGURE = "housing.permissions.can_configure_tenders"
+HAS_ROLE = "housing.permissions.has_role"
+REVIEW = "housing.permissions.can_review_applications"
+IS_STAFF_OF = "housing.permissions.is_staff_of"
+ANY_STAFF = "housing.permissions.is_any_lessor_staff"
+EDIT_APPLICATION = "applications.permissions.can_edit_application"
+STAFF_LESSORS = "housing.permissions.staff_lessor_ids"
+
+
+def all_patterns(patterns=None, namespace=""):
+    """(name, route) of every URL pattern, namespaces included."""
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}{p.namespace}:"
+            yield from all_patterns(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            names = "".join(f"<{group}>" for group in p.pattern.regex.groupindex)
+            yield f"{namespace}{p.name}", f"{p.pattern} {names}"
+
+
+# --- Form data: a form's own initial values as a browser would post them -------------
+
+
+def form_data(form, **changes) -> dict:
+    """What a browser posts for ``form`` unchanged (its initial values, formatted by
+    its widgets in the site's language), with ``changes`` (by field name)."""
+    data = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                formatted = bound.field.widget.format_value(value)
+                if isinstance(formatted, list):  # a select's or radio's one choice
+                    formatted = formatted[0] if formatted else None
+                if formatted is not None:
+                    data[bound.html_name] = str(formatted)
+    for name, value in changes.items():
+        key = f"{form.prefix}-{name}" if form.prefix else name
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def tender_data(w: World, key: str, **changes) -> dict:
+    from housing.models import Lessor
+    from tenders.forms import TenderForm
+
+    tender = w[key]
+    tender.refresh_from_db()
+    form = TenderForm(instance=tender, lessors=Lessor.objects.all())
+    return form_data(form, **changes)
+
+
+def tender_create_data(lessor_key: str):
+    def data(w: World) -> dict:
+        values = tender_data(w, "draft_x", code="NEW-2026", title="Nov razpis")
+        values["lessor"] = str(w[lessor_key].pk)
+        values.pop("version", None)
+        return values
+
+    return data
+
+
+def in_days(days: int) -> str:
+    moment = timezone.localtime() + datetime.timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def amendment_data(w: World) -> dict:
+    deadline = timezone.localtime(w["published_x"].deadline) + datetime.timedelta(
+        days=2
+    )
+    return {
+        "text": "Popravek: rok se podaljša.",
+        "new_deadline": f"{deadline:%Y-%m-%dT%H:%M}",
+        "confirm": "1",  # the confirmation page's button
+    }
+
+
+def version(w: World, key: str) -> int:
+    application = w[key]
+    application.refresh_from_db()
+    return application.row_version
+
+
+def member_data(key: str, member_key: str | None, **changes):
+    """The member page's form: the member's own values (``member_key``), or a new
+    child (``None``)."""
+
+    def data(w: World) -> dict:
+        from applications.forms import MemberForm, member_initial
+        from applications.models import Member
+        from tests.applications.factories import make_emso
+
+        application = w[key]
+        application.refresh_from_db()
+        if member_key == "applicant":
+            member = application.members.get(role="applicant")
+        elif member_key:
+            member = Member.objects.get(pk=w[member_key].pk)
+        else:
+            member = None
+        form = MemberForm(
+            application=application,
+            applicant=member_key == "applicant",
+            initial={
+                **member_initial(member),
+                "expected_version": application.row_version,
+            },
+        )
+        values = form_data(form, **changes)
+        if member is None:
+            birth = datetime.date(2018, 6, 7)
+            values.update(
+                role="child",
+                first_name="Nik",
+                last_name="Novak",
+                birth_date=f"{birth:%Y-%m-%d}",
+                sex="M",
+                emso=make_emso(birth, "M", 77),
+                citizenship="SI",
+                municipality=str(application.tender.lessor.municipalities.first().pk),
+            )
+        return values
+
+    return data
+
+
+def section_data(key: str, section: str, **changes):
+    """The section page's forms (the page's and one per member) as the page shows
+    them, with ``changes`` on the page's form."""
+
+    def data(w: World) -> dict:
+        from applications.constants import SECTION_MEMBER_FIELDS
+        from applications.forms import MEMBER_FORMS, SECTION_FORMS
+        from applications.views import _section_initial
+
+        application = w[key]
+        application.refresh_from_db()
+        kwargs = {"application": application} if section == "categories" else {}
+        form = SECTION_FORMS[section](
+            initial=_section_initial(application, section), **kwargs
+        )
+        values = form_data(form, **changes)
+        member_form = MEMBER_FORMS.get(section)
+        if member_form is not None:
+            for member in application.members.order_by("position", "pk"):
+                fields = SECTION_MEMBER_FIELDS[section]
+                values.update(
+                    form_data(
+                        member_form(
+                            prefix=f"m{member.pk}",
+                            initial={n: getattr(member, n) for n in fields},
+                        )
+                    )
+                )
+        return values
+
+    return data
+
+
+def upload_data(w: World) -> dict:
+    return {
+        "what": "kind:income",
+        "file": SimpleUploadedFile(
+            "placa.pdf", pdf_bytes(), content_type="application/pdf"
+        ),
+    }
+
+
+def publish_x(w: World) -> None:
+    from tenders import services
+
+    services.tender_transition(
+        tender=w["draft_x"], to_status="published", by=w.users[ADMIN_X]
+    )
+
+
+def render_receipt(w: World) -> None:
+    from applications.pdf import receipt_for
+
+    receipt_for(w["sub_a"].submissions.get(), "sl")
+
+
+def reset_url(w: World) -> dict:
+    user = w.users[APPLICANT_A]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
+def verify_token(w: World) -> dict:
+    from housing.services import account_verification_token
+
+    return {"token": account_verification_token(user=w["unverified"])}
+
+
+# --- Expectations --------------------------------------------------------------------
+
+EVERYONE = set(ACTORS)
+LOGGED_IN = GROUPS["logged_in"]
+CONFIGURERS_X = {ADMIN_X, SUPERUSER}
+CONFIGURERS_Y = {ADMIN_Y, SUPERUSER}
+PAPER_X = GROUPS["x_reviewers"] | {SUPERUSER}  # paper applications of X
+PAPER_Y = {MEMBER_Y, SUPERUSER}
+READERS_X = PAPER_X | {APPLICANT_A}  # A's documents and receipt
+OWNER = {APPLICANT_A}
+
+
+def everyone(outcome):
+    return who(outcome)
+
+
+def login_then(outcome):
+    return who(outcome, anonymous=LOGIN)
+
+
+def staff_of_x(outcome, *, others=FORBIDDEN, **actors):
+    """A staff page about an object of lessor X: X's staff (``outcome`` unless given
+    per actor), other lessors' staff 404, applicants 403."""
+    base = {
+        "anonymous": LOGIN,
+        "applicants": FORBIDDEN,
+        "x_staff": outcome,
+        "y_staff": NOT_FOUND,
+        "superuser": outcome,
+    }
+    return who(others, **{**base, **actors})
+
+
+def staff_of_y(outcome, **actors):
+    base = {
+        "anonymous": LOGIN,
+        "applicants": FORBIDDEN,
+        "x_staff": NOT_FOUND,
+        "y_staff": outcome,
+        "superuser": outcome,
+    }
+    return who(FORBIDDEN, **{**base, **actors})
+
+
+def configure_x(outcome):
+    """A lessor admin's page about a tender of X."""
+    return staff_of_x(FORBIDDEN, admin_x=outcome, superuser=outcome)
+
+
+def configure_y(outcome):
+    return staff_of_y(FORBIDDEN, admin_y=outcome, superuser=outcome)
+
+
+def only(actors: set[str], outcome, *, others=NOT_FOUND, anonymous=LOGIN):
+    """``outcome`` for ``actors``, ``others`` (404) for everyone else signed in."""
+    return who(others, anonymous=anonymous, **dict.fromkeys(actors, outcome))
+
+
+def application_case(name, key, expect_by, *, who_may, method="get", **kwargs):
+    """A page of one application (``key``): ``who_may`` get ``expect_by``."""
+    pk = kwargs.pop("pk_kwargs", None) or (lambda w: {"pk": w[key].pk})
+    return Case(
+        name,
+        pk,
+        only(who_may, expect_by),
+        method=method,
+        guards=(EDIT_APPLICATION, REVIEW, STAFF_LESSORS),
+        **kwargs,
+    )
+
+
+def tender_pk(key):
+    return lambda w: {"pk": w[key].pk}
+
+
+def child(key, kind, child_key=None):
+    def kwargs(w):
+        values = {"pk": w[key].pk, "kind": kind}
+        if child_key:
+            values["child_pk"] = w[child_key].pk
+        return values
+
+    return kwargs
+
+
+def to_manage(key):
+    return REDIRECT("tenders:manage", key)
+
+
+def tender_config_cases(name, key, kwargs, post_data, *, label=""):
+    """GET and a valid POST of a lessor admin's page of tender ``key`` (of X or Y)."""
+    if key.endswith("_y"):
+        expect, acts = configure_y, CONFIGURERS_Y
+    else:
+        expect, acts = configure_x, CONFIGURERS_X
+    guards = (CONFIGURE, STAFF_LESSORS, ANY_STAFF)
+    return [
+        Case(name, kwargs, expect(OK), label=label, guards=guards),
+        Case(
+            name,
+            kwargs,
+            expect(to_manage(key)),
+            method="post",
+            data=post_data,
+            acts=acts,
+            label=label,
+            guards=guards,
+        ),
+    ]
+
+
+def category_data(**values):
+    return lambda w: {"category": "youth", "points": "80", **values}
+
+
+CONDITION = {"code": "zaposleni", "name": "Zaposlen v občini", "points": "10"}
+SUBLIST = {
+    "list_kind": "B",
+    "code": "B9",
+    "name": "Samske osebe",
+    "rule": "single_persons",
+    "dwellings": "10",
+}
+
+
+def build_matrix() -> dict[str, list[Case]]:
+    m: dict[str, list[Case]] = {}
+
+    def add(*cases: Case) -> None:
+        for case in cases:
+            m.setdefault(case.name, []).append(case)
+
+    # --- public pages ----------------------------------------------------------------
+    for name in ("home", "healthz", "accessibility", "privacy", "tenders:archive"):
+        add(Case(name, expect=everyone(OK)))
+    add(
+        Case("tenders:detail", tender_pk("published_x"), everyone(OK), label="open"),
+        Case("tenders:detail", tender_pk("draft_x"), everyone(NOT_FOUND), label="draft"),
+        Case(
+            "tenders:detail", lambda w: {"pk": 999999}, everyone(NOT_FOUND), label="?"
+        ),
+        Case(
+            "tenders:pdf",
+            tender_pk("draft_x"),
+            everyone(OK),
+            setup=publish_x,
+            label="published",
+        ),
+        Case("tenders:pdf", tender_pk("draft_y"), everyone(NOT_FOUND), label="draft"),
+    )
+
+    # --- tender staff pages ---------------------------------------------------------
+    add(
+        Case("tenders:staff_list", expect=staff_of_x(OK, y_staff=OK), guards=(ANY_STAFF,)),
+        Case(
+            "tenders:create",
+            expect=staff_of_x(
+                FORBIDDEN,
+                member_y=FORBIDDEN,
+                **dict.fromkeys(CONFIGURERS_X | CONFIGURERS_Y, OK),
+            ),
+            guards=(CONFIGURE, ANY_STAFF),
+        ),
+        Case(
+            "tenders:create",
+            expect=staff_of_x(
+                FORBIDDEN,
+                admin_x=REDIRECT,
+                superuser=REDIRECT,
+                admin_y=OK,  # X is not among its lessors: the form refuses
+                member_y=FORBIDDEN,
+            ),
+            method="post",
+            data=tender_create_data("lessor_x"),
+            acts=CONFIGURERS_X,
+            label="X",
+            guards=(CONFIGURE, ANY_STAFF),
+        ),
+        Case(
+            "tenders:create",
+            expect=staff_of_x(
+                FORBIDDEN,
+                admin_x=OK,
+                admin_y=REDIRECT,
+                member_y=FORBIDDEN,
+                superuser=REDIRECT,
+            ),
+            method="post",
+            data=tender_create_data("lessor_y"),
+            acts=CONFIGURERS_Y,
+            label="Y",
+            guards=(CONFIGURE, ANY_STAFF),
+        ),
+        Case("tenders:manage", tender_pk("draft_x"), staff_of_x(OK), label="X",
+             guards=(STAFF_LESSORS,)),
+        Case("tenders:manage", tender_pk("draft_y"), staff_of_y(OK), label="Y",
+             guards=(STAFF_LESSORS,)),
+        Case(
+            "tenders:manage",
+            lambda w: {"pk": 999999},
+            staff_of_x(NOT_FOUND),
+            label="unknown",
+        ),
+        Case(
+            "tenders:pdf_preview",
+            tender_pk("draft_x"),
+            staff_of_x(OK),
+            guards=(STAFF_LESSORS,),
+        ),
+    )
+    add(
+        *tender_config_cases(
+            "tenders:edit",
+            "draft_x",
+            tender_pk("draft_x"),
+            lambda w: tender_data(w, "draft_x", title="Popravljen naslov"),
+            label="X",
+        ),
+        *tender_config_cases(
+            "tenders:edit",
+            "draft_y",
+            tender_pk("draft_y"),
+            lambda w: tender_data(w, "draft_y", title="Popravljen naslov"),
+            label="Y",
+        ),
+        *tender_config_cases(
+            "tenders:tie_break",
+            "draft_x",
+            tender_pk("draft_x"),
+            lambda w: {"position_1": "young_family", "position_2": "youth"},
+            label="X",
+        ),
+        *tender_config_cases(
+            "tenders:tie_break",
+            "draft_y",
+            tender_pk("draft_y"),
+            lambda w: {"position_1": "young_family"},
+            label="Y",
+        ),
+        *tender_config_cases(
+            "tenders:amendment_create",
+            "published_x",
+            tender_pk("published_x"),
+            amendment_data,
+            label="X",
+        ),
+        *tender_config_cases(
+            "tenders:child_create",
+            "draft_x",
+            child("draft_x", "categories"),
+            category_data(),
+            label="X category",
+        ),
+        *tender_config_cases(
+            "tenders:child_create",
+            "draft_x",
+            child("draft_x", "conditions"),
+            lambda w: dict(CONDITION),
+            label="X condition",
+        ),
+        *tender_config_cases(
+            "tenders:child_create",
+            "draft_x",
+            child("draft_x", "sublists"),
+            lambda w: dict(SUBLIST),
+            label="X sub-list",
+        ),
+        *tender_config_cases(
+            "tenders:child_create",
+            "draft_y",
+            child("draft_y", "categories"),
+            category_data(),
+            label="Y category",
+        ),
+        *tender_config_cases(
+            "tenders:child_edit",
+            "draft_x",
+            child("draft_x", "categories", "category_x"),
+            category_data(category="young_family", points="95"),
+            label="X category",
+        ),
+        *tender_config_cases(
+            "tenders:child_edit",
+            "draft_x",
+            child("draft_x", "conditions", "condition_x"),
+            lambda w: {**CONDITION, "points": "20"},
+            label="X condition",
+        ),
+        *tender_config_cases(
+            "tenders:child_edit",
+            "draft_x",
+            child("draft_x", "sublists", "sublist_x"),
+            lambda w: {**SUBLIST, "list_kind": "A", "dwellings": "30"},
+            label="X sub-list",
+        ),
+        *tender_config_cases(
+            "tenders:child_edit",
+            "draft_y",
+            child("draft_y", "categories", "category_y"),
+            category_data(category="young_family", points="95"),
+            label="Y category",
+        ),
+        *tender_config_cases(
+            "tenders:child_delete",
+            "draft_x",
+            child("draft_x", "categories", "category_x"),
+            lambda w: {},
+            label="X",
+        ),
+        *tender_config_cases(
+            "tenders:child_delete",
+            "draft_y",
+            child("draft_y", "categories", "category_y"),
+            lambda w: {},
+            label="Y",
+        ),
+        Case(
+            "tenders:child_create",
+            child("draft_x", "nonsense"),
+            configure_x(NOT_FOUND),
+            label="unknown kind",
+        ),
+        Case(
+            "tenders:child_edit",
+            child("draft_x", "categories", "category_y"),
+            configure_x(NOT_FOUND),
+            method="post",
+            data=category_data(category="young_family", points="95"),
+            label="Y's category under X",
+        ),
+    )
+    # The lifecycle: only a lessor admin publishes and archives; the commission and
+    # clerks are refused by the service (back to the page, nothing changed).
+    transition_guards = (HAS_ROLE, STAFF_LESSORS, ANY_STAFF)
+    add(
+        Case(
+            "tenders:transition",
+            tender_pk("draft_x"),
+            staff_of_x(to_manage("draft_x")),
+            method="post",
+            data=lambda w: {"to_status": "published"},
+            acts=CONFIGURERS_X,
+            label="publish X",
+            guards=transition_guards,
+        ),
+        Case(
+            "tenders:transition",
+            tender_pk("closed_x"),
+            staff_of_x(to_manage("closed_x")),
+            method="post",
+            data=lambda w: {"to_status": "archived"},
+            acts=CONFIGURERS_X,
+            label="archive X",
+            guards=transition_guards,
+        ),
+        Case(
+            "tenders:transition",
+            tender_pk("draft_y"),
+            staff_of_y(to_manage("draft_y")),
+            method="post",
+            data=lambda w: {"to_status": "published"},
+            acts=CONFIGURERS_Y,
+            label="publish Y",
+            guards=transition_guards,
+        ),
+        # GET: the confirmation page, to those who may make the step.
+        Case(
+            "tenders:transition",
+            tender_pk("draft_x"),
+            staff_of_x(to_manage("draft_x"), admin_x=OK, superuser=OK),
+            query="?to_status=published",
+            label="publish X",
+            guards=(HAS_ROLE,),
+        ),
+    )
+    add(
+        Case(
+            "object_history",
+            lambda w: {"model": "tender", "pk": w["draft_x"].pk},
+            staff_of_x(OK),
+            label="tender X",
+            guards=(IS_STAFF_OF,),
+        ),
+        Case(
+            "object_history",
+            lambda w: {"model": "tender", "pk": w["draft_y"].pk},
+            staff_of_y(OK),
+            label="tender Y",
+            guards=(IS_STAFF_OF,),
+        ),
+        Case(
+            "object_history",
+            lambda w: {"model": "lessor", "pk": w["lessor_x"].pk},
+            staff_of_x(OK),
+            label="lessor X",
+            guards=(IS_STAFF_OF,),
+        ),
+        Case(
+            "object_history",
+            lambda w: {"model": "user", "pk": w.users[APPLICANT_A].pk},
+            staff_of_x(NOT_FOUND),
+            label="not audited",
+        ),
+    )
+
+    # --- applications -----------------------------------------------------------------
+    applicants_guards = (EDIT_APPLICATION, REVIEW, STAFF_LESSORS)
+    add(
+        Case(
+            "applications:start",
+            lambda w: {"tender_pk": w["published_x"].pk},
+            who(OK, anonymous=LOGIN, applicant_a=REDIRECT("applications:detail", "app_a")),
+            label="open",
+        ),
+        Case(
+            "applications:start",
+            lambda w: {"tender_pk": w["published_x"].pk},
+            who(REDIRECT, anonymous=LOGIN),
+            method="post",
+            data=lambda w: {},
+            # Anyone signed in may apply for themselves; A's application exists.
+            acts=LOGGED_IN - OWNER,
+            label="open",
+        ),
+        Case(
+            "applications:start",
+            lambda w: {"tender_pk": w["draft_x"].pk},
+            who(NOT_FOUND, anonymous=LOGIN),
+            method="post",
+            data=lambda w: {},
+            label="draft",
+        ),
+        Case(
+            "applications:paper_start",
+            lambda w: {"tender_pk": w["published_x"].pk},
+            staff_of_x(NOT_FOUND, **dict.fromkeys(PAPER_X, OK)),
+            label="X",
+            guards=(REVIEW,),
+        ),
+        Case(
+            "applications:paper_start",
+            lambda w: {"tender_pk": w["published_x"].pk},
+            staff_of_x(NOT_FOUND, **dict.fromkeys(PAPER_X, REDIRECT)),
+            method="post",
+            data=lambda w: {"postal_address": "Slovenska cesta 9\n1000 Ljubljana"},
+            acts=PAPER_X,
+            label="X",
+            guards=(REVIEW,),
+        ),
+        Case(
+            "applications:paper_start",
+            lambda w: {"tender_pk": w["published_y"].pk},
+            staff_of_y(NOT_FOUND, **dict.fromkeys(PAPER_Y, REDIRECT)),
+            method="post",
+            data=lambda w: {"postal_address": "Koroška cesta 1\n4000 Kranj"},
+            acts=PAPER_Y,
+            label="Y",
+            guards=(REVIEW,),
+        ),
+        Case("applications:list", expect=login_then(OK)),
+        Case("applications:data", expect=login_then(OK)),
+        Case("applications:data_json", expect=login_then(OK)),
+        Case("applications:data_pdf", expect=login_then(OK)),
+    )
+
+    # The pages of one application: A's own draft, X's paper application (its
+    # commission and clerks, not its admin), Y's paper application.
+    drafts = [
+        ("app_a", OWNER, "A"),
+        ("paper_x", PAPER_X, "paper X"),
+    ]
+    for key, may, label in drafts:
+        to_detail = REDIRECT("applications:detail", key)
+        to_members = REDIRECT("applications:members", key)
+        add(
+            application_case("applications:detail", key, OK, who_may=may, label=label),
+            application_case("applications:check", key, OK, who_may=may, label=label),
+            application_case("applications:applicant", key, OK, who_may=may, label=label),
+            application_case(
+                "applications:applicant",
+                key,
+                to_detail,
+                who_may=may,
+                method="post",
+                data=member_data(key, "applicant", first_name="Ana Marija"),
+                acts=may,
+                label=label,
+            ),
+            application_case("applications:members", key, OK, who_may=may, label=label),
+            application_case(
+                "applications:members",
+                key,
+                to_detail,
+                who_may=may,
+                method="post",
+                data=lambda w, key=key: {"expected_version": version(w, key)},
+                acts=may,
+                label=label,
+            ),
+            application_case(
+                "applications:member_add", key, OK, who_may=may, label=label
+            ),
+            application_case(
+                "applications:member_add",
+                key,
+                to_members,
+                who_may=may,
+                method="post",
+                data=member_data(key, None),
+                acts=may,
+                label=label,
+            ),
+            application_case(
+                "applications:member_edit",
+                key,
+                OK,
+                who_may=may,
+                pk_kwargs=lambda w, key=key: {
+                    "pk": w[key].pk,
+                    "member_pk": w[child_key(key)].pk,
+                },
+                label=label,
+            ),
+            application_case(
+                "applications:member_edit",
+                key,
+                to_members,
+                who_may=may,
+                method="post",
+                pk_kwargs=lambda w, key=key: {
+                    "pk": w[key].pk,
+                    "member_pk": w[child_key(key)].pk,
+                },
+                data=member_data(key, child_key(key), first_name="Lara"),
+                acts=may,
+                label=label,
+            ),
+            application_case(
+                "applications:member_remove",
+                key,
+                OK,
+                who_may=may,
+                pk_kwargs=lambda w, key=key: {
+                    "pk": w[key].pk,
+                    "member_pk": w[child_key(key)].pk,
+                },
+                label=label,
+            ),
+            application_case(
+                "applications:member_remove",
+                key,
+                to_members,
+                who_may=may,
+                method="post",
+                pk_kwargs=lambda w, key=key: {
+                    "pk": w[key].pk,
+                    "member_pk": w[child_key(key)].pk,
+                },
+                data=lambda w, key=key: {"expected_version": version(w, key)},
+                acts=may,
+                label=label,
+            ),
+            application_case(
+                "applications:submit",
+                key,
+                REDIRECT("applications:confirmation", key),
+                who_may=may,
+                method="post",
+                data=lambda w: {},
+                acts=may,
+                label=label,
+            ),
+            application_case(
+                "applications:withdraw", key, OK, who_may=may, label=label
+            ),
+            application_case(
+                "applications:withdraw",
+                key,
+                to_detail,
+                who_may=may,
+                method="post",
+                data=lambda w: {},
+                acts=may,
+                label=label,
+            ),
+            application_case(
+                "applications:documents", key, OK, who_may=may, label=label
+            ),
+            application_case(
+                "applications:documents",
+                key,
+                REDIRECT("applications:documents", key),
+                who_may=may,
+                method="post",
+                data=upload_data,
+                acts=may,
+                label=label,
+            ),
+        )
+        sections = ["housing", "income", "declaration"]
+        if key.startswith("paper"):
+            sections.append("contact")
+        changes = {
+            "housing": {"dwelling_area_m2": "45"},
+            "income": {},
+            "declaration": {"declaration": "on", "consent": "on"},
+            "contact": {"postal_address": "Trubarjeva 5\n1000 Ljubljana"},
+        }
+        for section in sections:
+            kwargs = lambda w, key=key, section=section: {  # noqa: E731
+                "pk": w[key].pk,
+                "section": section,
+            }
+            add(
+                application_case(
+                    "applications:section",
+                    key,
+                    OK,
+                    who_may=may,
+                    pk_kwargs=kwargs,
+                    label=f"{label} {section}",
+                ),
+                application_case(
+                    "applications:section",
+                    key,
+                    to_detail,
+                    who_may=may,
+                    method="post",
+                    pk_kwargs=kwargs,
+                    data=section_data(key, section, **changes[section]),
+                    acts=may,
+                    label=f"{label} {section}",
+                ),
+            )
+    # Y's paper application: X's staff get 404.
+    add(
+        application_case(
+            "applications:detail", "paper_y", OK, who_may=PAPER_Y, label="paper Y"
+        ),
+        application_case(
+            "applications:section",
+            "paper_y",
+            REDIRECT("applications:detail", "paper_y"),
+            who_may=PAPER_Y,
+            method="post",
+            pk_kwargs=lambda w: {"pk": w["paper_y"].pk, "section": "housing"},
+            data=section_data("paper_y", "housing", dwelling_area_m2="45"),
+            acts=PAPER_Y,
+            label="paper Y housing",
+        ),
+        application_case(
+            "applications:documents",
+            "paper_y",
+            REDIRECT("applications:documents", "paper_y"),
+            who_may=PAPER_Y,
+            method="post",
+            data=upload_data,
+            acts=PAPER_Y,
+            label="paper Y",
+        ),
+    )
+    # A's submitted application: its receipt, correction, amendment answer.
+    add(
+        application_case("applications:detail", "sub_a", OK, who_may=OWNER, label="submitted"),
+        application_case(
+            "applications:confirmation", "sub_a", OK, who_may=OWNER, label="submitted"
+        ),
+        application_case(
+            "applications:correct",
+            "sub_a",
+            REDIRECT("applications:detail", "sub_a"),
+            who_may=OWNER,
+            method="post",
+            data=lambda w: {},
+            acts=OWNER,
+            label="submitted",
+        ),
+        application_case(
+            "applications:amendment_answer",
+            "sub_a",
+            OK,
+            who_may=OWNER,
+            pk_kwargs=lambda w: {"pk": w["sub_a"].pk, "amendment_pk": w["amendment_a"].pk},
+            label="submitted",
+        ),
+        application_case(
+            "applications:amendment_answer",
+            "sub_a",
+            REDIRECT("applications:detail", "sub_a"),
+            who_may=OWNER,
+            method="post",
+            pk_kwargs=lambda w: {"pk": w["sub_a"].pk, "amendment_pk": w["amendment_a"].pk},
+            data=lambda w: {"answer_text": "Potrdilo pošljem po pošti."},
+            acts=OWNER,
+            label="submitted",
+        ),
+        application_case(
+            "applications:receipt_pdf",
+            "sub_a",
+            OK,
+            who_may=READERS_X,
+            query="?lang=sl",
+            setup=render_receipt,
+            label="submitted",
+        ),
+    )
+    # Pages that take one method only.
+    add(
+        Case("applications:submit", tender_pk("app_a"), everyone(NOT_ALLOWED)),
+        Case("applications:correct", tender_pk("sub_a"), everyone(NOT_ALLOWED)),
+        Case(
+            "applications:check",
+            tender_pk("app_a"),
+            everyone(NOT_ALLOWED),
+            method="post",
+            data=lambda w: {},
+        ),
+        Case(
+            "applications:confirmation",
+            tender_pk("sub_a"),
+            everyone(NOT_ALLOWED),
+            method="post",
+            data=lambda w: {},
+        ),
+    )
+    # Documents: A's and a paper application's.
+    for key, readers, editors in (
+        ("document_a", READERS_X, OWNER),
+        ("document_paper_x", PAPER_X, PAPER_X),
+    ):
+        owner = "app_a" if key == "document_a" else "paper_x"
+        add(
+            Case(
+                "applications:document_download",
+                tender_pk(key),
+                only(readers, OK),
+                label=key,
+                guards=applicants_guards,
+            ),
+            Case(
+                "applications:document_delete",
+                tender_pk(key),
+                only(editors, REDIRECT("applications:documents", owner)),
+                method="post",
+                data=lambda w: {},
+                acts=editors,
+                label=key,
+                guards=applicants_guards,
+            ),
+        )
+    add(
+        Case("applications:document_delete", tender_pk("document_a"), everyone(NOT_ALLOWED)),
+    )
+
+    # --- accounts --------------------------------------------------------------------
+    any_signed_in = login_then(OK)  # applicants may set up a second factor too
+    add(
+        Case("login_continue", expect=login_then(REDIRECT("home"))),
+        Case("otp_setup", expect=any_signed_in),
+        Case(
+            "otp_setup",
+            expect=any_signed_in,
+            method="post",
+            data=lambda w: {"token": "000000"},  # a wrong code: nothing to prove here
+            label="wrong code",
+        ),
+        Case("otp_verify", expect=who(REDIRECT("home"), anonymous=LOGIN, applicants=FORBIDDEN)),
+        Case(
+            "otp_verify",
+            expect=who(REDIRECT("home"), anonymous=LOGIN, applicants=FORBIDDEN),
+            method="post",
+            data=lambda w: {"token": "123456"},
+        ),
+        Case("password_reset", expect=everyone(OK)),
+        Case(
+            "password_reset",
+            expect=everyone(REDIRECT("password_reset_done")),
+            method="post",
+            data=lambda w: {"email": "a@example.test"},
+        ),
+        Case("password_reset_done", expect=everyone(OK)),
+        Case("password_reset_complete", expect=everyone(OK)),
+        Case(
+            "password_reset_confirm",
+            lambda w: {"uidb64": "MQ", "token": "bad-token"},
+            everyone(OK),
+            label="bad token",
+        ),
+        Case(
+            "password_reset_confirm",
+            reset_url,
+            everyone(REDIRECT),
+            label="A's token",
+        ),
+        Case("password_change", expect=login_then(OK)),
+        Case(
+            "password_change",
+            expect=login_then(REDIRECT("password_change_done")),
+            method="post",
+            data=lambda w: {
+                "old_password": "Correct-horse-battery-9",
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+            acts=LOGGED_IN,  # each their own password
+        ),
+        Case("password_change_done", expect=login_then(OK)),
+        Case("login", expect=who(REDIRECT, anonymous=OK)),
+        Case(
+            "login",
+            expect=who(REDIRECT, anonymous=REDIRECT("login_continue")),
+            method="post",
+            data=lambda w: {
+                "username": "a@example.test",
+                "password": "Correct-horse-battery-9",
+            },
+            acts={ANONYMOUS},  # A's last login
+        ),
+        Case("logout", expect=everyone(NOT_ALLOWED)),
+        Case(
+            "logout",
+            expect=everyone(REDIRECT("home")),
+            method="post",
+            data=lambda w: {},
+        ),
+        Case(
+            "set_language",
+            expect=everyone(REDIRECT),
+            method="post",
+            data=lambda w: {"language": "en"},
+        ),
+        # Accounts (issue 12): everyone acts on their own account only.
+        Case("account", expect=login_then(OK)),
+        Case(
+            "account",
+            expect=login_then(REDIRECT("account")),
+            method="post",
+            data=lambda w: {"full_name": "Novo Ime", "preferred_language": "en"},
+            acts=LOGGED_IN,  # each their own name
+        ),
+        Case("login_code", expect=who(REDIRECT("home"), anonymous=LOGIN)),
+        Case(
+            "login_code",
+            expect=who(REDIRECT("home"), anonymous=LOGIN),
+            method="post",
+            data=lambda w: {"token": "123456"},
+        ),
+        Case("register", expect=who(REDIRECT("account"), anonymous=OK)),
+        Case(
+            "register",
+            expect=who(REDIRECT("account"), anonymous=REDIRECT("register_done")),
+            method="post",
+            data=lambda w: {
+                "full_name": "Nova Oseba",
+                "email": "nova@example.test",
+                "password": NEW_PASSWORD,
+            },
+            acts={ANONYMOUS},
+        ),
+        Case("register_done", expect=everyone(OK)),
+        Case("verification_resend", expect=everyone(OK)),
+        Case(
+            "verification_resend",
+            expect=everyone(REDIRECT("register_done")),
+            method="post",
+            data=lambda w: {"email": "unverified@example.test"},
+        ),
+        Case(
+            "account_verify",
+            lambda w: {"token": "bad-token"},
+            everyone(OK),
+            label="bad link",
+        ),
+        Case("account_verify", verify_token, everyone(OK), label="link"),
+        Case(
+            "account_verify",
+            verify_token,
+            # The link and the password open the account, whoever is signed in.
+            everyone(REDIRECT("account")),
+            method="post",
+            data=lambda w: {"password": "Correct-horse-battery-9"},
+            acts=EVERYONE,
+            label="link",
+        ),
+        Case("otp_remove", expect=who(NOT_ALLOWED, anonymous=LOGIN)),
+        Case(
+            "otp_remove",
+            expect=who(
+                FORBIDDEN, anonymous=LOGIN, applicants=REDIRECT("account")
+            ),  # staff must keep theirs
+            method="post",
+            data=lambda w: {},
+        ),
+        # The admin's own entry and exit pages answer everyone.
+        Case("admin:login", expect=everyone(ANY)),
+        Case("admin:logout", expect=everyone(ANY)),
+        Case("admin:jsi18n", expect=everyone(ANY)),
+        Case(
+            "admin:None",
+            expect=who(DENIED, superuser=ANY),
+            url="/admin/no-such-page/",
+        ),
+    )
+    return m
+
+
+def child_key(key: str) -> str:
+    return "child_a" if key == "app_a" else f"paper_child_{key.split('_')[1]}"
+
+
+MATRIX = build_matrix()
+
+
+# --- The Django admin: the superuser only ----------------------------------------------
+
+
+def admin_object(name: str, w: World):
+    from django.apps import apps
+
+    for model in apps.get_models():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            obj = model._default_manager.order_by("pk").first()
+            if obj is not None:
+                return obj
+    return w["draft_x"]
+
+
+def admin_cases(name: str, route: str) -> list[Case]:
+    """Every admin page: GET, and a POST (its own form's data unchanged would need
+    the admin's forms; an empty POST) that only the superuser may make."""
+
+    def kwargs(w):
+        values = {}
+        if "<app_label>" in route:
+            values["app_label"] = "tenders"
+        if "<object_id>" in route:
+            values["object_id"] = str(admin_object(name, w).pk)
+        if "<content_type_id>" in route:
+            from django.contrib.contenttypes.models import ContentType
+
+            values["content_type_id"] = ContentType.objects.get_for_model(
+                w["draft_x"]
+            ).pk
+            values["object_id"] = str(w["draft_x"].pk)
+        for key in ("id", "pk"):
+            if f"<{key}>" in route:
+                values[key] = str(admin_object(name, w).pk)
+        unknown = set(re.findall(r"<(\w+)>", route.split(" ", 1)[1])) - set(values)
+        assert not unknown, f"No sample value for {unknown} in admin URL {route}"
+        return values
+
+    expect = who(DENIED, superuser=ANY)
+    return [Case(name, kwargs, expect)]
+
+
+def cases_for(name: str, route: str) -> list[Case]:
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith("admin:"):
+        return admin_cases(name, route)
+    return []

@@ -1,0 +1,197 @@
+"""The actors of the authorization matrix and the objects they act on.
+
+Two lessors: X (every staff role of ``StaffRole``) and Y (its admin and a commission
+member). Applicant A has a draft, a submitted application with an open amendment
+request, and documents; applicant B has nothing of A's. Each lessor has a paper
+application its clerks and commission enter. Everything is made afresh for each test.
+"""
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.test import Client
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from pypdf import PdfWriter
+
+from housing.constants import StaffRole
+from tests.housing.factories import (
+    LessorFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    StaticDeviceFactory,
+    UserFactory,
+)
+
+ANONYMOUS = "anonymous"
+APPLICANT_A = "applicant_a"
+APPLICANT_B = "applicant_b"
+ADMIN_X = "admin_x"
+CHAIR_X = "chair_x"
+MEMBER_X = "member_x"
+CLERK_X = "clerk_x"
+ADMIN_Y = "admin_y"
+MEMBER_Y = "member_y"
+SUPERUSER = "superuser"
+
+# Staff of lessor X: one user per role of StaffRole (a new role must be added here).
+STAFF_X = {
+    ADMIN_X: StaffRole.LESSOR_ADMIN,
+    CHAIR_X: StaffRole.COMMISSION_CHAIR,
+    MEMBER_X: StaffRole.COMMISSION_MEMBER,
+    CLERK_X: StaffRole.CLERK,
+}
+STAFF_Y = {
+    ADMIN_Y: StaffRole.LESSOR_ADMIN,
+    MEMBER_Y: StaffRole.COMMISSION_MEMBER,
+}
+ACTORS = [
+    ANONYMOUS,
+    APPLICANT_A,
+    APPLICANT_B,
+    *STAFF_X,
+    *STAFF_Y,
+    SUPERUSER,
+]
+GROUPS = {
+    "applicants": {APPLICANT_A, APPLICANT_B},
+    "x_staff": set(STAFF_X),
+    "y_staff": set(STAFF_Y),
+    "x_reviewers": {CHAIR_X, MEMBER_X, CLERK_X},  # housing.permissions.REVIEW_ROLES
+    "logged_in": set(ACTORS) - {ANONYMOUS},
+}
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    clients: dict[str, Client]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.objects[key]
+
+
+def make_users() -> dict[str, Any]:
+    x = LessorFactory(name="JSS Ljubljana", slug="jss-ljubljana")
+    y = LessorFactory(name="Občina Kranj", slug="obcina-kranj", type="municipality")
+    x.municipalities.set([MunicipalityFactory(name="Ljubljana")])
+    y.municipalities.set([MunicipalityFactory(name="Kranj")])
+    users: dict[str, Any] = {
+        ANONYMOUS: None,
+        APPLICANT_A: UserFactory(email="a@example.test"),
+        APPLICANT_B: UserFactory(email="b@example.test"),
+        SUPERUSER: UserFactory(email="root@example.test", superuser=True),
+        "lessor_x": x,
+        "lessor_y": y,
+    }
+    for lessor, staff in ((x, STAFF_X), (y, STAFF_Y)):
+        for name, role in staff.items():
+            user = UserFactory(email=f"{name.replace('_', '-')}@example.test")
+            MembershipFactory(lessor=lessor, role=role, user=user)
+            users[name] = user
+    return users
+
+
+def make_clients(users: dict[str, Any]) -> dict[str, Client]:
+    """One client per actor; staff and the superuser verified a second factor."""
+    clients = {}
+    for name in ACTORS:
+        client = Client()
+        user = users[name]
+        if user is not None:
+            client.force_login(user)
+            if name not in GROUPS["applicants"]:
+                device = StaticDeviceFactory(user=user, tokens=[])
+                session = client.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
+        clients[name] = client
+    return clients
+
+
+def make_objects(users: dict[str, Any]) -> dict[str, Any]:
+    from applications import services as application_services
+    from tests.applications.factories import (
+        AmendmentRequestFactory,
+        ApplicationFactory,
+        DocumentFactory,
+        MemberFactory,
+    )
+    from tests.tenders.factories import (
+        AdditionalConditionFactory,
+        SubListFactory,
+        TenderCategoryFactory,
+        TenderFactory,
+    )
+
+    x, y = users["lessor_x"], users["lessor_y"]
+    a = users[APPLICANT_A]
+    o: dict[str, Any] = {"lessor_x": x, "lessor_y": y}
+    # Registered, address not confirmed yet (the emailed link's account).
+    o["unverified"] = UserFactory(email="unverified@example.test")
+    type(o["unverified"]).objects.filter(pk=o["unverified"].pk).update(
+        email_verified_at=None
+    )
+
+    # Tenders: a publishable draft of each lessor with one child of each kind.
+    for key, lessor in (("x", x), ("y", y)):
+        draft = TenderFactory(lessor=lessor, code=f"D{key.upper()}-2026")
+        o[f"draft_{key}"] = draft
+        o[f"category_{key}"] = TenderCategoryFactory(tender=draft)
+        o[f"condition_{key}"] = AdditionalConditionFactory(tender=draft, points=10)
+        o[f"sublist_{key}"] = SubListFactory(tender=draft)
+        o[f"published_{key}"] = TenderFactory(
+            lessor=lessor, published=True, code=f"P{key.upper()}-2026"
+        )
+    o["published_x2"] = TenderFactory(lessor=x, published=True, code="PX2-2026")
+    o["closed_x"] = TenderFactory(lessor=x, closed=True, code="CX-2026")
+
+    # Applicant A: a complete draft with a child and a document ...
+    app_a = ApplicationFactory(tender=o["published_x"], applicant=a)
+    MemberFactory(application=app_a)
+    o["app_a"] = app_a
+    o["child_a"] = MemberFactory(application=app_a, child=True)
+    # ... and a submitted application with an open amendment request.
+    sub_a = ApplicationFactory(tender=o["published_x2"], applicant=a)
+    MemberFactory(application=sub_a)
+    application_services.application_submit(application=sub_a, by=a)
+    sub_a.refresh_from_db()
+    o["sub_a"] = sub_a
+    o["amendment_a"] = AmendmentRequestFactory(
+        application=sub_a, requested_by=users[MEMBER_X]
+    )
+
+    # Paper applications (no account) of each lessor, entered by its staff.
+    for key, tender, clerk in (
+        ("x", o["published_x"], users[CLERK_X]),
+        ("y", o["published_y"], users[MEMBER_Y]),
+    ):
+        paper = ApplicationFactory(tender=tender, paper=True, entered_by=clerk)
+        MemberFactory(application=paper)
+        o[f"paper_{key}"] = paper
+        o[f"paper_child_{key}"] = MemberFactory(application=paper, child=True)
+
+    # Documents with a stored file (a download must find it).
+    for key, application in (("a", app_a), ("paper_x", o["paper_x"])):
+        document = DocumentFactory(application=application)
+        document.file.save("potrdilo.pdf", ContentFile(pdf_bytes()), save=True)
+        o[f"document_{key}"] = document
+    return o
+
+
+def make_world() -> World:
+    users = make_users()
+    world = World(users=users, clients=make_clients(users))
+    world.objects = make_objects(users)
+    return world
