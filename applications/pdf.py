@@ -15,6 +15,7 @@ code, the time and a link to sign in and download the receipt.
 
 import datetime
 import hashlib
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,9 @@ th { width: 45%; font-weight: normal; color: #333; }
 .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt;
   word-break: break-all; }
 """
+
+
+logger = logging.getLogger(__name__)
 
 
 def mask_emso(emso: str) -> str:
@@ -207,6 +211,9 @@ def receipt_for(submission: ApplicationSubmission, language: str) -> SubmissionR
     return receipt
 
 
+RECEIPT_LANGUAGES = ("sl", "en")
+
+
 # --- the confirmation email -------------------------------------------------------------
 
 
@@ -250,7 +257,26 @@ def send_submission_email(submission_id: int) -> None:
     message.send()
 
 
+def store_receipts(submission_id: int) -> None:
+    """Render and store the receipt of a submission in both languages, once.
+
+    Called after the submission commits, so that reading a receipt (a GET) never has
+    to write one. A failed rendering is logged and leaves the receipt to be rendered
+    on request (without storing it) until ``receipt_for`` is called again.
+    """
+    submission = ApplicationSubmission.objects.filter(pk=submission_id).first()
+    if submission is None:
+        return
+    for language in RECEIPT_LANGUAGES:
+        try:
+            receipt_for(submission, language)
+        except Exception:  # a receipt must never undo or hide a submission
+            logger.exception("receipt of submission %s in %s", submission_id, language)
+
+
 def on_submitted(submission: ApplicationSubmission) -> None:
-    """What follows a new submission once it commits: the confirmation email."""
+    """What follows a new submission once it commits: its receipts in both languages
+    are stored, then the confirmation email is sent."""
     pk = submission.pk
+    transaction.on_commit(lambda: store_receipts(pk))
     transaction.on_commit(lambda: send_submission_email(pk))

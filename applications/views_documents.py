@@ -12,6 +12,7 @@ Anyone else gets 404, whether the object exists or not; anonymous visitors are s
 the login page. Files are sent as attachments, ``nosniff``, never cached.
 """
 
+import hashlib
 import json
 
 from django import forms
@@ -42,8 +43,8 @@ from .documents import (
     submitted_document_ids,
 )
 from .export import applicant_data_export, render_export_pdf
-from .models import Application, Document
-from .pdf import receipt_for
+from .models import Application, Document, SubmissionReceipt
+from .pdf import render_receipt_pdf
 from .permissions import can_edit_application
 
 NO_STORE = "private, no-store"
@@ -253,11 +254,22 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     language = request.GET.get("lang") or translation.get_language() or "sl"
     if language not in ("sl", "en"):
         language = "sl"
-    receipt = receipt_for(submission, language)
+    filename = f"{submission.code}-v{submission.version}-{language}.pdf"
+    receipt = SubmissionReceipt.objects.filter(
+        submission=submission, language=language
+    ).first()
+    if receipt is None:
+        # Stored after every submission commits; should that have failed, the
+        # receipt is rendered for this answer only: a GET never writes.
+        _html, pdf = render_receipt_pdf(submission, language)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Receipt-SHA256"] = hashlib.sha256(pdf).hexdigest()
+        return _attachment(response)
     response = FileResponse(
         receipt.file.open("rb"),
         as_attachment=True,
-        filename=f"{submission.code}-v{submission.version}-{language}.pdf",
+        filename=filename,
         content_type="application/pdf",
     )
     response["X-Receipt-SHA256"] = receipt.sha256

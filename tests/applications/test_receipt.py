@@ -90,9 +90,13 @@ def test_receipt_pdf_holds_code_documents_and_hashes(
     assert all(w in text for w in words)
 
 
-def test_receipt_is_stored_once_and_served_to_the_applicant(
+def test_receipts_are_stored_at_submission_and_a_get_never_writes(
     client, submitted, draft, applicant
 ):
+    # Both languages are rendered once the submission commits (the fixture runs the
+    # on-commit callbacks); reading them afterwards stores nothing more.
+    stored = {r.language: r for r in SubmissionReceipt.objects.all()}
+    assert set(stored) == {"sl", "en"}
     client.force_login(applicant)
     url = reverse("applications:receipt_pdf", args=[draft.pk])
     first = client.get(url, {"lang": "en"})
@@ -101,11 +105,24 @@ def test_receipt_is_stored_once_and_served_to_the_applicant(
     assert body.startswith(b"%PDF-")
     assert first["Content-Disposition"].startswith("attachment;")
     assert "no-store" in first["Cache-Control"]
-    stored = SubmissionReceipt.objects.get()
-    assert stored.sha256 == hashlib.sha256(body).hexdigest()
+    assert stored["en"].sha256 == hashlib.sha256(body).hexdigest()
+    assert first["X-Receipt-SHA256"] == stored["en"].sha256
     second = client.get(url, {"lang": "en"})
     assert b"".join(second.streaming_content) == body
-    assert SubmissionReceipt.objects.count() == 1
+    assert SubmissionReceipt.objects.count() == 2
+
+
+def test_a_missing_receipt_is_rendered_for_the_answer_only(
+    client, submitted, draft, applicant
+):
+    SubmissionReceipt.objects.all().delete()
+    client.force_login(applicant)
+    url = reverse("applications:receipt_pdf", args=[draft.pk])
+    response = client.get(url, {"lang": "sl"})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert response["X-Receipt-SHA256"] == hashlib.sha256(response.content).hexdigest()
+    assert not SubmissionReceipt.objects.exists()
 
 
 def test_receipt_authorization(client, submitted, draft, lessor, otp_login):
