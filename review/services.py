@@ -1233,11 +1233,11 @@ def facts_confirm_bulk(
             if not pending:
                 continue
             locked.row_version += 1
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = _("Obtained by the lessor from the register (Art. 19(2)).")
             for fact in pending:
                 fact.state = FactState.CONFIRMED
-                fact.reason = _(
-                    "Obtained by the lessor from the register (Art. 19(2))."
-                )
+                fact.reason = reason
                 fact.decided_by = by
                 fact.decided_at = now
                 fact.save()

@@ -4,6 +4,15 @@ from decimal import Decimal
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English unless a test asks for Slovenian."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def lessor(db):
     from tests.housing.factories import LessorFactory, MunicipalityFactory
@@ -112,10 +121,12 @@ def make_application(tender, applicant=None, *, paper=False, **claims):
         **claims,
     }
     if paper:
-        from tests.housing.factories import UserFactory
+        from housing.constants import StaffRole
+        from tests.housing.factories import MembershipFactory
 
+        clerk = MembershipFactory(lessor=tender.lessor, role=StaffRole.CLERK).user
         application = ApplicationFactory(
-            tender=tender, paper=True, entered_by=UserFactory(), **values
+            tender=tender, paper=True, entered_by=clerk, **values
         )
     else:
         application = ApplicationFactory(tender=tender, applicant=applicant, **values)
