@@ -51,6 +51,9 @@ IS_STAFF_OF = "housing.permissions.is_staff_of"
 ANY_STAFF = "housing.permissions.is_any_lessor_staff"
 EDIT_APPLICATION = "applications.permissions.can_edit_application"
 STAFF_LESSORS = "housing.permissions.staff_lessor_ids"
+APPLICATIONS_FOR = "applications.selectors.applications_for"
+TENDER_FOR_STAFF = "tenders.selectors.tender_get_for_staff"
+ADMIN_SITE = "housing.admin_site.NajemAdminSite.has_permission"
 
 
 def all_patterns(patterns=None, namespace=""):
@@ -115,11 +118,6 @@ def tender_create_data(lessor_key: str):
         return values
 
     return data
-
-
-def in_days(days: int) -> str:
-    moment = timezone.localtime() + datetime.timedelta(days=days)
-    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 def amendment_data(w: World) -> dict:
@@ -318,7 +316,9 @@ def application_case(name, key, expect_by, *, who_may, method="get", **kwargs):
         pk,
         only(who_may, expect_by),
         method=method,
-        guards=(EDIT_APPLICATION, REVIEW, STAFF_LESSORS),
+        # (paper_applications_for is no guard of its own: can_edit_application
+        # refuses whatever it lets through, as removing it shows.)
+        guards=(EDIT_APPLICATION, REVIEW, STAFF_LESSORS, APPLICATIONS_FOR),
         **kwargs,
     )
 
@@ -347,7 +347,7 @@ def tender_config_cases(name, key, kwargs, post_data, *, label=""):
         expect, acts = configure_y, CONFIGURERS_Y
     else:
         expect, acts = configure_x, CONFIGURERS_X
-    guards = (CONFIGURE, STAFF_LESSORS, ANY_STAFF)
+    guards = (CONFIGURE, STAFF_LESSORS, ANY_STAFF, TENDER_FOR_STAFF)
     return [
         Case(name, kwargs, expect(OK), label=label, guards=guards),
         Case(
@@ -389,7 +389,9 @@ def build_matrix() -> dict[str, list[Case]]:
         add(Case(name, expect=everyone(OK)))
     add(
         Case("tenders:detail", tender_pk("published_x"), everyone(OK), label="open"),
-        Case("tenders:detail", tender_pk("draft_x"), everyone(NOT_FOUND), label="draft"),
+        Case(
+            "tenders:detail", tender_pk("draft_x"), everyone(NOT_FOUND), label="draft"
+        ),
         Case(
             "tenders:detail", lambda w: {"pk": 999999}, everyone(NOT_FOUND), label="?"
         ),
@@ -405,7 +407,9 @@ def build_matrix() -> dict[str, list[Case]]:
 
     # --- tender staff pages ---------------------------------------------------------
     add(
-        Case("tenders:staff_list", expect=staff_of_x(OK, y_staff=OK), guards=(ANY_STAFF,)),
+        Case(
+            "tenders:staff_list", expect=staff_of_x(OK, y_staff=OK), guards=(ANY_STAFF,)
+        ),
         Case(
             "tenders:create",
             expect=staff_of_x(
@@ -445,10 +449,20 @@ def build_matrix() -> dict[str, list[Case]]:
             label="Y",
             guards=(CONFIGURE, ANY_STAFF),
         ),
-        Case("tenders:manage", tender_pk("draft_x"), staff_of_x(OK), label="X",
-             guards=(STAFF_LESSORS,)),
-        Case("tenders:manage", tender_pk("draft_y"), staff_of_y(OK), label="Y",
-             guards=(STAFF_LESSORS,)),
+        Case(
+            "tenders:manage",
+            tender_pk("draft_x"),
+            staff_of_x(OK),
+            label="X",
+            guards=(STAFF_LESSORS, TENDER_FOR_STAFF),
+        ),
+        Case(
+            "tenders:manage",
+            tender_pk("draft_y"),
+            staff_of_y(OK),
+            label="Y",
+            guards=(STAFF_LESSORS, TENDER_FOR_STAFF),
+        ),
         Case(
             "tenders:manage",
             lambda w: {"pk": 999999},
@@ -585,7 +599,7 @@ def build_matrix() -> dict[str, list[Case]]:
     )
     # The lifecycle: only a lessor admin publishes and archives; the commission and
     # clerks are refused by the service (back to the page, nothing changed).
-    transition_guards = (HAS_ROLE, STAFF_LESSORS, ANY_STAFF)
+    transition_guards = (HAS_ROLE, STAFF_LESSORS, ANY_STAFF, TENDER_FOR_STAFF)
     add(
         Case(
             "tenders:transition",
@@ -663,7 +677,11 @@ def build_matrix() -> dict[str, list[Case]]:
         Case(
             "applications:start",
             lambda w: {"tender_pk": w["published_x"].pk},
-            who(OK, anonymous=LOGIN, applicant_a=REDIRECT("applications:detail", "app_a")),
+            who(
+                OK,
+                anonymous=LOGIN,
+                applicant_a=REDIRECT("applications:detail", "app_a"),
+            ),
             label="open",
         ),
         Case(
@@ -729,7 +747,9 @@ def build_matrix() -> dict[str, list[Case]]:
         add(
             application_case("applications:detail", key, OK, who_may=may, label=label),
             application_case("applications:check", key, OK, who_may=may, label=label),
-            application_case("applications:applicant", key, OK, who_may=may, label=label),
+            application_case(
+                "applications:applicant", key, OK, who_may=may, label=label
+            ),
             application_case(
                 "applications:applicant",
                 key,
@@ -915,7 +935,9 @@ def build_matrix() -> dict[str, list[Case]]:
     )
     # A's submitted application: its receipt, correction, amendment answer.
     add(
-        application_case("applications:detail", "sub_a", OK, who_may=OWNER, label="submitted"),
+        application_case(
+            "applications:detail", "sub_a", OK, who_may=OWNER, label="submitted"
+        ),
         application_case(
             "applications:confirmation", "sub_a", OK, who_may=OWNER, label="submitted"
         ),
@@ -934,7 +956,10 @@ def build_matrix() -> dict[str, list[Case]]:
             "sub_a",
             OK,
             who_may=OWNER,
-            pk_kwargs=lambda w: {"pk": w["sub_a"].pk, "amendment_pk": w["amendment_a"].pk},
+            pk_kwargs=lambda w: {
+                "pk": w["sub_a"].pk,
+                "amendment_pk": w["amendment_a"].pk,
+            },
             label="submitted",
         ),
         application_case(
@@ -943,7 +968,10 @@ def build_matrix() -> dict[str, list[Case]]:
             REDIRECT("applications:detail", "sub_a"),
             who_may=OWNER,
             method="post",
-            pk_kwargs=lambda w: {"pk": w["sub_a"].pk, "amendment_pk": w["amendment_a"].pk},
+            pk_kwargs=lambda w: {
+                "pk": w["sub_a"].pk,
+                "amendment_pk": w["amendment_a"].pk,
+            },
             data=lambda w: {"answer_text": "Potrdilo pošljem po pošti."},
             acts=OWNER,
             label="submitted",
@@ -1003,7 +1031,11 @@ def build_matrix() -> dict[str, list[Case]]:
             ),
         )
     add(
-        Case("applications:document_delete", tender_pk("document_a"), everyone(NOT_ALLOWED)),
+        Case(
+            "applications:document_delete",
+            tender_pk("document_a"),
+            everyone(NOT_ALLOWED),
+        ),
     )
 
     # --- accounts --------------------------------------------------------------------
@@ -1018,7 +1050,10 @@ def build_matrix() -> dict[str, list[Case]]:
             data=lambda w: {"token": "000000"},  # a wrong code: nothing to prove here
             label="wrong code",
         ),
-        Case("otp_verify", expect=who(REDIRECT("home"), anonymous=LOGIN, applicants=FORBIDDEN)),
+        Case(
+            "otp_verify",
+            expect=who(REDIRECT("home"), anonymous=LOGIN, applicants=FORBIDDEN),
+        ),
         Case(
             "otp_verify",
             expect=who(REDIRECT("home"), anonymous=LOGIN, applicants=FORBIDDEN),
@@ -1205,7 +1240,22 @@ def admin_cases(name: str, route: str) -> list[Case]:
         return values
 
     expect = who(DENIED, superuser=ANY)
-    return [Case(name, kwargs, expect)]
+    # POST: a delete page's confirmation ("post": "yes" deletes the object), other
+    # pages' forms empty. Only the superuser may get anywhere; nobody else may
+    # change anything.
+    data = {"post": "yes"} if name.endswith("_delete") else {}
+    return [
+        Case(name, kwargs, expect),
+        Case(
+            name,
+            kwargs,
+            expect,
+            method="post",
+            data=lambda w: dict(data),
+            may={SUPERUSER},
+            guards=(ADMIN_SITE,),
+        ),
+    ]
 
 
 def cases_for(name: str, route: str) -> list[Case]:
