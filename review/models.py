@@ -227,9 +227,11 @@ class FactCheck(models.Model):
     )
     verified = models.JSONField(_("verified value"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # SET_NULL, not PROTECT: an applicant may still delete a document while an
+    # amendment request is open; the log keeps the document's id.
     document = models.ForeignKey(
         Document,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

@@ -403,3 +403,35 @@ def review_queue(
         chosen,
         key=lambda r: (abs(near[r.application_id].distance), r.application.code),
     )
+
+
+# --- the side-by-side assessment -----------------------------------------------------------
+
+# Lines whose points reveal a special-category fact (health, disability, violence,
+# war-victim status, children placed apart): shown like the facts themselves.
+SPECIAL_LINES = frozenset(
+    {"4.1", "6.1", "7.1", "7.2", "disability", "domestic_violence", "war_victim"}
+)
+
+
+def assessment_for(*, review: ApplicationReview, by: User, language: str = "sl"):
+    """:func:`review.verified.claimed_vs_verified` for the verification screen: the
+    claimed and verified points line by line with their articles. For someone who
+    may not read special-category data the lines in :data:`SPECIAL_LINES` are left
+    out (their points still count in the totals); when the commission is shown one,
+    the view is logged."""
+    from dataclasses import replace
+
+    from .verified import claimed_vs_verified
+
+    comparison = claimed_vs_verified(review, language)
+    special = [line for line in comparison.lines if line.code in SPECIAL_LINES]
+    if not special:
+        return comparison
+    if perm.can_read_special(by, review):
+        log_special_view(by, review.application, "assessment lines")
+        return comparison
+    return replace(
+        comparison,
+        lines=[line for line in comparison.lines if line.code not in SPECIAL_LINES],
+    )

@@ -1069,7 +1069,7 @@ def _decide(
         by,
         path=path,
         old=old,
-        new={"state": state, "value": _effective(fact)},
+        new={"state": state, "value": _effective(fact), "document": fact.document_id},
         special=parsed.special,
         reason=text,
         at=now,

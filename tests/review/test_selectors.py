@@ -1,8 +1,6 @@
 """review/selectors.py: special data shown only to the commission, each showing
 logged; flags for the commission; the applicant's issued documents; history."""
 
-from django.utils import timezone
-
 import pytest
 
 from review import services
@@ -158,4 +156,19 @@ def test_issued_documents_are_empty_before_the_record(review):
     from review.selectors import issued_documents_for
 
     assert issued_documents_for(review.application) == []
-    assert timezone.now()
+
+
+def test_assessment_lines_with_special_points_only_for_the_commission(
+    tender, applicant, staff
+):
+    from review.selectors import assessment_for
+
+    application = make_application(tender, applicant, illness_due_to_housing=True)
+    review = services.review_open(application=application, by=staff["chair"])
+    shown = assessment_for(review=review, by=staff["member"], language="en")
+    assert "7.2" in [line.code for line in shown.lines]
+    assert SpecialDataView.objects.get().what == "assessment lines"
+    hidden = assessment_for(review=review, by=staff["superuser"], language="en")
+    assert "7.2" not in [line.code for line in hidden.lines]
+    assert hidden.claimed_total == shown.claimed_total
+    assert SpecialDataView.objects.count() == 1

@@ -419,7 +419,11 @@ def test_correction_replaces_the_claim_in_the_verified_facts(review, staff):
     assert verified_case(fresh(review))["members"][0]["monthly_income"] == "1100.50"
     entry = ReviewLog.objects.get(review=review, kind=LogKind.FACT_CORRECTED)
     assert entry.old == {"state": "claimed", "value": "900.00"}
-    assert entry.new == {"state": "corrected", "value": "1100.50"}
+    assert entry.new == {
+        "state": "corrected",
+        "value": "1100.50",
+        "document": document.pk,
+    }
     assert entry.by == staff["member"]
     assert entry.reason == "Potrdilo FURS kaže višji dohodek."
 
