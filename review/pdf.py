@@ -94,6 +94,15 @@ def render_scoring_record_pdf(
                 "application": review.application,
                 "tender": review.application.tender,
                 "lines": record_lines(review, language),
+                "reasons": [
+                    {
+                        "label": line_label(
+                            review.application.tender, r["condition"], language
+                        ),
+                        "article": r["article"],
+                    }
+                    for r in result.get("ineligible_reasons", [])
+                ],
                 "result": result,
                 "signers": [
                     {**s, "role_label": str(roles.get(s["role"], s["role"]))}

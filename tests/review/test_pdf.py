@@ -43,3 +43,23 @@ def test_scoring_record_lines_articles_signers_date(review, staff, caplog):
     assert "02. 04. 2026" in html
     assert review.verified_digest in html
     assert f">{review.verified_total}<" in html
+
+
+def test_scoring_record_names_the_conditions_not_met(review, staff):
+    services.fact_correct(
+        review=review,
+        path=f"members[{review.member_pks[0]}].monthly_income",
+        value="9000.00",
+        reason="Odločba FURS.",
+        expected_version=review.row_version,
+        by=staff["member"],
+    )
+    review = confirm_all(complete(review, staff["clerk"]), staff["member"])
+    review = services.review_verify(
+        review=review, expected_version=review.row_version, by=staff["chair"]
+    )
+    assert review.verified_eligible is False
+    html, _pdf = render_scoring_record_pdf(
+        review, language="sl", signers=[], signed_on=datetime.date(2026, 4, 2)
+    )
+    assert "<li>Dohodek (" in html

@@ -753,3 +753,61 @@ def test_money_values_are_normalised(review, staff):
         by=staff["member"],
     )
     assert fact.verified == "1500.00"
+
+
+def test_a_resubmitted_correction_restarts_only_the_changed_claims(review, staff):
+    from applications.models import Member
+    from applications.services import application_correct
+    from tests.review.factories import submit
+
+    services.fact_confirm(
+        review=review,
+        path="application.single_parent",
+        expected_version=review.row_version,
+        by=staff["member"],
+    )
+    income = member_path(review, "monthly_income")
+    services.fact_confirm(
+        review=review,
+        path=income,
+        expected_version=fresh(review).row_version,
+        by=staff["member"],
+    )
+    application = review.application
+    moment = application.tender.deadline - datetime.timedelta(days=1)
+    application_correct(application=application, by=application.applicant, now=moment)
+    # While the applicant corrects, the review stays on the last submission.
+    assert services.review_open(application=application).pk == review.pk
+    Member.objects.filter(pk=review.member_pks[0]).update(
+        monthly_income=Decimal("950.00")
+    )
+    application.refresh_from_db()
+    application.section_status = {**application.section_status, "declaration": "done"}
+    application.save(update_fields=["section_status"])
+    submit(application)
+    review = services.review_open(application=application, by=staff["chair"])
+    assert review.submission.version == 2
+    assert review.facts.get(path=income).state == FactState.CLAIMED
+    assert review.facts.get(path=income).claimed == "950.00"
+    assert review.facts.get(path="application.single_parent").state == "confirmed"
+    assert ReviewLog.objects.filter(review=review, kind=LogKind.RESYNCED).exists()
+
+
+def test_expire_command(review, staff):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    earlier = timezone.now() - datetime.timedelta(days=20)
+    services.amendment_request(
+        review=review,
+        text="Priložite potrdilo.",
+        now=earlier,
+        deadline=earlier + datetime.timedelta(days=15),
+        expected_version=review.row_version,
+        by=staff["clerk"],
+    )
+    out = StringIO()
+    call_command("review_expire_amendments", stdout=out)
+    assert "1 amendment request(s) expired." in out.getvalue()
+    assert fresh(review).rejection_state == RejectionState.DRAFTED
