@@ -27,7 +27,7 @@ from unittest import mock
 import pytest
 
 from tests.authz.cases import MATRIX, all_patterns, cases_for
-from tests.authz.engine import Case, run_case
+from tests.authz.engine import Case, project_apps, run_case
 from tests.authz.world import ACTORS, make_world, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -158,8 +158,6 @@ def test_known_authorization_bugs(world, case):
 
 # --- The matrix catches a removed check ------------------------------------------------
 
-PROJECT_PACKAGES = {"housing", "tenders", "applications", "scoring", "config"}
-
 
 def _bound_places(dotted: str):
     """Every module attribute bound to the function ``dotted``: the views and
@@ -167,8 +165,9 @@ def _bound_places(dotted: str):
     module alone would leave their copies in place."""
     module_name, _dot, attribute = dotted.rpartition(".")
     original = getattr(sys.modules[module_name], attribute)
+    packages = {*project_apps(), "config"}
     for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").split(".")[0] not in PROJECT_PACKAGES:
+        if getattr(module, "__name__", "").split(".")[0] not in packages:
             continue
         for key, value in list(vars(module).items()):
             if value is original:

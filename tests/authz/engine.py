@@ -97,16 +97,31 @@ class Case:
 
 # --- The database's fingerprint ------------------------------------------------------
 
-PROJECT_APPS = {"housing", "tenders", "scoring", "applications"}
+
+def project_apps() -> set[str]:
+    """The labels of the project's own apps (those under BASE_DIR, not libraries)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if base in Path(config.path).resolve().parents
+        and ".venv" not in Path(config.path).parts
+        and "site-packages" not in Path(config.path).parts
+    }
 
 
 def project_models() -> list:
     """Every model of the project's apps, history and many-to-many tables included
     (sessions, django-axes, devices and the admin log are not: logins change them)."""
+    labels = project_apps()
     return [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label in PROJECT_APPS
+        if m._meta.app_label in labels
     ]
 
 
