@@ -103,3 +103,25 @@ def test_seed_demo_tenders_open_and_closed():
     assert open_tender.categories.count() == 10
     assert tender_rules_errors(open_tender) == []
     assert Tender.objects.get(code="JSS-2025").status == "closed"
+
+
+def test_seed_demo_stores_the_invitation_pdfs_of_its_public_tenders(client):
+    from tenders.constants import PUBLIC_STATUSES
+    from tenders.models import TenderDocument
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    public = Tender.objects.filter(status__in=PUBLIC_STATUSES)
+    assert public.exists()
+    for tender in public:
+        languages = set(
+            TenderDocument.objects.filter(tender=tender).values_list(
+                "language", flat=True
+            )
+        )
+        assert languages == {"sl", "en"}
+        response = client.get(f"/tenders/{tender.pk}/invitation.pdf")
+        assert response.status_code == 200
+    # Run again: nothing more is rendered.
+    count = TenderDocument.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert TenderDocument.objects.count() == count

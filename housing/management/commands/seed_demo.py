@@ -6,6 +6,7 @@ second run restores a used code and otherwise finds everything in place and chan
 nothing.
 """
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -142,4 +143,7 @@ class Command(BaseCommand):
             lessor=lessors["jss-ljubljana"],
             published_by=User.objects.get(email="lessor-admin@najem.test"),
         )
+        # The demo tenders are made public without the publish service: store their
+        # invitation PDFs as publishing would (idempotent: skipped once stored).
+        call_command("tender_documents_missing", stdout=self.stdout)
         self.stdout.write(f"Demo data ready ({created} objects created).")
