@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
-from housing.forms_accounts import LoginForm
 from tenders import views as tender_views
 
 urlpatterns = [
@@ -15,13 +14,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("accounts/", include("housing.urls_accounts")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
