@@ -237,6 +237,7 @@ def let_through(cases: list[Case], world) -> list[str]:
 
 
 STAFF_NOT_ADMIN = {"chair_x", "member_x", "clerk_x", "member_y"}
+STAFF = ["admin_x", "chair_x", "member_x", "clerk_x", "admin_y", "member_y"]
 GUARDS = sorted({guard for case in all_cases() for guard in case.guards})
 
 
@@ -268,7 +269,7 @@ def test_matrix_catches_the_admin_check_removed_from_the_configuration_views(wor
     ):
         failing = []
         for case in cases:
-            problems, _count = run_case(case, world)
+            problems, _count = run_case(case, world, STAFF)
             if any(p.denied and p.actor in STAFF_NOT_ADMIN for p in problems):
                 failing.append(case.id)
     assert len(cases) >= 10
@@ -287,6 +288,24 @@ def test_matrix_catches_a_commission_member_publishing(world):
     with allowing_everything(
         "housing.permissions.has_role", only_in="tenders.services"
     ):
-        problems, _count = run_case(case, world)
+        problems, _count = run_case(case, world, STAFF)
     through = {p.actor for p in problems if p.denied and "must not act" in p.text}
     assert {"chair_x", "member_x", "clerk_x"} <= through
+
+
+def test_matrix_catches_a_view_that_silently_does_nothing(world, monkeypatch):
+    """A permitted POST that answers as if it saved, but saved nothing, fails too:
+    the lessor admin and the superuser must change the database."""
+    from tenders import services
+
+    monkeypatch.setattr(
+        services, "tender_tie_break_set", lambda *, tender, chain, by: tender
+    )
+    (case,) = [
+        c for c in MATRIX["tenders:tie_break"] if c.method == "post" and c.label == "X"
+    ]
+    problems, _count = run_case(case, world, ["admin_x", "member_x", "superuser"])
+    assert {p.actor for p in problems if "did not change" in p.text} == {
+        "admin_x",
+        "superuser",
+    }
