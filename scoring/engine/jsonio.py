@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
-from sys import intern
 from typing import Any
 
 from scoring.engine.checks import (
@@ -144,23 +143,10 @@ def decode(data: bytes | str) -> JSON:
 # --- the first layer: representation --------------------------------------------------
 
 
-# Parsed values by their text: amounts like "0.00" and dates recur across thousands of
-# members. Both kinds of value are immutable; the caches are bounded.
-_DECIMALS: dict[str, Decimal] = {}
-_DATES: dict[str, date] = {}
-_CACHE_LIMIT = 50_000
-
-
 def _decimal(value: JSON, path: str, errors: list[Problem]) -> Any:
     if type(value) is str:
-        cached = _DECIMALS.get(value)
-        if cached is not None:
-            return cached
         if _DECIMAL_RE.fullmatch(value):
-            if len(_DECIMALS) >= _CACHE_LIMIT:
-                _DECIMALS.clear()
-            parsed = _DECIMALS[value] = Decimal(value)
-            return parsed
+            return Decimal(value)
         if _NEGATIVE_RE.fullmatch(value):
             errors.append(Problem(path, "not_negative"))
         elif _MANY_PLACES_RE.fullmatch(value):
@@ -180,34 +166,19 @@ def _nullable_decimal(value: JSON, path: str, errors: list[Problem]) -> Any:
 
 def _date(value: JSON, path: str, errors: list[Problem]) -> Any:
     if type(value) is str:
-        cached = _DATES.get(value)
-        if cached is not None:
-            return cached
         match = _DATE_RE.fullmatch(value)
         if match:
             try:
-                parsed = date(*map(int, match.groups()))
+                return date(*map(int, match.groups()))
             except ValueError:
                 errors.append(Problem(path, "not_a_real_date", (("value", value),)))
                 return INVALID
-            if len(_DATES) >= _CACHE_LIMIT:
-                _DATES.clear()
-            _DATES[value] = parsed
-            return parsed
     errors.append(Problem(path, "date_string"))
     return INVALID
 
 
 def _raw(value: JSON, path: str, errors: list[Problem]) -> Any:
     return value  # checked by the second layer: bool, int, str
-
-
-def _code(value: JSON, path: str, errors: list[Problem]) -> Any:
-    """A short code (role, sex, citizenship, place, status), interned: thousands of
-    members share a few such strings, and interned ones compare by identity."""
-    if type(value) is str and len(value) <= 64:
-        return intern(value)
-    return value  # checked by the second layer
 
 
 def _array(value: JSON, path: str, errors: list[Problem]) -> Any:
@@ -332,11 +303,11 @@ _TENDER = _Spec(
 
 _MEMBER = _Spec(
     {
-        "role": _code,
+        "role": _raw,
         "birth_date": _date,
-        "sex": _code,
-        "citizenship": _code,
-        "permanent_residence": _code,
+        "sex": _raw,
+        "citizenship": _raw,
+        "permanent_residence": _raw,
         "employed": _raw,
         "years_of_service": _decimal,
         "monthly_income": _decimal,
@@ -361,7 +332,7 @@ def _members(value: JSON, path: str, errors: list[Problem]) -> Any:
 _APPLICATION = _Spec(
     {
         "code": _raw,
-        "housing_status": _code,
+        "housing_status": _raw,
         "dwelling_area_m2": _nullable_decimal,
         "inappropriate_dwelling": _raw,
         "architectural_obstacles": _raw,
