@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -1080,6 +1080,22 @@ def build_matrix() -> dict[str, list[Case]]:
             reset_url,
             everyone(REDIRECT),
             label="A's token",
+        ),
+        Case(
+            "password_reset_confirm",
+            lambda w: {**reset_url(w), "token": "set-password"},
+            everyone(REDIRECT("password_reset_complete")),
+            method="post",
+            prepare=lambda client, w: client.get(
+                reverse("password_reset_confirm", kwargs=reset_url(w))
+            ),
+            data=lambda w: {
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+            # Whoever holds the emailed link sets A's password, signed in or not.
+            acts=EVERYONE,
+            label="A's token, new password",
         ),
         Case("password_change", expect=login_then(OK)),
         Case(

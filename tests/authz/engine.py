@@ -84,6 +84,9 @@ class Case:
     url: str | None = None  # unnamed patterns, which cannot be reversed
     query: str = ""
     setup: Callable[[World], Any] | None = None
+    # Run with each actor's client before the request, in the same savepoint (the
+    # first step of a two-step page).
+    prepare: Callable[[Any, World], Any] | None = None
     guards: tuple[str, ...] = ()
     # A known authorization bug of the view (the matrix's expectation is right):
     # the case runs as ``xfail(strict=True)`` with this reason until it is fixed.
@@ -274,6 +277,8 @@ def run_case(
             after = None
             try:
                 with rolled_back():
+                    if case.prepare is not None:
+                        case.prepare(client, world)
                     with connection.execute_wrapper(writes):
                         response = getattr(client, case.method)(url, data)
                     if writes.seen:
