@@ -120,15 +120,16 @@ def tender_create_data(lessor_key: str):
     return data
 
 
-def amendment_data(w: World) -> dict:
-    deadline = timezone.localtime(w["published_x"].deadline) + datetime.timedelta(
-        days=2
-    )
-    return {
-        "text": "Popravek: rok se podaljša.",
-        "new_deadline": f"{deadline:%Y-%m-%dT%H:%M}",
-        "confirm": "1",  # the confirmation page's button
-    }
+def amendment_data(key: str):
+    def data(w: World) -> dict:
+        deadline = timezone.localtime(w[key].deadline) + datetime.timedelta(days=2)
+        return {
+            "text": "Popravek: rok se podaljša.",
+            "new_deadline": f"{deadline:%Y-%m-%dT%H:%M}",
+            "confirm": "1",  # the confirmation page's button
+        }
+
+    return data
 
 
 def version(w: World, key: str) -> int:
@@ -509,8 +510,15 @@ def build_matrix() -> dict[str, list[Case]]:
             "tenders:amendment_create",
             "published_x",
             tender_pk("published_x"),
-            amendment_data,
+            amendment_data("published_x"),
             label="X",
+        ),
+        *tender_config_cases(
+            "tenders:amendment_create",
+            "published_y",
+            tender_pk("published_y"),
+            amendment_data("published_y"),
+            label="Y",
         ),
         *tender_config_cases(
             "tenders:child_create",
