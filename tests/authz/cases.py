@@ -43,7 +43,8 @@ from .world import (
 
 NEW_PASSWORD = "Another-horse-battery-7"
 
-# Guards: the permission functions a case proves (tests.authz.meta patches them).
+# Guards: the permission functions a case proves (the meta-tests of
+# tests/test_authorization_matrix.py patch them to allow everything).
 CONFIGURE = "housing.permissions.can_configure_tenders"
 HAS_ROLE = "housing.permissions.has_role"
 REVIEW = "housing.permissions.can_review_applications"
