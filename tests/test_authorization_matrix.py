@@ -58,7 +58,7 @@ def area(name: str) -> str:
     """The test a URL name's cases run in: one world is built per test."""
     if name.startswith("admin:"):
         return "admin"
-    if name.startswith(("tenders:", "object_history")):
+    if name.startswith(("tenders:", "object_history", "jobs:")):
         return "tenders"
     if name.startswith("applications:"):
         if (

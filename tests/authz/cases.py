@@ -35,6 +35,7 @@ from .world import (
     ANONYMOUS,
     APPLICANT_A,
     GROUPS,
+    MEMBER_X,
     MEMBER_Y,
     SUPERUSER,
     World,
@@ -1046,6 +1047,55 @@ def build_matrix() -> dict[str, list[Case]]:
             everyone(NOT_ALLOWED),
         ),
     )
+
+    # --- background jobs (the jobs app, when installed) ----------------------------------
+    from django.apps import apps
+
+    if apps.is_installed("jobs"):
+        job_guards = ("jobs.permissions.can_see_job", IS_STAFF_OF)
+        own = {MEMBER_X, SUPERUSER}  # a job without a lessor: whoever started it
+        for name in ("jobs:detail", "jobs:status"):
+            add(
+                Case(
+                    name,
+                    tender_pk("job_x"),
+                    staff_of_x(OK),
+                    label="X",
+                    guards=job_guards,
+                ),
+                Case(
+                    name,
+                    tender_pk("job_own"),
+                    staff_of_x(NOT_FOUND, **dict.fromkeys(own, OK)),
+                    label="no lessor",
+                    guards=job_guards,
+                ),
+            )
+        add(
+            Case(
+                "jobs:retry",
+                tender_pk("job_x"),
+                staff_of_x(REDIRECT("jobs:detail", "job_x")),
+                method="post",
+                data=lambda w: {},
+                acts=GROUPS["x_staff"] | {SUPERUSER},
+                label="X",
+                guards=job_guards,
+            ),
+            Case(
+                "jobs:retry",
+                tender_pk("job_own"),
+                staff_of_x(
+                    NOT_FOUND, **dict.fromkeys(own, REDIRECT("jobs:detail", "job_own"))
+                ),
+                method="post",
+                data=lambda w: {},
+                acts=own,
+                label="no lessor",
+                guards=job_guards,
+            ),
+            Case("jobs:retry", tender_pk("job_x"), everyone(NOT_ALLOWED)),
+        )
 
     # --- accounts --------------------------------------------------------------------
     any_signed_in = login_then(OK)  # applicants may set up a second factor too

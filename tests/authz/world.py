@@ -182,6 +182,26 @@ def make_objects(users: dict[str, Any]) -> dict[str, Any]:
         o[f"paper_{key}"] = paper
         o[f"paper_child_{key}"] = MemberFactory(application=paper, child=True)
 
+    # Background jobs (issue 13's jobs app, once installed): a failed one of lessor X
+    # and a failed one without a lessor that X's commission member started.
+    from django.apps import apps
+
+    if apps.is_installed("jobs"):
+        from jobs.models import Job
+
+        for key, lessor, by in (
+            ("job_x", x, users[ADMIN_X]),
+            ("job_own", None, users[MEMBER_X]),
+        ):
+            o[key] = Job.objects.create(
+                kind="ping",
+                lessor=lessor,
+                status="failed",
+                error="RuntimeError",
+                task_path="jobs.tasks.ping",
+                created_by=by,
+            )
+
     # Documents with a stored file (a download must find it).
     for key, application in (("a", app_a), ("paper_x", o["paper_x"])):
         document = DocumentFactory(application=application)
