@@ -59,6 +59,8 @@ CLASSIFIED_APPS = (
     "scoring",
     "applications",
     "review",
+    "django_tasks_database",
+    "jobs",
 )
 
 # The class of every history_* field of a historical model.
@@ -504,6 +506,45 @@ CLASSIFICATION: dict[str, DataClass] = {
     "review.SpecialDataView.application": PERSONAL,
     "review.SpecialDataView.at": PERSONAL,
     "review.SpecialDataView.what": PERSONAL,
+    # --- Background tasks (django-tasks-db) and jobs -----------------------------------
+    # A queued task's arguments, result and traceback may name applications or people.
+    "django_tasks_database.DBTaskResult.id": PUBLIC,
+    "django_tasks_database.DBTaskResult.status": PUBLIC,
+    "django_tasks_database.DBTaskResult.enqueued_at": PUBLIC,
+    "django_tasks_database.DBTaskResult.started_at": PUBLIC,
+    "django_tasks_database.DBTaskResult.finished_at": PUBLIC,
+    "django_tasks_database.DBTaskResult.args_kwargs": PERSONAL,
+    "django_tasks_database.DBTaskResult.priority": PUBLIC,
+    "django_tasks_database.DBTaskResult.task_path": PUBLIC,
+    "django_tasks_database.DBTaskResult.worker_ids": PUBLIC,
+    "django_tasks_database.DBTaskResult.queue_name": PUBLIC,
+    "django_tasks_database.DBTaskResult.backend_name": PUBLIC,
+    "django_tasks_database.DBTaskResult.run_after": PUBLIC,
+    "django_tasks_database.DBTaskResult.return_value": PERSONAL,
+    "django_tasks_database.DBTaskResult.exception_class_path": PUBLIC,
+    "django_tasks_database.DBTaskResult.traceback": PERSONAL,
+    # A job: who started or retried it and when (personal), what it works on (may
+    # be an application), its message and error (free text that may name people).
+    "jobs.Job.id": PUBLIC,
+    "jobs.Job.kind": PUBLIC,
+    "jobs.Job.target_type": PUBLIC,
+    "jobs.Job.target_id": PERSONAL,
+    "jobs.Job.reference": PERSONAL,
+    "jobs.Job.lessor": PUBLIC,
+    "jobs.Job.status": PUBLIC,
+    "jobs.Job.progress_done": PUBLIC,
+    "jobs.Job.progress_total": PUBLIC,
+    "jobs.Job.message": PERSONAL,
+    "jobs.Job.error": PERSONAL,
+    "jobs.Job.task_path": PUBLIC,
+    "jobs.Job.arguments": PERSONAL,
+    "jobs.Job.task_result_id": PUBLIC,
+    "jobs.Job.attempts": PUBLIC,
+    "jobs.Job.created_by": PERSONAL,
+    "jobs.Job.retried_by": PERSONAL,
+    "jobs.Job.created_at": PERSONAL,
+    "jobs.Job.started_at": PERSONAL,
+    "jobs.Job.finished_at": PERSONAL,
 }
 
 

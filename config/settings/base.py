@@ -39,7 +39,17 @@ INSTALLED_APPS = [
     "scoring",
     "applications",
     "review",
+    # Background work: django.tasks with django-tasks-db's database backend (the
+    # worker is `manage.py db_worker`); jobs records each job's progress.
+    "django_tasks_db",
+    "jobs",
 ]
+
+# Django's tasks framework: tasks are rows in the database (django_tasks_db), run by
+# `manage.py db_worker` (started by ./scripts/run; in production a service of its
+# own, docs/operations.md). Tests use the same backend and run the worker in-process
+# with `call_command("db_worker", "--batch")`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
