@@ -75,3 +75,39 @@ compile_translations() {
   say "Compiling translations"
   .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 }
+
+# The background worker (django-tasks-db): runs queued tasks (PDFs of long lists).
+# start_worker [db_worker options] starts it in the background; stop_worker ends it and
+# the process its autoreloader started (by their process ids).
+WORKER_PID=""
+start_worker() {
+  say "Starting the background worker (manage.py db_worker)"
+  .venv/bin/python manage.py db_worker "$@" &
+  WORKER_PID=$!
+}
+
+stop_worker() {
+  [ -n "$WORKER_PID" ] || return 0
+  local children
+  children="$(pgrep -P "$WORKER_PID" 2>/dev/null || true)"
+  # shellcheck disable=SC2086
+  kill -TERM "$WORKER_PID" $children 2>/dev/null || true
+  WORKER_PID=""
+}
+
+# Enqueue the ping job and wait until the running worker has done it (smoke test).
+worker_smoke() {
+  .venv/bin/python manage.py shell -v 0 -c '
+import sys, time
+from jobs.services import job_start
+from jobs.tasks import ping
+job = job_start(kind="smoke", target=None, by=None, task=ping)
+for _ in range(120):
+    job.refresh_from_db()
+    if job.finished:
+        break
+    time.sleep(0.5)
+print(f"smoke: background job {job.pk} -> {job.status}")
+sys.exit(0 if job.status == "done" else 1)
+'
+}
