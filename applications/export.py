@@ -33,6 +33,10 @@ def _who(by_id: int | None, user: User) -> str | None:
 
 
 def _application(application: Application, user: User) -> dict[str, Any]:
+    # The commission's access log lives with the review (issue 13); imported here so
+    # that applications does not depend on review at import time.
+    from review.selectors import special_data_views_for
+
     answers = {
         name: getattr(application, name)
         for fields in SECTION_FIELDS.values()
@@ -45,6 +49,8 @@ def _application(application: Application, user: User) -> dict[str, Any]:
         members.append(row)
     return {
         "id": application.pk,
+        # Who on the lessor's staff viewed the special-category data, when and what.
+        "staff_views_of_special_data": special_data_views_for(application),
         "tender": {"code": application.tender.code, "title": application.tender.title},
         "status": application.status,
         "code": application.code,
@@ -140,7 +146,6 @@ def applicant_data_export(user: User) -> dict[str, Any]:
             "last_login": user.last_login,
         },
         "applications": [_application(a, user) for a in applications],
-        "staff_views": None,  # no log of staff views exists yet
     }
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

@@ -106,3 +106,21 @@ def test_data_download_needs_login(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_export_shows_who_on_the_staff_viewed_special_data(
+    two_applicants, draft, applicant
+):
+    from review.models import SpecialDataView
+
+    _document, other = two_applicants
+    clerk = UserFactory(email="referentka@example.test", full_name="Vesna Referentka")
+    SpecialDataView.objects.create(user=clerk, application=draft, what="fact lines")
+    SpecialDataView.objects.create(user=clerk, application=other, what="assessment")
+    [application] = applicant_data_export(applicant)["applications"]
+    [view] = application["staff_views_of_special_data"]
+    assert view["by"] == "Vesna Referentka"
+    assert view["what"] == "fact lines"
+    _html, pdf = render_export_pdf(applicant, "en")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Vesna Referentka" in text
