@@ -334,13 +334,15 @@ def near_cutoffs(
 
 
 def flags_for(
-    tender: Tender, *, within: int = NEAR_CUTOFF_POINTS
+    tender: Tender, *, within: int = NEAR_CUTOFF_POINTS, cutoff: bool = True
 ) -> dict[int, ApplicationFlags]:
     """Per lodged application (by id) what the commission should look at: the same
     person (EMŠO, shown masked) in another lodged application; the same document
     (SHA-256) in another household's application; a total within ``within`` points
     of its sub-list's cut-off (Art. 22(2): inspect those first). Applications with
-    nothing to flag are left out."""
+    nothing to flag are left out. ``cutoff=False`` leaves out the cut-off signal,
+    which ranks the whole tender through the engine (the queue's pages show the
+    duplicates with a fixed number of queries and rank only when asked)."""
     applications = {
         a.code: a.pk
         for a in lodged_applications(tender).exclude(status=ApplicationStatus.WITHDRAWN)
@@ -374,7 +376,7 @@ def flags_for(
                     }
                 )
     codes = {pk: code for code, pk in applications.items()}
-    for pk, near in near_cutoffs(tender, within).items():
+    for pk, near in (near_cutoffs(tender, within) if cutoff else {}).items():
         if pk in codes:
             flag(codes[pk]).near_cutoff = near
     return flags
