@@ -58,6 +58,8 @@ def area(name: str) -> str:
     """The test a URL name's cases run in: one world is built per test."""
     if name.startswith("admin:"):
         return "admin"
+    if name.startswith("review:"):
+        return "review"
     if name.startswith(("tenders:", "object_history", "jobs:")):
         return "tenders"
     if name.startswith("applications:"):
@@ -116,6 +118,7 @@ def test_every_state_changing_url_is_posted_with_data_someone_applies():
         "set_language",
         "applications:check",
         "applications:confirmation",
+        "review:bulk_confirm",  # limited: posted without facts (see the report)
     }
     by_name: dict[str, list[Case]] = {}
     for case in all_cases():

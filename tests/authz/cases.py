@@ -34,6 +34,8 @@ from .world import (
     ADMIN_Y,
     ANONYMOUS,
     APPLICANT_A,
+    CHAIR_X,
+    CLERK_X,
     GROUPS,
     MEMBER_X,
     MEMBER_Y,
@@ -1097,6 +1099,12 @@ def build_matrix() -> dict[str, list[Case]]:
             Case("jobs:retry", tender_pk("job_x"), everyone(NOT_ALLOWED)),
         )
 
+    # --- the commission's review (issue 13), once its pages are in the URLs -----------
+    from django.urls import get_resolver as _resolver
+
+    if "review" in _resolver().namespace_dict:
+        add(*review_cases())
+
     # --- accounts --------------------------------------------------------------------
     any_signed_in = login_then(OK)  # applicants may set up a second factor too
     add(
@@ -1266,6 +1274,137 @@ def build_matrix() -> dict[str, list[Case]]:
         ),
     )
     return m
+
+
+def open_review(w: World) -> None:
+    from review import services
+
+    services.review_open(application=w["sub_a"], by=None)
+
+
+def review_version(w: World) -> int:
+    from review.models import ApplicationReview
+
+    return ApplicationReview.objects.get(application=w["sub_a"]).row_version
+
+
+def review_cases() -> list[Case]:
+    """A's submitted application's tender (X's): its commission (chair and member of
+    X sit on it), X's admin (sets the seats, sees lists and states) and the superuser
+    see the pages; X's clerk, without a seat, 403; Y's staff 404."""
+    tender = tender_pk("published_x2")
+    application = tender_pk("sub_a")
+    guards = ("review.permissions.can_view_tender", IS_STAFF_OF)
+
+    def viewers(outcome, **actors):
+        return staff_of_x(outcome, clerk_x=FORBIDDEN, **actors)
+
+    seated = {CHAIR_X, MEMBER_X}
+    see_all = seated | {ADMIN_X, SUPERUSER}
+    setters = {ADMIN_X, SUPERUSER}
+    to_seats = REDIRECT("review:seats", "published_x2")
+    seat_guards = ("review.permissions.can_set_seats", *guards)
+    return [
+        Case("review:dashboard", tender, viewers(OK), guards=guards),
+        Case("review:queue", tender, viewers(OK), guards=guards),
+        Case(
+            "review:export",
+            lambda w: {"pk": w["published_x2"].pk, "fmt": "csv"},
+            viewers(OK),
+            guards=guards,
+        ),
+        Case(
+            "review:open_all",
+            tender,
+            viewers(REDIRECT("review:queue", "published_x2")),
+            method="post",
+            data=lambda w: {},
+            acts=see_all,
+            guards=guards,
+        ),
+        Case("review:seats", tender, viewers(OK), guards=guards),
+        Case(
+            "review:seats",
+            tender,
+            viewers(FORBIDDEN, **dict.fromkeys(setters, to_seats)),
+            method="post",
+            data=lambda w: {"user": str(w.users[CLERK_X].pk), "role": "clerk"},
+            acts=setters,
+            guards=seat_guards,
+        ),
+        Case(
+            "review:seat_remove",
+            tender,
+            viewers(FORBIDDEN, **dict.fromkeys(setters, to_seats)),
+            method="post",
+            data=lambda w: {"user": str(w.users[MEMBER_X].pk)},
+            acts=setters,
+            guards=seat_guards,
+        ),
+        Case(
+            "review:bulk_confirm",
+            tender,
+            viewers(REDIRECT("review:queue", "published_x2")),
+            method="post",
+            data=lambda w: {},  # no facts chosen: refused by the form (limited case)
+            guards=guards,
+        ),
+        Case("review:detail", application, viewers(OK), guards=guards),
+        Case(
+            "review:open",
+            application,
+            viewers(REDIRECT("review:detail", "sub_a")),
+            method="post",
+            data=lambda w: {},
+            acts=see_all,
+            guards=guards,
+        ),
+        Case(
+            "review:fact",
+            application,
+            viewers(OK),
+            setup=open_review,
+            query=lambda w: (
+                "?path=" + w["sub_a"].review.facts.order_by("pk").first().path
+            ),
+            guards=guards,
+        ),
+        Case(
+            "review:confirm",
+            lambda w: {"pk": w["sub_a"].pk, "action": "record"},
+            viewers(OK),  # the page only; the step is the action's POST
+            setup=open_review,
+            label="record",
+            guards=guards,
+        ),
+        Case(
+            "review:action",
+            lambda w: {"pk": w["sub_a"].pk, "action": "conflict"},
+            # Only a seat holder declares a conflict; the admin and the superuser
+            # get the page back with the service's refusal.
+            viewers(
+                OK,
+                chair_x=REDIRECT("review:detail", "sub_a"),
+                member_x=REDIRECT("review:detail", "sub_a"),
+            ),
+            method="post",
+            setup=open_review,
+            data=lambda w: {
+                "conflict-expected_version": str(review_version(w)),
+                "conflict-reason": "Sorodnik prosilke.",
+            },
+            acts=seated,
+            label="conflict",
+            guards=("review.permissions.seat_role", *guards),
+        ),
+        Case(
+            "review:record",
+            application,
+            viewers(NOT_FOUND),  # no scoring record issued yet (limited case)
+            setup=open_review,
+            guards=guards,
+        ),
+    ]
 
 
 def child_key(key: str) -> str:

@@ -82,7 +82,7 @@ class Case:
     may: frozenset[str] | set[str] = frozenset()
     label: str = ""
     url: str | None = None  # unnamed patterns, which cannot be reversed
-    query: str = ""
+    query: str | Callable[[World], str] = ""
     setup: Callable[[World], Any] | None = None
     # Run with each actor's client before the request, in the same savepoint (the
     # first step of a two-step page).
@@ -256,7 +256,7 @@ def run_case(
         if case.setup is not None:
             case.setup(world)
         url = case.url or reverse(case.name, kwargs=case.kwargs(world))
-        url += case.query
+        url += case.query(world) if callable(case.query) else case.query
         before = None  # the snapshot of the untouched objects, when one is needed
         for actor in actors:
             expected = case.expect[actor]

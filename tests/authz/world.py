@@ -202,6 +202,19 @@ def make_objects(users: dict[str, Any]) -> dict[str, Any]:
                 created_by=by,
             )
 
+    # The commission of A's submitted application's tender (issue 13): X's chair and
+    # member sit on it; X's clerk does not (403 on its review pages).
+    if apps.is_installed("review"):
+        from review.models import CommissionSeat
+
+        for name, role in ((CHAIR_X, "chair"), (MEMBER_X, "member")):
+            CommissionSeat.objects.create(
+                tender=o["published_x2"],
+                user=users[name],
+                role=role,
+                appointed_by=users[ADMIN_X],
+            )
+
     # Documents with a stored file (a download must find it).
     for key, application in (("a", app_a), ("paper_x", o["paper_x"])):
         document = DocumentFactory(application=application)
