@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("housing.urls")),
     path("", include("applications.urls")),
     path("", include("jobs.urls")),
+    path("", include("lists.urls")),
     path("", include("review.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),

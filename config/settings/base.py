@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "scoring",
     "applications",
     "review",
+    "lists",
     # Background work: django.tasks with django-tasks-db's database backend (the
     # worker is `manage.py db_worker`); jobs records each job's progress.
     "django_tasks_db",

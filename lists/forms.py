@@ -1,0 +1,30 @@
+"""Forms of the priority lists: they only check that input is well formed; the rules
+are in :mod:`lists.services`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CutoffForm(forms.Form):
+    sub_list = forms.ChoiceField(label=_("Sub-list"))
+    cutoff = forms.IntegerField(
+        label=_("Cut-off (points)"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty to go back to the cut-off the dwellings give."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, sub_lists: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sub_list"].choices = [(code, code) for code in sub_lists]
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I checked the list: publish it. It can never be changed afterwards."),
+        required=True,
+    )
+    final = forms.BooleanField(label=_("This is the final list"), required=False)

@@ -1,0 +1,239 @@
+"""Priority lists (issue 14; Art. 9, 17(2), 20(4), 23 of the Rules).
+
+- :class:`ListVersion`: one version of a tender's priority lists: the engine's ``rank``
+  input it was built from (verified facts, case-format.md) and the engine's output,
+  with the SHA-256 of the input, of the data (the entries) and of the PDFs;
+- :class:`ListEntry`: one ranked application of a version (code, list, sub-list,
+  rank, total, within the cut-off);
+- :class:`CutoffOverride`: a cut-off the lessor set, with the reason (it made the
+  version it belongs to).
+
+A published version, its entries and its cut-off changes never change again
+(``lists.immutable``: ORM guards and a PostgreSQL trigger). Rules live in
+:mod:`lists.services`, never here.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from tenders.models import Tender
+
+from .constants import FROZEN_STATES, ListState
+
+
+def pdf_path(instance: "ListVersion", filename: str) -> str:
+    return f"lists/{instance.tender_id}/{uuid.uuid4().hex}.pdf"
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes touching a frozen version (no per-row signal
+    would catch them). ``version_path`` leads from the row to its version's state."""
+
+    version_path = "state"
+
+    def _touches_frozen(self) -> bool:
+        return self.filter(**{f"{self.version_path}__in": FROZEN_STATES}).exists()
+
+    def update(self, **kwargs):
+        from .immutable import ListVersionImmutable
+
+        if self._touches_frozen():
+            raise ListVersionImmutable(
+                f"{self.model._meta.label}: a published list version cannot be changed."
+            )
+        return super().update(**kwargs)
+
+    def delete(self):
+        from .immutable import ListVersionImmutable
+
+        if self._touches_frozen():
+            raise ListVersionImmutable(
+                f"{self.model._meta.label}: a published list version cannot be deleted."
+            )
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class EntryQuerySet(FrozenQuerySet):
+    version_path = "version__state"
+
+
+class ListVersion(models.Model):
+    """One version of a tender's priority lists (lists A and B, or one list, each
+    split into the tender's sub-lists).
+
+    ``engine_input`` is the ``rank`` input of case-format.md (the tender with its
+    sub-lists and cut-offs, and every verified application); ``engine_output`` what
+    the engine returned for it. ``input_sha256`` and ``data_sha256`` are SHA-256 of
+    canonical JSON (sorted keys, no spaces, UTF-8) of the input and of
+    :func:`lists.services.version_data`.
+    """
+
+    tender = models.ForeignKey(
+        Tender,
+        on_delete=models.PROTECT,
+        related_name="list_versions",
+        verbose_name=_("tender"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=ListState.choices, default=ListState.DRAFT
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made from version"),
+    )
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("built by"),
+    )
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("superseded by"),
+    )
+    final = models.BooleanField(_("final list"), default=False)
+    engine_input = models.JSONField(_("engine input"))
+    engine_output = models.JSONField(_("engine output"))
+    input_sha256 = models.CharField(_("SHA-256 of the input"), max_length=64)
+    data_sha256 = models.CharField(_("SHA-256 of the data"), max_length=64)
+    pdf = models.FileField(
+        _("PDF (Slovenian)"), upload_to=pdf_path, max_length=200, blank=True
+    )
+    pdf_sha256 = models.CharField(
+        _("SHA-256 of the PDF (Slovenian)"), max_length=64, blank=True
+    )
+    pdf_en = models.FileField(
+        _("PDF (English)"), upload_to=pdf_path, max_length=200, blank=True
+    )
+    pdf_en_sha256 = models.CharField(
+        _("SHA-256 of the PDF (English)"), max_length=64, blank=True
+    )
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "number"]
+        verbose_name = _("priority list version")
+        verbose_name_plural = _("priority list versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "number"], name="one_list_version_number_per_tender"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender.code} v{self.number} ({self.get_state_display()})"
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in FROZEN_STATES
+
+
+class ListEntry(models.Model):
+    """One application on a version: its list (``A``, ``B`` or ``all``), sub-list
+    (empty when unassigned or the tender has none), rank in the sub-list (``rank``)
+    and in the list (``list_rank``), total, and whether it is within the cut-off."""
+
+    version = models.ForeignKey(
+        ListVersion,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("version"),
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("application"),
+    )
+    code = models.CharField(_("application code"), max_length=40)
+    list = models.CharField(_("list"), max_length=3)
+    sub_list = models.CharField(_("sub-list"), max_length=10, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    list_rank = models.PositiveIntegerField(_("rank in the list"))
+    total = models.IntegerField(_("points"))
+    within = models.BooleanField(_("within the cut-off"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"))
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("priority list entry")
+        verbose_name_plural = _("priority list entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "application"], name="one_entry_per_application"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.sub_list or self.list} {self.rank}"
+
+
+class CutoffOverride(models.Model):
+    """The lessor changed a sub-list's cut-off (``None``: back to the one the
+    dwellings give), with a reason; the change made ``version``."""
+
+    version = models.ForeignKey(
+        ListVersion,
+        on_delete=models.CASCADE,
+        related_name="cutoff_overrides",
+        verbose_name=_("version"),
+    )
+    sub_list = models.CharField(_("sub-list"), max_length=10)
+    cutoff = models.PositiveIntegerField(_("cut-off"), null=True, blank=True)
+    previous = models.PositiveIntegerField(_("previous cut-off"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("cut-off change")
+        verbose_name_plural = _("cut-off changes")
+
+    def __str__(self) -> str:
+        return f"{self.sub_list}: {self.cutoff}"

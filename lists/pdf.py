@@ -1,0 +1,81 @@
+"""The public priority list as a PDF (issue 14, 2 and 6): no names, only application
+codes, list, sub-list, rank, points and whether within the cut-off; one file per
+language. Uses the long-table renderer (``documents_pdf.long_table``), which keeps
+a list of thousands of rows fast and bounded in memory."""
+
+import logging
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from .models import ListVersion
+
+logger = logging.getLogger(__name__)
+
+
+def version_rows(version: ListVersion) -> list[tuple[object, ...]]:
+    """The rows of the public list: code, list, sub-list, rank, points, within."""
+    rows = []
+    for entry in version.entries.order_by("position"):
+        within = "" if entry.within is None else _("yes") if entry.within else _("no")
+        rows.append(
+            (
+                entry.code,
+                entry.list if entry.list != "all" else "",
+                entry.sub_list or "-",
+                entry.rank if entry.rank is not None else "-",
+                entry.list_rank,
+                entry.total,
+                within,
+            )
+        )
+    return rows
+
+
+def render_version_pdf(version: ListVersion, language: str) -> bytes | None:
+    """The PDF of ``version`` in ``language``, or ``None`` when the long-table
+    renderer is not installed."""
+    try:
+        from documents_pdf.long_table import Column, render_long_table_pdf
+    except ImportError:  # pragma: no cover - the renderer ships separately
+        logger.warning("documents_pdf.long_table is missing: no PDF of the list")
+        return None
+    with translation.override(language):
+        cutoffs = [
+            _("Sub-list %(code)s: %(dwellings)s dwellings, cut-off %(cutoff)s points")
+            % {
+                "code": code,
+                "dwellings": sub["dwellings"],
+                "cutoff": "-" if sub["cutoff"] is None else sub["cutoff"],
+            }
+            for code, sub in version.engine_output.get("sub_lists", {}).items()
+        ]
+        published = version.published_at or version.built_at
+        header = [
+            version.tender.title,
+            _("Version %(number)s, published %(date)s")
+            % {
+                "number": version.number,
+                "date": formats.date_format(published, "DATE_FORMAT"),
+            },
+            *cutoffs,
+            _("SHA-256 of the engine input: %(hash)s") % {"hash": version.input_sha256},
+            _("SHA-256 of the data: %(hash)s") % {"hash": version.data_sha256},
+        ]
+        columns = [
+            Column(_("Application code"), "22%"),
+            Column(_("List"), "8%", "center"),
+            Column(_("Sub-list"), "12%", "center"),
+            Column(_("Rank"), "10%", "right"),
+            Column(_("Rank in the list"), "14%", "right"),
+            Column(_("Points"), "12%", "right"),
+            Column(_("Within the cut-off"), None, "center"),
+        ]
+        return render_long_table_pdf(
+            title=_("Priority list: %(tender)s") % {"tender": version.tender.code},
+            columns=columns,
+            rows=version_rows(version),
+            language=language,
+            header_lines=header,
+            footer_note=f"{version.tender.code} v{version.number}",
+        )

@@ -1,0 +1,549 @@
+"""Building, changing, approving and publishing priority lists (issue 14; Art. 9,
+17(2), 20(4), 23 of the Rules).
+
+A version is built from the commission's verified facts only
+(``ApplicationReview.verified_case``) through the scoring engine's ``rank``: the
+input is kept exactly as ``python -m scoring rank -`` reads it (case-format.md), so
+anyone can run the engine on it again and get the stored output
+(``manage.py export_rank_input``). Every write refuses with a
+:class:`~housing.errors.ServiceError` and changes nothing.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from applications.engine_input import tender_case
+from applications.models import AmendmentRequest, Application
+from applications.selectors import lodged_applications
+from housing.errors import ServiceError
+from housing.models import User
+from review.constants import RejectionState, ReviewState
+from review.models import ApplicationReview
+from scoring import engine
+from scoring.engine.jsonio import decode, ranking_json, read_rank
+from scoring.services import SUB_LIST_RULES
+from tenders.models import Tender
+
+from . import permissions as perm
+from .constants import ListState
+from .models import CutoffOverride, ListEntry, ListVersion
+
+logger = logging.getLogger(__name__)
+
+#: How many codes a refusal names before "and N more".
+SHOWN_CODES = 10
+
+
+# --- canonical JSON and hashes ---------------------------------------------------------
+
+
+def canonical(value: Any) -> bytes:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 (the hashes are of these bytes)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def sha256(value: Any) -> str:
+    """SHA-256 (hex) of :func:`canonical` ``value``."""
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def run_rank(engine_input: dict[str, Any]) -> dict[str, Any]:
+    """The engine's ``rank`` output for a case-format ``rank`` input, read exactly as
+    ``python -m scoring rank -`` reads it.
+
+    :raises engine.InvalidFacts: when the engine refuses the input.
+    """
+    tender, applications = read_rank(decode(canonical(engine_input)))
+    return ranking_json(engine.rank(tender, applications))
+
+
+# --- the engine input ------------------------------------------------------------------
+
+
+def sub_lists_input(tender: Tender, cutoffs: dict[str, int]) -> list[dict[str, Any]]:
+    """The tender's sub-lists in its order (case-format ``sub_lists``), with the
+    cut-offs the lessor set (``cutoffs``, by sub-list code)."""
+    items = []
+    for sub in tender.sublists.all():
+        item: dict[str, Any] = {
+            "code": sub.code,
+            "list": sub.list_kind if tender.separate_lists else "all",
+            "rule": SUB_LIST_RULES.get(sub.rule, sub.rule),
+            "dwellings": sub.dwellings,
+        }
+        if cutoffs.get(sub.code) is not None:
+            item["cutoff"] = cutoffs[sub.code]
+        items.append(item)
+    return items
+
+
+def lessor_cutoffs(engine_input: dict[str, Any]) -> dict[str, int]:
+    """The cut-offs set by the lessor in an engine input, by sub-list code."""
+    return {
+        s["code"]: s["cutoff"]
+        for s in engine_input["tender"].get("sub_lists", [])
+        if s.get("cutoff") is not None
+    }
+
+
+def rank_input(
+    tender: Tender, cases: list[dict[str, Any]], cutoffs: dict[str, int]
+) -> dict[str, Any]:
+    """The ``rank`` input (case-format.md): the tender with its sub-lists and the
+    lessor's cut-offs, and the verified ``cases`` in code order."""
+    data = tender_case(tender)
+    if tender.sublists.exists():
+        data["sub_lists"] = sub_lists_input(tender, cutoffs)
+    return {
+        "tender": data,
+        "applications": sorted(cases, key=lambda case: case["code"]),
+    }
+
+
+# --- preconditions ---------------------------------------------------------------------
+
+
+def _codes(codes: list[str]) -> str:
+    shown = ", ".join(codes[:SHOWN_CODES])
+    if len(codes) > SHOWN_CODES:
+        shown += " " + _("and %(count)d more") % {"count": len(codes) - SHOWN_CODES}
+    return shown
+
+
+def build_problems(tender: Tender, now: datetime.datetime | None = None) -> list[str]:
+    """Why the lists of ``tender`` cannot be built now (empty when they can): the
+    application deadline not passed, an application not yet decided (verified, or
+    rejected), an amendment deadline not passed (Art. 20(4))."""
+    now = now or timezone.now()
+    problems = []
+    if tender.deadline > now:
+        problems.append(_("The tender is still open for applications."))
+    lodged = list(lodged_applications(tender).order_by("code"))
+    reviews = {
+        r.application_id: r
+        for r in ApplicationReview.objects.filter(application__tender=tender)
+    }
+    undecided = []
+    for application in lodged:
+        review = reviews.get(application.pk)
+        decided = review is not None and (
+            review.state == ReviewState.REJECTED
+            or (
+                review.state == ReviewState.VERIFIED
+                and review.rejection_state != RejectionState.DRAFTED
+            )
+        )
+        if not decided:
+            undecided.append(application.code)
+    if undecided:
+        problems.append(
+            _(
+                "%(count)d application(s) are not yet decided (verified or "
+                "rejected): %(codes)s."
+            )
+            % {"count": len(undecided), "codes": _codes(undecided)}
+        )
+    open_amendments = sorted(
+        AmendmentRequest.objects.filter(
+            application__tender=tender, deadline__gt=now
+        ).values_list("application__code", flat=True)
+    )
+    if open_amendments:
+        problems.append(
+            _(
+                "The time limit for amending an application has not yet expired "
+                "(Art. 20(4)): %(codes)s."
+            )
+            % {"codes": _codes(list(dict.fromkeys(open_amendments)))}
+        )
+    if not lodged:
+        problems.append(_("The tender has no applications."))
+    return problems
+
+
+# --- building --------------------------------------------------------------------------
+
+
+def _next_number(tender: Tender) -> int:
+    last = (
+        ListVersion.objects.filter(tender=tender)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def version_data(version: ListVersion) -> dict[str, Any]:
+    """The data of a version: its sub-lists (dwellings, cut-off, whether the lessor
+    set it) and its entries in list order; ``data_sha256`` is of this."""
+    sub_lists = version.engine_output.get("sub_lists", {})
+    set_by_lessor = lessor_cutoffs(version.engine_input)
+    return {
+        "sub_lists": [
+            {
+                "code": code,
+                "dwellings": sub["dwellings"],
+                "cutoff": sub["cutoff"],
+                "cutoff_set_by_lessor": code in set_by_lessor,
+            }
+            for code, sub in sub_lists.items()
+        ],
+        "entries": [
+            {
+                "code": e.code,
+                "list": e.list,
+                "sub_list": e.sub_list,
+                "rank": e.rank,
+                "list_rank": e.list_rank,
+                "total": e.total,
+                "within": e.within,
+            }
+            for e in version.entries.order_by("position")
+        ],
+    }
+
+
+def _entries(
+    version: ListVersion, output: dict[str, Any], applications: dict[str, int]
+) -> list[ListEntry]:
+    """The entries of ``output``: every ranked application in list order, with its
+    sub-list, rank there and whether it is within the cut-off (unassigned ones have
+    no sub-list and no rank)."""
+    placed = {}
+    for code, sub in output.get("sub_lists", {}).items():
+        for entry in sub["entries"]:
+            placed[entry["code"]] = (code, entry["rank"], entry["within"])
+    has_sub_lists = "sub_lists" in output
+    entries = []
+    position = 0
+    for list_name, items in output["lists"].items():
+        for item in items:
+            position += 1
+            sub_list, rank, within = placed.get(item["code"], ("", None, None))
+            if not has_sub_lists:
+                rank = item["rank"]
+            entries.append(
+                ListEntry(
+                    version=version,
+                    application_id=applications[item["code"]],
+                    code=item["code"],
+                    list=list_name,
+                    sub_list=sub_list,
+                    rank=rank,
+                    list_rank=item["rank"],
+                    total=item["total"],
+                    within=within,
+                    position=position,
+                )
+            )
+    return entries
+
+
+def _save_version(
+    *,
+    tender: Tender,
+    engine_input: dict[str, Any],
+    by: User,
+    now: datetime.datetime,
+    based_on: ListVersion | None = None,
+) -> ListVersion:
+    """Run the engine on ``engine_input`` and save a new draft with its entries;
+    every earlier draft or approved version becomes superseded by it."""
+    try:
+        output = run_rank(engine_input)
+    except engine.InvalidFacts as error:
+        lang = translation.get_language() or "sl"
+        raise ServiceError(
+            {None: [f"{p}: {m}" for p, m in error.messages(lang)]}
+        ) from error
+    version = ListVersion.objects.create(
+        tender=tender,
+        number=_next_number(tender),
+        state=ListState.DRAFT,
+        based_on=based_on,
+        built_by=by,
+        built_at=now,
+        engine_input=engine_input,
+        engine_output=output,
+        input_sha256=sha256(engine_input),
+        data_sha256="",
+    )
+    applications = dict(
+        Application.objects.filter(
+            tender=tender, code__in=[c["code"] for c in engine_input["applications"]]
+        ).values_list("code", "pk")
+    )
+    ListEntry.objects.bulk_create(_entries(version, output, applications))
+    version.data_sha256 = sha256(version_data(version))
+    version.save(update_fields=["data_sha256"])
+    for older in ListVersion.objects.filter(
+        tender=tender, state__in=(ListState.DRAFT, ListState.APPROVED)
+    ).exclude(pk=version.pk):
+        older.state = ListState.SUPERSEDED
+        older.superseded_by = version
+        older.save(update_fields=["state", "superseded_by"])
+    return version
+
+
+def _latest(tender: Tender) -> ListVersion | None:
+    return ListVersion.objects.filter(tender=tender).order_by("-number").first()
+
+
+@transaction.atomic
+def list_build(
+    *, tender: Tender, by: User, now: datetime.datetime | None = None
+) -> ListVersion:
+    """Build a new draft version of ``tender``'s priority lists from the verified
+    facts through the engine's ``rank``: lists A and B (Art. 9, 17(2), 23(2)) or one
+    list, each split into the tender's sub-lists, with ranks (ties by the tender's
+    chain, Art. 6(3)) and each sub-list's cut-off from its dwellings (or the one the
+    lessor set on the latest version, which carries over).
+
+    Only when every lodged application is decided (verified, or rejected) and every
+    amendment deadline has passed (Art. 20(4)). Rejected applications are left out;
+    verified ones the engine finds ineligible are listed apart (``ineligible``).
+
+    :raises ServiceError: ``forbidden`` (not the commission's chair or a member, nor
+        the lessor's admin); ``invalid`` with every reason it cannot be built yet, or
+        when a verified total no longer matches the engine's (the tender's settings
+        changed after verification).
+    """
+    now = now or timezone.now()
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    if not perm.can_build_lists(by, tender):
+        raise ServiceError(
+            _(
+                "Only the chair or a member of the tender's commission, or the "
+                "lessor's administrator, may build the priority lists."
+            ),
+            code="forbidden",
+        )
+    problems = build_problems(tender, now)
+    if problems:
+        raise ServiceError({None: problems})
+    reviews = list(
+        ApplicationReview.objects.filter(
+            application__tender=tender,
+            application__in=lodged_applications(tender),
+            state=ReviewState.VERIFIED,
+        ).select_related("application")
+    )
+    cases = [review.verified_case for review in reviews]
+    latest = _latest(tender)
+    cutoffs = lessor_cutoffs(latest.engine_input) if latest else {}
+    engine_input = rank_input(tender, cases, cutoffs)
+    version = _save_version(tender=tender, engine_input=engine_input, by=by, now=now)
+    totals = {e.code: e.total for e in version.entries.all()}
+    stale = sorted(
+        r.application.code
+        for r in reviews
+        if r.application.code in totals
+        and totals[r.application.code] != r.verified_total
+    )
+    if stale:
+        raise ServiceError(
+            _(
+                "The engine now gives other totals than the verified ones (the "
+                "tender's settings changed after verification): %(codes)s. Verify "
+                "these applications again."
+            )
+            % {"codes": _codes(stale)}
+        )
+    return version
+
+
+@transaction.atomic
+def list_cutoff_set(
+    *,
+    version: ListVersion,
+    sub_list_code: str,
+    cutoff: int | None,
+    reason: str,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> ListVersion:
+    """The lessor changes a sub-list's cut-off (``None``: back to the one its
+    dwellings give), with a reason. The change makes a new draft version from
+    ``version``'s input (the same verified facts) with the engine run again; a
+    published version never changes.
+
+    :raises ServiceError: ``forbidden``; ``frozen`` when ``version`` was superseded;
+        ``invalid`` without a reason, for an unknown sub-list or a negative cut-off.
+    """
+    now = now or timezone.now()
+    version = ListVersion.objects.select_for_update().get(pk=version.pk)
+    tender = version.tender
+    if not perm.can_build_lists(by, tender):
+        raise ServiceError(
+            _(
+                "Only the chair or a member of the tender's commission, or the "
+                "lessor's administrator, may change a cut-off."
+            ),
+            code="forbidden",
+        )
+    if version.state == ListState.SUPERSEDED:
+        raise ServiceError(
+            _("This version was superseded: change the cut-off on the latest one."),
+            code="frozen",
+        )
+    reason = (reason or "").strip()
+    errors: dict[str | None, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Give the reason for changing the cut-off.")]
+    sub_lists = version.engine_input["tender"].get("sub_lists", [])
+    codes = [s["code"] for s in sub_lists]
+    if sub_list_code not in codes:
+        errors["sub_list"] = [_("The tender has no such sub-list.")]
+    if cutoff is not None and cutoff < 0:
+        errors["cutoff"] = [_("A cut-off cannot be negative.")]
+    if errors:
+        raise ServiceError(errors)
+    previous = version.engine_output.get("sub_lists", {}).get(sub_list_code, {})
+    engine_input = json.loads(canonical(version.engine_input))
+    for item in engine_input["tender"]["sub_lists"]:
+        if item["code"] == sub_list_code:
+            item.pop("cutoff", None)
+            if cutoff is not None:
+                item["cutoff"] = cutoff
+    new = _save_version(
+        tender=tender, engine_input=engine_input, by=by, now=now, based_on=version
+    )
+    CutoffOverride.objects.create(
+        version=new,
+        sub_list=sub_list_code,
+        cutoff=cutoff,
+        previous=previous.get("cutoff"),
+        reason=reason,
+        by=by,
+        at=now,
+    )
+    return new
+
+
+@transaction.atomic
+def list_approve(
+    *, version: ListVersion, by: User, now: datetime.datetime | None = None
+) -> ListVersion:
+    """A second member of the commission approves a draft (not the one who built
+    it, nor who changed its cut-off).
+
+    :raises ServiceError: ``forbidden`` (the builder, or not a deciding seat of the
+        commission); ``frozen`` when the version is not a draft.
+    """
+    now = now or timezone.now()
+    version = ListVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != ListState.DRAFT:
+        raise ServiceError(_("Only a draft can be approved."), code="frozen")
+    if version.built_by_id == by.pk:
+        raise ServiceError(
+            _(
+                "The priority lists must be approved by a second member of the "
+                "commission, not by the one who built this version."
+            ),
+            code="forbidden",
+        )
+    if not perm.can_approve_list(by, version):
+        raise ServiceError(
+            _("Only the chair or a member of the tender's commission may approve."),
+            code="forbidden",
+        )
+    version.state = ListState.APPROVED
+    version.approved_by = by
+    version.approved_at = now
+    version.save(update_fields=["state", "approved_by", "approved_at"])
+    return version
+
+
+def publication_problems(version: ListVersion) -> list[str]:
+    """Why ``version`` cannot be published (empty when it can)."""
+    problems = []
+    if version.state != ListState.APPROVED:
+        problems.append(
+            _(
+                "A version is published only after a second member of the "
+                "commission approved it."
+            )
+        )
+    unassigned = version.engine_output.get("unassigned", [])
+    if unassigned:
+        problems.append(
+            _(
+                "%(count)d application(s) meet no rule of their list's sub-lists and "
+                "are on no sub-list: %(codes)s. Add a sub-list that takes them (e.g. "
+                "'all others') and build the lists again."
+            )
+            % {"count": len(unassigned), "codes": _codes(list(unassigned))}
+        )
+    return problems
+
+
+def _render_pdfs(version: ListVersion) -> None:
+    """The public list as PDF in Slovenian and English (no names: application code,
+    list, sub-list, rank, points, within the cut-off), with its SHA-256."""
+    from .pdf import render_version_pdf
+
+    for language, field, digest in (
+        ("sl", "pdf", "pdf_sha256"),
+        ("en", "pdf_en", "pdf_en_sha256"),
+    ):
+        data = render_version_pdf(version, language)
+        if data is None:
+            return
+        getattr(version, field).save(f"{language}.pdf", ContentFile(data), save=False)
+        setattr(version, digest, hashlib.sha256(data).hexdigest())
+
+
+@transaction.atomic
+def list_publish(
+    *,
+    version: ListVersion,
+    by: User,
+    final: bool = False,
+    now: datetime.datetime | None = None,
+) -> ListVersion:
+    """Publish an approved version (Art. 23(1)): it never changes again. The
+    previously published version becomes superseded; the PDFs (both languages) are
+    rendered and kept with their SHA-256.
+
+    :raises ServiceError: ``forbidden``; ``invalid`` when not approved or when an
+        application is on no sub-list.
+    """
+    now = now or timezone.now()
+    version = ListVersion.objects.select_for_update().get(pk=version.pk)
+    if not perm.can_build_lists(by, version.tender):
+        raise ServiceError(
+            _(
+                "Only the chair or a member of the tender's commission, or the "
+                "lessor's administrator, may publish the priority lists."
+            ),
+            code="forbidden",
+        )
+    problems = publication_problems(version)
+    if problems:
+        raise ServiceError({None: problems})
+    previous = list(
+        ListVersion.objects.select_for_update().filter(
+            tender=version.tender, state=ListState.PUBLISHED
+        )
+    )
+    _render_pdfs(version)
+    version.state = ListState.PUBLISHED
+    version.published_by = by
+    version.published_at = now
+    version.final = final
+    version.save()
+    for old in previous:
+        old.state = ListState.SUPERSEDED
+        old.superseded_by = version
+        old.save(update_fields=["state", "superseded_by"])
+    return version

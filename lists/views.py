@@ -1,0 +1,288 @@
+"""Pages of the priority lists (issue 14).
+
+Public: a version's page (codes, never names; hashes; cut-offs per sub-list), its
+PDFs and its CSV/XLSX, for published (and superseded) versions; the applicant's
+place. Staff (second factor verified): the tender's versions and building, a
+version with its cut-offs, approval, publication (with a confirmation page), the
+difference between versions. Anyone else gets 404 (another party's object).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from applications.models import Application
+from housing.errors import ServiceError, add_to_form
+from housing.mixins import staff_otp_required
+from review.permissions import can_view_tender
+from tenders.models import Tender
+
+from . import export, selectors, services
+from . import permissions as perm
+from .constants import ListState
+from .forms import CutoffForm, PublishForm
+from .models import ListVersion
+
+
+def _version(pk: int) -> ListVersion:
+    return get_object_or_404(ListVersion.objects.select_related("tender"), pk=pk)
+
+
+def _visible_version(request, pk: int) -> ListVersion:
+    version = _version(pk)
+    if not perm.can_view_version(request.user, version):
+        raise Http404
+    return version
+
+
+# --- public -----------------------------------------------------------------------------
+
+
+@require_safe
+def version_detail(request, pk: int):
+    """A version of a tender's lists: sub-lists with their cut-offs and entries
+    (codes only), the SHA-256 of the input, the data and the PDFs."""
+    version = _visible_version(request, pk)
+    return render(
+        request,
+        "lists/version_detail.html",
+        {
+            "version": version,
+            "tender": version.tender,
+            "groups": selectors.sub_lists_of(version),
+            "ineligible": version.engine_output.get("ineligible", []),
+        },
+    )
+
+
+@require_safe
+def version_pdf(request, pk: int, language: str):
+    version = _visible_version(request, pk)
+    file = {"sl": version.pdf, "en": version.pdf_en}.get(language)
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"),
+        content_type="application/pdf",
+        filename=export.filename(version, f"{language}.pdf"),
+    )
+
+
+@require_safe
+def version_export(request, pk: int, fmt: str):
+    """CSV or XLSX of the version (public columns only)."""
+    version = _visible_version(request, pk)
+    if fmt == "csv":
+        data, content_type = export.version_csv(version), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        data = export.version_xlsx(version)
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export.filename(version, fmt)}"'
+    )
+    return response
+
+
+@require_safe
+@login_required
+def standing(request, application_pk: int):
+    """The applicant's rank, sub-list and cut-off on the published list."""
+    application = get_object_or_404(
+        Application.objects.select_related("tender"), pk=application_pk
+    )
+    if application.applicant_id != request.user.pk and not can_view_tender(
+        request.user, application.tender
+    ):
+        raise Http404
+    return render(
+        request,
+        "lists/standing.html",
+        {"application": application, "standing": selectors.standing_for(application)},
+    )
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def _staff_tender(request, pk: int) -> Tender:
+    tender = get_object_or_404(Tender, pk=pk)
+    if not perm.can_view_lists(request.user, tender):
+        raise Http404
+    return tender
+
+
+def _staff_version(request, pk: int) -> ListVersion:
+    version = _version(pk)
+    if not perm.can_view_lists(request.user, version.tender):
+        raise Http404
+    return version
+
+
+def _refused(request, error: ServiceError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_otp_required
+def tender_lists(request, pk: int):
+    """The tender's versions; POST builds a new draft."""
+    tender = _staff_tender(request, pk)
+    if request.method == "POST":
+        try:
+            version = services.list_build(tender=tender, by=request.user)
+        except ServiceError as error:
+            _refused(request, error)
+            return redirect("lists:tender", pk=tender.pk)
+        messages.success(
+            request, _("Version %(number)d built.") % {"number": version.number}
+        )
+        return redirect("lists:manage", pk=version.pk)
+    return render(
+        request,
+        "lists/staff/tender_lists.html",
+        {
+            "tender": tender,
+            "versions": selectors.versions_for_staff(tender),
+            "problems": services.build_problems(tender),
+            "can_build": perm.can_build_lists(request.user, tender),
+        },
+    )
+
+
+def _manage(request, version: ListVersion, form: CutoffForm | None = None):
+    codes = [s["code"] for s in version.engine_input["tender"].get("sub_lists", [])]
+    return render(
+        request,
+        "lists/staff/version_manage.html",
+        {
+            "version": version,
+            "tender": version.tender,
+            "groups": selectors.sub_lists_of(version),
+            "overrides": version.cutoff_overrides.select_related("by"),
+            "ineligible": version.engine_output.get("ineligible", []),
+            "problems": services.publication_problems(version),
+            "cutoff_form": form or CutoffForm(sub_lists=codes),
+            "has_sub_lists": bool(codes),
+            "can_build": perm.can_build_lists(request.user, version.tender),
+            "can_approve": perm.can_approve_list(request.user, version),
+            "editable": version.state in (ListState.DRAFT, ListState.APPROVED),
+        },
+    )
+
+
+@require_safe
+@staff_otp_required
+def version_manage(request, pk: int):
+    return _manage(request, _staff_version(request, pk))
+
+
+@require_POST
+@staff_otp_required
+def version_cutoff(request, pk: int):
+    """Change a sub-list's cut-off (reason required): a new draft version."""
+    version = _staff_version(request, pk)
+    codes = [s["code"] for s in version.engine_input["tender"].get("sub_lists", [])]
+    form = CutoffForm(request.POST, sub_lists=codes)
+    if form.is_valid():
+        try:
+            new = services.list_cutoff_set(
+                version=version,
+                sub_list_code=form.cleaned_data["sub_list"],
+                cutoff=form.cleaned_data["cutoff"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The cut-off was changed: version %(number)d.")
+                % {"number": new.number},
+            )
+            return redirect("lists:manage", pk=new.pk)
+    return _manage(request, version, form)
+
+
+@require_POST
+@staff_otp_required
+def version_approve(request, pk: int):
+    version = _staff_version(request, pk)
+    try:
+        services.list_approve(version=version, by=request.user)
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The version was approved."))
+    return redirect("lists:manage", pk=version.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_otp_required
+def version_publish(request, pk: int):
+    """A confirmation page, then publication."""
+    version = _staff_version(request, pk)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.list_publish(
+                version=version, by=request.user, final=form.cleaned_data["final"]
+            )
+        except ServiceError as error:
+            _refused(request, error)
+            return redirect("lists:manage", pk=version.pk)
+        messages.success(request, _("The priority lists were published."))
+        return redirect("lists:version", pk=version.pk)
+    return render(
+        request,
+        "lists/staff/publish_confirm.html",
+        {
+            "version": version,
+            "tender": version.tender,
+            "form": form,
+            "problems": services.publication_problems(version),
+            "groups": selectors.sub_lists_of(version),
+        },
+    )
+
+
+@require_safe
+@staff_otp_required
+def version_diff(request, pk: int):
+    """What changed from another version (``?against=<id>``; by default the one it
+    was made from, else the version before it)."""
+    version = _staff_version(request, pk)
+    against = request.GET.get("against", "")
+    others = ListVersion.objects.filter(tender=version.tender).exclude(pk=version.pk)
+    if against.isdecimal():
+        old = get_object_or_404(others, pk=int(against))
+    else:
+        old = (
+            version.based_on
+            or others.filter(number__lt=version.number).order_by("-number").first()
+        )
+    if old is None:
+        raise Http404
+    return render(
+        request,
+        "lists/staff/version_diff.html",
+        {
+            "version": version,
+            "tender": version.tender,
+            "diff": selectors.list_diff(old, version),
+            "others": others.order_by("-number"),
+        },
+    )
