@@ -161,7 +161,9 @@ class ListVersion(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in FROZEN_STATES
+        """Published once (now published or superseded by a later publication); a
+        draft superseded before publication never is."""
+        return self.published_at is not None
 
 
 class ListEntry(models.Model):

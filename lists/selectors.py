@@ -21,10 +21,11 @@ MASK = "***"
 
 
 def published_versions(tender: Tender) -> QuerySet[ListVersion]:
-    """The tender's published and superseded versions, newest first."""
-    return ListVersion.objects.filter(tender=tender, state__in=FROZEN_STATES).order_by(
-        "-number"
-    )
+    """The tender's versions ever published (the one in force and those a later
+    publication superseded), newest first; never a draft."""
+    return ListVersion.objects.filter(
+        tender=tender, state__in=FROZEN_STATES, published_at__isnull=False
+    ).order_by("-number")
 
 
 def current_version(tender: Tender) -> ListVersion | None:

@@ -321,3 +321,58 @@ def test_stored_input_reproduces_output_and_hashes(verified, tender, staff):
     assert services.run_rank(again) == stored.engine_output
     assert services.sha256(again) == stored.input_sha256
     assert services.sha256(services.version_data(stored)) == stored.data_sha256
+
+
+def test_without_sub_lists_one_rank_per_list_and_no_cutoff(tender, staff, applicant):
+    review = verify(make_application(tender, applicant), staff)
+    close(tender)
+    version = build(tender, staff)
+    assert "sub_lists" not in version.engine_output
+    entry = version.entries.get()
+    assert (entry.code, entry.list, entry.sub_list) == (
+        review.application.code,
+        "A",
+        "",
+    )
+    assert (entry.rank, entry.list_rank, entry.within) == (1, 1, None)
+    assert services.publication_problems(version) == [
+        "A version is published only after a second member of the commission "
+        "approved it."
+    ]
+    with pytest.raises(ServiceError) as error:
+        services.list_cutoff_set(
+            version=version,
+            sub_list_code="A1",
+            cutoff=1,
+            reason="R.",
+            by=staff["admin"],
+        )
+    assert "sub_list" in error.value.errors
+
+
+def test_rejected_applications_are_left_out(tender, staff, sub_lists, applicant):
+    from review import services as review_services
+    from review.models import ApplicationReview
+
+    kept = verify(make_application(tender, applicant), staff)
+    other = make_application(tender, new_applicant("r@example.test"))
+    review = review_services.review_open(application=other, by=staff["chair"])
+    review = review_services.rejection_draft(
+        review=review,
+        reason="Lastnik drugega stanovanja.",
+        article="3(1)",
+        expected_version=review.row_version,
+        by=staff["member"],
+    )
+    review = ApplicationReview.objects.get(pk=review.pk)
+    review_services.rejection_issue(
+        review=review, expected_version=review.row_version, by=staff["chair"]
+    )
+    close(tender)
+    version = build(tender, staff)
+    assert [c["code"] for c in version.engine_input["applications"]] == [
+        kept.application.code
+    ]
+    assert list(version.entries.values_list("code", flat=True)) == [
+        kept.application.code
+    ]

@@ -66,6 +66,13 @@ def test_public_version_page_shows_codes_and_hashes_never_names(
 def test_draft_is_not_public(client, draft, staff, otp_login):
     assert client.get(f"/lists/{draft.pk}/").status_code == 404
     assert client.get(f"/lists/{draft.pk}/export.csv").status_code == 404
+    # Nor a draft superseded by a cut-off change before publication.
+    services.list_cutoff_set(
+        version=draft, sub_list_code="A1", cutoff=300, reason="R.", by=staff["admin"]
+    )
+    draft.refresh_from_db()
+    assert draft.state == ListState.SUPERSEDED
+    assert client.get(f"/lists/{draft.pk}/").status_code == 404
     otp_login(client, staff["clerk"])
     assert client.get(f"/lists/{draft.pk}/").status_code == 200
 
