@@ -343,10 +343,11 @@ def flags_for(
     nothing to flag are left out. ``cutoff=False`` leaves out the cut-off signal,
     which ranks the whole tender through the engine (the queue's pages show the
     duplicates with a fixed number of queries and rank only when asked)."""
-    applications = {
-        a.code: a.pk
-        for a in lodged_applications(tender).exclude(status=ApplicationStatus.WITHDRAWN)
-    }
+    applications = dict(
+        lodged_applications(tender)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .values_list("code", "pk")
+    )
     flags: dict[int, ApplicationFlags] = {}
 
     def flag(code: str) -> ApplicationFlags | None:

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.constants import AmendmentStatus
-from applications.documents import required_documents
+from applications.documents import duplicate_documents, required_documents
 from applications.models import AmendmentRequest, Application
-from applications.selectors import lodged_applications
+from applications.selectors import duplicate_members, lodged_applications
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
 from housing.models import User
@@ -250,12 +250,17 @@ def queue(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _tender(request, pk)
     filtered = _filtered(request, tender)
     page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
-    flags = flags_for(tender, cutoff=False)
+    # The duplicates by code (two grouped queries each), not flags_for: that one
+    # maps every lodged application of the tender, and a page shows 50.
+    people = {c for d in duplicate_members(tender) for c in d.codes}
+    documents = {c for d in duplicate_documents(tender) for c in d.codes}
     rows = [
         {
             "review": r,
             "name": applicant_name(r),
-            "flags": flags.get(r.application_id),
+            "same_person": r.application.code in people,
+            "same_document": r.application.code in documents,
+            "distance": getattr(r, "cutoff_distance", None),
         }
         for r in page.object_list
     ]
