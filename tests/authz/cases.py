@@ -1105,6 +1105,44 @@ def build_matrix() -> dict[str, list[Case]]:
     if "review" in _resolver().namespace_dict:
         add(*review_cases())
 
+    # --- priority lists (issue 14): the tender's and the applicant's pages ------------
+    if "lists" in _resolver().namespace_dict:
+        # Who may see the review pages may see the lists; others 404 (also X's clerk
+        # without a seat: here 404, not 403).
+        list_viewers = staff_of_x(
+            NOT_FOUND, **dict.fromkeys({ADMIN_X, CHAIR_X, MEMBER_X, SUPERUSER}, OK)
+        )
+        list_guards = ("lists.permissions.can_view_lists",)
+        add(
+            Case(
+                "lists:tender",
+                tender_pk("published_x2"),
+                list_viewers,
+                guards=list_guards,
+            ),
+            Case(
+                "lists:tender",
+                tender_pk("published_x2"),
+                staff_of_x(
+                    NOT_FOUND,
+                    **dict.fromkeys(
+                        {ADMIN_X, CHAIR_X, MEMBER_X, SUPERUSER},
+                        REDIRECT("lists:tender", "published_x2"),
+                    ),
+                ),
+                method="post",
+                data=lambda w: {},  # nothing verified yet: the build is refused
+                label="limited: refused build",
+                guards=list_guards,
+            ),
+            Case(
+                "lists:standing",
+                lambda w: {"application_pk": w["sub_a"].pk},
+                only({APPLICANT_A, ADMIN_X, CHAIR_X, MEMBER_X, SUPERUSER}, OK),
+                guards=("review.permissions.can_view_tender",),
+            ),
+        )
+
     # --- accounts --------------------------------------------------------------------
     any_signed_in = login_then(OK)  # applicants may set up a second factor too
     add(
