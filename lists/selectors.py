@@ -69,10 +69,13 @@ def _sub_list_names(tender: Tender) -> dict[str, str]:
     }
 
 
-def sub_lists_of(version: ListVersion) -> list[SubListView]:
+def sub_lists_of(
+    version: ListVersion, *, with_entries: bool = True
+) -> list[SubListView]:
     """The version's sub-lists in the tender's order with their entries and
-    cut-offs; without sub-lists one group per list; unassigned entries last."""
-    entries = list(version.entries.order_by("position"))
+    cut-offs; without sub-lists one group per list; unassigned entries last.
+    ``with_entries=False`` reads no entry (the cut-offs come from the output)."""
+    entries = list(version.entries.order_by("position")) if with_entries else []
     output = version.engine_output
     if "sub_lists" not in output:
         return [

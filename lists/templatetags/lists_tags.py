@@ -12,5 +12,5 @@ def tender_lists(tender):
     versions = list(published_versions(tender))
     return {
         "tender": tender,
-        "versions": [(v, sub_lists_of(v)) for v in versions],
+        "versions": [(v, sub_lists_of(v, with_entries=False)) for v in versions],
     }

@@ -189,3 +189,17 @@ def test_build_refusal_is_shown(client, tender, staff, sub_lists, otp_login):
     response = client.post(f"/staff/tenders/{tender.pk}/lists/", follow=True)
     assert "not yet decided" in response.content.decode()
     assert ListVersion.objects.count() == 0
+
+
+def test_public_pages_queries_do_not_grow_with_entries(
+    client, published, tender, django_assert_max_num_queries
+):
+    # The version page reads its entries once; the tender page reads none.
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/lists/{published.pk}/").status_code == 200
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/tenders/{tender.pk}/")
+    assert not [q for q in queries if "lists_listentry" in q["sql"]]
