@@ -99,8 +99,6 @@ class QueueFilter(django_filters.FilterSet):
         label=_("Near a sub-list's cut-off, closest first"),
         method="filter_near_cutoff",
         widget=forms.CheckboxInput,
-        help_text=_("Within %(points)d points: what to inspect first (Art. 22(2)).")
-        % {"points": NEAR_CUTOFF_POINTS},
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -126,6 +124,9 @@ class QueueFilter(django_filters.FilterSet):
         self.filters["sub_list"].extra["choices"] = [
             (s.code, f"{s.code}: {s.display_name}") for s in tender.sublists.all()
         ]
+        self.filters["near_cutoff"].extra["help_text"] = _(
+            "Within %(points)d points: what to inspect first (Art. 22(2))."
+        ) % {"points": NEAR_CUTOFF_POINTS}
         self.filters["points_min"].field.widget.attrs["class"] = "input-width-5"
         self.filters["points_max"].field.widget.attrs["class"] = "input-width-5"
 

@@ -105,7 +105,7 @@ class FactCorrectForm(VersionForm):
         required=False,
     )
     document = forms.ModelChoiceField(
-        label=_("Supporting document (optional)"),
+        label=_("Supporting document"),
         queryset=None,
         required=False,
     )

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.constants import AmendmentStatus
@@ -561,17 +562,17 @@ def _run(action: str, form, review: ApplicationReview, user: User):
 
 
 DONE = {
-    "amendment": _("The amendment request was sent."),
-    "complete": _("The application is marked complete."),
-    "confirm": _("The fact was confirmed."),
-    "correct": _("The fact was corrected."),
-    "reject": _("The claim was rejected."),
-    "verify": _("The verified assessment was computed."),
-    "draft_rejection": _("The rejection was drafted."),
-    "issue_rejection": _("The rejection was issued."),
-    "inspection": _("The inspection was recorded."),
-    "record": _("The scoring record was issued."),
-    "conflict": _("Your conflict of interest was declared."),
+    "amendment": gettext_lazy("The amendment request was sent."),
+    "complete": gettext_lazy("The application is marked complete."),
+    "confirm": gettext_lazy("The fact was confirmed."),
+    "correct": gettext_lazy("The fact was corrected."),
+    "reject": gettext_lazy("The claim was rejected."),
+    "verify": gettext_lazy("The verified assessment was computed."),
+    "draft_rejection": gettext_lazy("The rejection was drafted."),
+    "issue_rejection": gettext_lazy("The rejection was issued."),
+    "inspection": gettext_lazy("The inspection was recorded."),
+    "record": gettext_lazy("The scoring record was issued."),
+    "conflict": gettext_lazy("Your conflict of interest was declared."),
 }
 
 
