@@ -184,9 +184,12 @@ def test_build_refusal_is_shown(client, tender, staff, sub_lists, otp_login):
     make_application(tender, new_applicant("x@example.test"))
     close(tender)
     otp_login(client, staff["chair"])
-    page = client.get(f"/staff/tenders/{tender.pk}/lists/").content.decode()
-    assert "not yet decided" in page
-    response = client.post(f"/staff/tenders/{tender.pk}/lists/", follow=True)
+    english = {"accept-language": "en"}
+    page = client.get(f"/staff/tenders/{tender.pk}/lists/", headers=english)
+    assert "not yet decided" in page.content.decode()
+    response = client.post(
+        f"/staff/tenders/{tender.pk}/lists/", follow=True, headers=english
+    )
     assert "not yet decided" in response.content.decode()
     assert ListVersion.objects.count() == 0
 
