@@ -376,3 +376,28 @@ def test_rejected_applications_are_left_out(tender, staff, sub_lists, applicant)
     assert list(version.entries.values_list("code", flat=True)) == [
         kept.application.code
     ]
+
+
+def test_cutoff_change_on_a_published_version_makes_a_draft(verified, tender, staff):
+    published = publish(tender, staff)
+    new = services.list_cutoff_set(
+        version=published,
+        sub_list_code="A1",
+        cutoff=None,
+        reason="Back to the dwellings.",
+        by=staff["chair"],
+    )
+    assert new.state == ListState.DRAFT
+    assert new.based_on == published
+    published.refresh_from_db()
+    assert published.state == ListState.PUBLISHED
+    # The one who changed the cut-off built the new version: another approves.
+    with pytest.raises(ServiceError):
+        services.list_approve(version=new, by=staff["chair"])
+    services.list_approve(version=new, by=staff["member2"])
+    services.list_publish(version=new, by=staff["admin"])
+    published.refresh_from_db()
+    assert published.state == ListState.SUPERSEDED
+    diff = list_diff(published, new)
+    assert diff.entries == []
+    assert diff.cutoffs == []  # None gives the same cut-off as before
