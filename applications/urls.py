@@ -62,6 +62,11 @@ urlpatterns = [
         views_documents.receipt_pdf,
         name="receipt_pdf",
     ),
+    path(
+        "applications/<int:pk>/scoring-record.pdf",
+        views_documents.scoring_record_pdf,
+        name="scoring_record_pdf",
+    ),
     path("account/data/", views_documents.data_page, name="data"),
     path("account/data/najem-data.json", views_documents.data_json, name="data_json"),
     path("account/data/najem-data.pdf", views_documents.data_pdf, name="data_pdf"),

@@ -230,6 +230,11 @@ def application_detail(request: HttpRequest, application: Application) -> HttpRe
 
 
 def _status(application: Application) -> dict:
+    # What later stages hold about the application: the commission's scoring record
+    # (review) and its place on the published priority list (lists).
+    from lists.selectors import standing_for
+    from review.selectors import issued_documents_for
+
     tender = application.tender
     now = timezone.now()
     closed = services.after_deadline(tender, now)
@@ -246,6 +251,8 @@ def _status(application: Application) -> dict:
         and not (closed and application.code),
         "amendments": application.amendment_requests.order_by("deadline"),
         "summary": _summary(application, change_links=False),
+        "issued": issued_documents_for(application) if application.code else [],
+        "standing": standing_for(application) if application.code else None,
     }
 
 

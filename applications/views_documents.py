@@ -276,6 +276,40 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(response)
 
 
+# --- what the commission issued ----------------------------------------------------------
+
+
+@require_safe
+@login_required
+def scoring_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring record the commission issued (Art. 22(1)), to the applicant only.
+
+    Staff read it in the commission's workspace, where reading special-category data is
+    logged; a paper applicant receives it by post.
+    """
+    from review.selectors import issued_documents_for
+
+    application = get_object_or_404(Application, pk=pk, applicant=request.user)
+    issued = [
+        d for d in issued_documents_for(application) if d.kind == "scoring_record"
+    ]
+    if not issued:
+        raise Http404
+    record = issued[0]
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{application.code}-scoring-record.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Document-SHA256"] = record.sha256
+    return _attachment(response)
+
+
 # --- the applicant's data (GDPR Art. 15, 20) ----------------------------------------------
 
 
