@@ -461,6 +461,43 @@ CLASSIFICATION: dict[str, DataClass] = {
     "lists.CutoffOverride.reason": PERSONAL,
     "lists.CutoffOverride.by": PERSONAL,
     "lists.CutoffOverride.at": PUBLIC,
+    "lists.ListVersion.final_by": PERSONAL,
+    "lists.ListVersion.final_at": PUBLIC,
+    # Decisions and appeals (issue 14, 3 and 5): one applicant's result, the reasons
+    # for non-classification (the commission's rejection reason, the engine's
+    # conditions: no health or violence fact by name) and the appeal's grounds, which
+    # the applicant writes freely and may name a health fact (and the outcome answering
+    # them): SPECIAL. The decision PDF holds what the decision row holds: PERSONAL.
+    "lists.Decision.id": PERSONAL,
+    "lists.Decision.version": PERSONAL,
+    "lists.Decision.application": PERSONAL,
+    "lists.Decision.kind": PERSONAL,
+    "lists.Decision.points": PERSONAL,
+    "lists.Decision.rank": PERSONAL,
+    "lists.Decision.list_rank": PERSONAL,
+    "lists.Decision.sub_list": PERSONAL,
+    "lists.Decision.cutoff": PUBLIC,
+    "lists.Decision.within": PERSONAL,
+    "lists.Decision.reasons": PERSONAL,
+    "lists.Decision.appeal_body": PUBLIC,
+    "lists.Decision.language": PERSONAL,
+    "lists.Decision.issued_by": PERSONAL,
+    "lists.Decision.issued_at": PERSONAL,
+    "lists.Decision.delivered_at": PERSONAL,
+    "lists.Decision.delivery_recorded_by": PERSONAL,
+    "lists.Decision.emailed_at": PERSONAL,
+    "lists.Decision.pdf": PERSONAL,
+    "lists.Decision.sha256": PERSONAL,
+    "lists.Appeal.id": PERSONAL,
+    "lists.Appeal.decision": PERSONAL,
+    "lists.Appeal.received_on": PERSONAL,
+    "lists.Appeal.grounds": SPECIAL,
+    "lists.Appeal.recorded_by": PERSONAL,
+    "lists.Appeal.recorded_at": PERSONAL,
+    "lists.Appeal.outcome": PERSONAL,
+    "lists.Appeal.outcome_reason": SPECIAL,
+    "lists.Appeal.decided_by": PERSONAL,
+    "lists.Appeal.decided_at": PERSONAL,
     # --- review (issue 13) -------------------------------------------------------------
     # Who sits on a commission, their conflicts and every step of a review are about
     # people: PERSONAL. The claimed and verified values of facts, the verified engine

@@ -9,8 +9,10 @@ Like the audit history (``housing.audit``), the rule holds twice:
 - PostgreSQL: triggers installed after every ``migrate`` refuse the same ``UPDATE``,
   ``DELETE`` (and ``INSERT`` of entries), so raw SQL is refused too.
 
-The one change allowed on a published version is the one publishing the next makes:
-``state`` to ``superseded`` with ``superseded_by`` set, every other column equal.
+The changes allowed on a published version: the one publishing the next makes
+(``state`` to ``superseded`` with ``superseded_by`` set), and publishing it as the
+final list after the appeals (``final`` to true with ``final_by``/``final_at`` set,
+Art. 24(5)); every other column equal.
 SQLite (the quick start) gets the ORM guard only.
 """
 
@@ -37,6 +39,14 @@ BEGIN
         AND OLD.superseded_by_id IS NULL AND NEW.superseded_by_id IS NOT NULL
         AND (to_jsonb(NEW) - 'state' - 'superseded_by_id')
             = (to_jsonb(OLD) - 'state' - 'superseded_by_id') THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.state = '{ListState.PUBLISHED}'
+        AND NEW.state = '{ListState.PUBLISHED}'
+        AND NOT OLD.final AND NEW.final
+        AND NEW.final_by_id IS NOT NULL AND NEW.final_at IS NOT NULL
+        AND (to_jsonb(NEW) - 'final' - 'final_by_id' - 'final_at')
+            = (to_jsonb(OLD) - 'final' - 'final_by_id' - 'final_at') THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'published list version % cannot be changed or deleted (%)',
@@ -85,6 +95,7 @@ def _stored_state(model, pk) -> str | None:
 
 
 _SUPERSEDE_FIELDS = frozenset({"state", "superseded_by", "superseded_by_id"})
+_FINAL_FIELDS = frozenset({"final", "final_by_id", "final_at"})
 
 
 def refuse_version_change(sender, instance, **kwargs: Any) -> None:
@@ -94,14 +105,28 @@ def refuse_version_change(sender, instance, **kwargs: Any) -> None:
     stored = sender._default_manager.filter(pk=instance.pk).first()
     if stored is None or stored.state not in FROZEN_STATES:
         return
-    if stored.state == ListState.PUBLISHED and instance.state == ListState.SUPERSEDED:
-        changed = {
-            f.attname
-            for f in sender._meta.concrete_fields
-            if getattr(stored, f.attname) != getattr(instance, f.attname)
-        }
-        if changed <= _SUPERSEDE_FIELDS and instance.superseded_by_id:
-            return
+    changed = {
+        f.attname
+        for f in sender._meta.concrete_fields
+        if getattr(stored, f.attname) != getattr(instance, f.attname)
+    }
+    if (
+        stored.state == ListState.PUBLISHED
+        and instance.state == ListState.SUPERSEDED
+        and changed <= _SUPERSEDE_FIELDS
+        and instance.superseded_by_id
+    ):
+        return
+    if (
+        stored.state == ListState.PUBLISHED
+        and instance.state == ListState.PUBLISHED
+        and not stored.final
+        and instance.final
+        and instance.final_by_id
+        and instance.final_at
+        and changed <= _FINAL_FIELDS
+    ):
+        return
     raise ListVersionImmutable(
         f"List version #{instance.pk} is published and cannot be changed."
     )

@@ -6,7 +6,11 @@
 - :class:`ListEntry`: one ranked application of a version (code, list, sub-list,
   rank, total, within the cut-off);
 - :class:`CutoffOverride`: a cut-off the lessor set, with the reason (it made the
-  version it belongs to).
+  version it belongs to);
+- :class:`Decision`: the decision on classification or non-classification of one
+  application on a published version (Art. 24(1)), stored once as a PDF with its
+  SHA-256;
+- :class:`Appeal`: an appeal against a decision and its outcome (Art. 24(2)-(5)).
 
 A published version, its entries and its cut-off changes never change again
 (``lists.immutable``: ORM guards and a PostgreSQL trigger). Rules live in
@@ -23,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from tenders.models import Tender
 
-from .constants import FROZEN_STATES, ListState
+from .constants import FROZEN_STATES, AppealOutcome, DecisionKind, ListState
 
 
 def pdf_path(instance: "ListVersion", filename: str) -> str:
@@ -127,6 +131,15 @@ class ListVersion(models.Model):
         verbose_name=_("superseded by"),
     )
     final = models.BooleanField(_("final list"), default=False)
+    final_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("final list published by"),
+    )
+    final_at = models.DateTimeField(_("final list published"), null=True, blank=True)
     engine_input = models.JSONField(_("engine input"))
     engine_output = models.JSONField(_("engine output"))
     input_sha256 = models.CharField(_("SHA-256 of the input"), max_length=64)
@@ -239,3 +252,126 @@ class CutoffOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sub_list}: {self.cutoff}"
+
+
+def decision_path(instance: "Decision", filename: str) -> str:
+    return f"decisions/{instance.version.tender_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Decision(models.Model):
+    """The decision on one application after ``version`` was published (Art. 24(1)):
+    classified (points, rank in the sub-list, sub-list, its cut-off) or not
+    classified (``reasons``: ``[{"condition", "article", "text"}]`` from the
+    commission's rejection or the engine's ineligibility), with the appeal body the
+    lessor's type decides (Art. 24(2)-(4)).
+
+    Stored once: the PDF in the applicant's language (a paper applicant: Slovenian
+    and English in one letter) with its SHA-256. ``delivered_at`` starts the 15 days
+    to appeal: for an online applicant when the decision was made available on their
+    page (= ``issued_at``); for a paper applicant the date the clerk records.
+    """
+
+    version = models.ForeignKey(
+        ListVersion,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("version"),
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="list_decisions",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("decision"), max_length=20, choices=DecisionKind.choices)
+    points = models.IntegerField(_("points"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    list_rank = models.PositiveIntegerField(
+        _("rank in the list"), null=True, blank=True
+    )
+    sub_list = models.CharField(_("sub-list"), max_length=10, blank=True)
+    cutoff = models.PositiveIntegerField(_("cut-off"), null=True, blank=True)
+    within = models.BooleanField(_("within the cut-off"), null=True, blank=True)
+    reasons = models.JSONField(_("reasons for non-classification"), default=list)
+    appeal_body = models.CharField(_("appeal body"), max_length=20)
+    language = models.CharField(_("language"), max_length=10)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivery_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivery recorded by"),
+    )
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to=decision_path, max_length=200, blank=True
+    )
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["version", "application__code"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "application"], name="one_decision_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.code} v{self.version.number} {self.kind}"
+
+
+class Appeal(models.Model):
+    """An appeal against a :class:`Decision` (received within 15 days of delivery)
+    and its outcome: rejected, or upheld (the commission corrected the facts; a new
+    version re-ranks them)."""
+
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("decision"),
+    )
+    received_on = models.DateField(_("received on"))
+    grounds = models.TextField(_("grounds"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=AppealOutcome.choices,
+        default=AppealOutcome.PENDING,
+    )
+    outcome_reason = models.TextField(_("reason for the outcome"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.decision.application.code} {self.received_on} {self.outcome}"

@@ -53,3 +53,14 @@ def can_approve_list(user: User | None, version: ListVersion) -> bool:
 def can_view_version(user: User | None, version: ListVersion) -> bool:
     """A published (or superseded) version is public; a draft only for staff."""
     return version.is_public or can_view_lists(user, version.tender)
+
+
+def can_record_appeals(user: User | None, tender: Tender) -> bool:
+    """Record an appeal or a paper decision's delivery: every seat of the commission
+    (the clerk included), the lessor's admin."""
+    if user is None or not user.is_authenticated:
+        return False
+    return can_view_tender(user, tender) and (
+        seat_role(user, tender) is not None
+        or has_role(user, tender.lessor_id, {StaffRole.LESSOR_ADMIN})
+    )

@@ -15,11 +15,13 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from applications.constants import LJUBLJANA
 from applications.engine_input import tender_case
 from applications.models import AmendmentRequest, Application
 from applications.selectors import lodged_applications
@@ -33,8 +35,8 @@ from scoring.services import SUB_LIST_RULES
 from tenders.models import Tender
 
 from . import permissions as perm
-from .constants import ListState
-from .models import CutoffOverride, ListEntry, ListVersion
+from .constants import APPEAL_DAYS, AppealOutcome, DecisionKind, ListState
+from .models import Appeal, CutoffOverride, Decision, ListEntry, ListVersion
 
 logger = logging.getLogger(__name__)
 
@@ -546,4 +548,420 @@ def list_publish(
         old.state = ListState.SUPERSEDED
         old.superseded_by = version
         old.save(update_fields=["state", "superseded_by"])
+    return version
+
+
+# --- decisions, appeals and the final list (Art. 24) -----------------------------------
+
+
+def _decision_facts(
+    version: ListVersion,
+    application: Application,
+    entry: ListEntry | None,
+    review: ApplicationReview | None,
+) -> dict[str, Any]:
+    """What a decision on ``application`` says on ``version``: classified with its
+    place, or not classified with the reasons and their articles."""
+    if entry is not None:
+        cutoff = None
+        if entry.sub_list:
+            cutoff = (
+                version.engine_output.get("sub_lists", {})
+                .get(entry.sub_list, {})
+                .get("cutoff")
+            )
+        return {
+            "kind": DecisionKind.CLASSIFIED,
+            "points": entry.total,
+            "rank": entry.rank,
+            "list_rank": entry.list_rank,
+            "sub_list": entry.sub_list,
+            "cutoff": cutoff,
+            "within": entry.within,
+            "reasons": [],
+        }
+    reasons: list[dict[str, str]] = []
+    points = None
+    if review is not None and review.state == ReviewState.REJECTED:
+        reasons.append(
+            {
+                "condition": "",
+                "article": review.rejection_article,
+                "text": review.rejection_reason,
+            }
+        )
+    elif review is not None:
+        result = review.verified_result or {}
+        points = result.get("total")
+        reasons = [
+            {"condition": r["condition"], "article": r["article"], "text": ""}
+            for r in result.get("ineligible_reasons", [])
+        ]
+    if not reasons:
+        reasons.append(
+            {
+                "condition": "",
+                "article": "Art. 24(1)",
+                "text": _("The application is not on the published priority list."),
+            }
+        )
+    return {
+        "kind": DecisionKind.NOT_CLASSIFIED,
+        "points": points,
+        "rank": None,
+        "list_rank": None,
+        "sub_list": "",
+        "cutoff": None,
+        "within": None,
+        "reasons": reasons,
+    }
+
+
+_COMPARED = ("kind", "points", "rank", "sub_list", "cutoff", "within", "reasons")
+
+
+@transaction.atomic
+def decisions_issue(
+    *, version: ListVersion, by: User, now: datetime.datetime | None = None
+) -> list[Decision]:
+    """Issue the decisions on a published version (Art. 24(1)): one per lodged
+    application of the tender, rejected and ineligible ones included (the reasons
+    from the commission's rejection or the engine's ineligibility, with articles).
+
+    On a later version (after an upheld appeal) only applications whose decision
+    would say something else than their latest one get a new decision.
+
+    Each decision is rendered once as a PDF (the applicant's language; a paper
+    applicant: Slovenian and English) and kept with its SHA-256. An online applicant
+    gets it on their page at once (that is its delivery) and an email once the
+    transaction commits; a paper applicant's delivery date is recorded by the clerk
+    (:func:`decision_delivery_record`).
+
+    :raises ServiceError: ``forbidden``; ``invalid`` when the version is not the
+        published one, or nothing is left to issue on it.
+    """
+    from .decisions import send_decision_email, store_decision_pdf
+
+    now = now or timezone.now()
+    version = ListVersion.objects.select_for_update().get(pk=version.pk)
+    tender = version.tender
+    if not perm.can_build_lists(by, tender):
+        raise ServiceError(
+            _(
+                "Only the chair or a member of the tender's commission, or the "
+                "lessor's administrator, may issue the decisions."
+            ),
+            code="forbidden",
+        )
+    if version.state != ListState.PUBLISHED:
+        raise ServiceError(
+            _("Decisions are issued only on the published version of the lists.")
+        )
+    if version.final:
+        raise ServiceError(_("The final list was published: no more decisions."))
+    entries = {e.application_id: e for e in version.entries.all()}
+    reviews = {
+        r.application_id: r
+        for r in ApplicationReview.objects.filter(application__tender=tender)
+    }
+    latest: dict[int, Decision] = {}
+    for earlier in Decision.objects.filter(version__tender=tender).order_by(
+        "issued_at", "pk"
+    ):
+        latest[earlier.application_id] = earlier
+    issued = []
+    for application in lodged_applications(tender).select_related("applicant"):
+        if Decision.objects.filter(version=version, application=application).exists():
+            continue
+        facts = _decision_facts(
+            version,
+            application,
+            entries.get(application.pk),
+            reviews.get(application.pk),
+        )
+        before = latest.get(application.pk)
+        if before is not None and all(
+            getattr(before, name) == facts[name] for name in _COMPARED
+        ):
+            continue
+        if application.is_paper:
+            language = "sl+en"
+        else:
+            language = (
+                application.applicant.preferred_language or settings.LANGUAGE_CODE
+            )
+        decision = Decision.objects.create(
+            version=version,
+            application=application,
+            appeal_body=tender.lessor.type,
+            language=language,
+            issued_by=by,
+            issued_at=now,
+            delivered_at=None if application.is_paper else now,
+            **facts,
+        )
+        store_decision_pdf(decision)
+        issued.append(decision)
+        if not application.is_paper:
+            pk = decision.pk
+            transaction.on_commit(lambda pk=pk: send_decision_email(pk))
+    if not issued:
+        raise ServiceError(
+            _("Every application already has its decision on this version.")
+        )
+    return issued
+
+
+@transaction.atomic
+def decision_delivery_record(
+    *,
+    decision: Decision,
+    delivered_on: datetime.date,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Decision:
+    """The clerk records when a paper applicant's decision was delivered (the 15
+    days to appeal start then).
+
+    :raises ServiceError: ``forbidden`` (not a seat of the commission nor the
+        lessor's admin); ``invalid`` for an online applicant's decision, a date
+        already recorded, before the issue or in the future.
+    """
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not perm.can_record_appeals(by, decision.version.tender):
+        raise ServiceError(
+            _("Only the tender's commission or the lessor's admin may record this."),
+            code="forbidden",
+        )
+    if decision.delivered_at is not None:
+        raise ServiceError(_("The delivery of this decision is already recorded."))
+    issued_on = timezone.localtime(decision.issued_at, LJUBLJANA).date()
+    today = timezone.localtime(now, LJUBLJANA).date()
+    if not issued_on <= delivered_on <= today:
+        raise ServiceError(
+            {
+                "delivered_on": [
+                    _(
+                        "The delivery date must be between the issue of the "
+                        "decision and today."
+                    )
+                ]
+            }
+        )
+    decision.delivered_at = datetime.datetime.combine(
+        delivered_on, datetime.time(12), tzinfo=LJUBLJANA
+    )
+    decision.delivery_recorded_by = by
+    decision.save(update_fields=["delivered_at", "delivery_recorded_by"])
+    return decision
+
+
+@transaction.atomic
+def appeal_record(
+    *,
+    decision: Decision,
+    received_on: datetime.date,
+    grounds: str,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Appeal:
+    """Record an appeal against ``decision`` received on ``received_on`` (a date in
+    Ljubljana). Accepted up to and including the 15th day after delivery; a paper
+    decision whose delivery is not yet recorded may be appealed at once.
+
+    :raises ServiceError: ``forbidden``; ``invalid`` without grounds, a date in the
+        future or before the decision, after the 15 days, or after the final list.
+    """
+    from .decisions import appeal_deadline
+
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    tender = decision.version.tender
+    if not perm.can_record_appeals(by, tender):
+        raise ServiceError(
+            _(
+                "Only the tender's commission or the lessor's admin may record an "
+                "appeal."
+            ),
+            code="forbidden",
+        )
+    grounds = (grounds or "").strip()
+    errors: dict[str | None, list[str]] = {}
+    if not grounds:
+        errors["grounds"] = [_("Give the grounds of the appeal.")]
+    today = timezone.localtime(now, LJUBLJANA).date()
+    issued_on = timezone.localtime(decision.issued_at, LJUBLJANA).date()
+    deadline = appeal_deadline(decision)
+    if received_on > today or received_on < issued_on:
+        errors["received_on"] = [
+            _("The date received must be between the decision and today.")
+        ]
+    elif deadline is not None and received_on > deadline:
+        errors["received_on"] = [
+            _(
+                "The appeal came too late: the %(days)d days to appeal ended on "
+                "%(deadline)s (the decision was delivered on %(delivered)s). It is "
+                "not recorded."
+            )
+            % {
+                "days": APPEAL_DAYS,
+                "deadline": deadline.strftime("%d. %m. %Y"),
+                "delivered": timezone.localtime(decision.delivered_at, LJUBLJANA)
+                .date()
+                .strftime("%d. %m. %Y"),
+            }
+        ]
+    if ListVersion.objects.filter(tender=tender, final=True).exists():
+        errors[None] = [_("The final list was published: no more appeals.")]
+    if errors:
+        raise ServiceError(errors)
+    return Appeal.objects.create(
+        decision=decision,
+        received_on=received_on,
+        grounds=grounds,
+        recorded_by=by,
+        recorded_at=now,
+    )
+
+
+@transaction.atomic
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    outcome: str,
+    reason: str,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Appeal:
+    """Record the appeal body's decision: rejected, or upheld. When upheld, the
+    commission has corrected the facts through the review first; the lists are
+    then built again (:func:`list_build`), approved and published as a new version
+    that supersedes the old one, and :func:`decisions_issue` issues new decisions
+    where they changed.
+
+    :raises ServiceError: ``forbidden``; ``invalid`` without a reason, for an
+        unknown outcome or an appeal already decided.
+    """
+    now = now or timezone.now()
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if not perm.can_build_lists(by, appeal.decision.version.tender):
+        raise ServiceError(
+            _(
+                "Only the chair or a member of the tender's commission, or the "
+                "lessor's administrator, may record the outcome of an appeal."
+            ),
+            code="forbidden",
+        )
+    if appeal.outcome != AppealOutcome.PENDING:
+        raise ServiceError(_("This appeal was already decided."))
+    reason = (reason or "").strip()
+    errors: dict[str | None, list[str]] = {}
+    if outcome not in (AppealOutcome.REJECTED, AppealOutcome.UPHELD):
+        errors["outcome"] = [_("Choose whether the appeal is rejected or upheld.")]
+    if not reason:
+        errors["reason"] = [_("Give the reason for the outcome.")]
+    if errors:
+        raise ServiceError(errors)
+    appeal.outcome = outcome
+    appeal.outcome_reason = reason
+    appeal.decided_by = by
+    appeal.decided_at = now
+    appeal.save(update_fields=["outcome", "outcome_reason", "decided_by", "decided_at"])
+    return appeal
+
+
+def final_list_problems(
+    version: ListVersion, now: datetime.datetime | None = None
+) -> list[str]:
+    """Why ``version`` cannot be published as the final list (empty when it can):
+    it must be the published version with its decisions issued; every decision
+    delivered and its 15 days passed; every appeal decided; and after an upheld
+    appeal, a version published after that outcome."""
+    from .decisions import appeal_deadline
+
+    now = now or timezone.now()
+    today = timezone.localtime(now, LJUBLJANA).date()
+    problems = []
+    if version.state != ListState.PUBLISHED:
+        problems.append(_("Only the published version can become the final list."))
+    if version.final:
+        problems.append(_("This version is already the final list."))
+    tender = version.tender
+    decisions = list(
+        Decision.objects.filter(version__tender=tender).select_related("application")
+    )
+    if not decisions:
+        problems.append(_("No decisions were issued on the lists yet."))
+    undelivered = sorted(
+        d.application.code for d in decisions if d.delivered_at is None
+    )
+    if undelivered:
+        problems.append(
+            _("The delivery of %(count)d decision(s) is not recorded: %(codes)s.")
+            % {"count": len(undelivered), "codes": _codes(undelivered)}
+        )
+    running = sorted(
+        d.application.code
+        for d in decisions
+        if d.delivered_at is not None and appeal_deadline(d) >= today
+    )
+    if running:
+        problems.append(
+            _("The %(days)d days to appeal have not passed for: %(codes)s.")
+            % {"days": APPEAL_DAYS, "codes": _codes(running)}
+        )
+    appeals = list(
+        Appeal.objects.filter(decision__version__tender=tender).select_related(
+            "decision__application"
+        )
+    )
+    pending = sorted(
+        a.decision.application.code
+        for a in appeals
+        if a.outcome == AppealOutcome.PENDING
+    )
+    if pending:
+        problems.append(
+            _("%(count)d appeal(s) are not decided: %(codes)s.")
+            % {"count": len(pending), "codes": _codes(pending)}
+        )
+    upheld = [a.decided_at for a in appeals if a.outcome == AppealOutcome.UPHELD]
+    if upheld and (version.published_at is None or version.published_at < max(upheld)):
+        problems.append(
+            _(
+                "An appeal was upheld: correct the facts, build, approve and publish "
+                "a new version, and issue its decisions first."
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def final_list_publish(
+    *, version: ListVersion, by: User, now: datetime.datetime | None = None
+) -> ListVersion:
+    """Publish ``version`` as the final list once the appeals are solved (Art.
+    24(5)): marks the published version final (the only change allowed on it).
+
+    :raises ServiceError: ``forbidden``; ``invalid`` with every reason from
+        :func:`final_list_problems`.
+    """
+    now = now or timezone.now()
+    version = ListVersion.objects.select_for_update().get(pk=version.pk)
+    if not perm.can_build_lists(by, version.tender):
+        raise ServiceError(
+            _(
+                "Only the chair or a member of the tender's commission, or the "
+                "lessor's administrator, may publish the final list."
+            ),
+            code="forbidden",
+        )
+    problems = final_list_problems(version, now)
+    if problems:
+        raise ServiceError({None: problems})
+    version.final = True
+    version.final_by = by
+    version.final_at = now
+    version.save(update_fields=["final", "final_by", "final_at"])
     return version
