@@ -122,7 +122,7 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["category"].extra["choices"] = category_choices(tender)
         self.filters["sub_list"].extra["choices"] = [
-            (s.code, f"{s.code}: {s.display_name}") for s in tender.sublists.all()
+            (s.code, f"{s.code}: {s.localized('name')}") for s in tender.sublists.all()
         ]
         self.filters["near_cutoff"].extra["help_text"] = _(
             "Within %(points)d points: what to inspect first (Art. 22(2))."

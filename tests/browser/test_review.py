@@ -58,6 +58,9 @@ def test_member_reviews_an_application_to_the_scoring_record(
     heading = {"sl": "Pregled dela komisije", "en": "Commission dashboard"}[language]
     assert page.get_by_role("heading", name=heading).count() == 1
     check_page(page)
+    page.goto(f"{base}/staff/tenders/{tender.pk}/review/seats/")
+    check_page(page)
+    page.go_back()
     submit(page, "form[action$='/review/open/'] button")
     assert page.url.endswith(f"/staff/tenders/{tender.pk}/review/queue/")
     page.locator("details summary").click()

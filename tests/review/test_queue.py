@@ -141,3 +141,42 @@ def test_bad_filter_input_is_shown_not_a_500(client, otp_login, tender, staff):
     response = client.get(url + "?state=nonsense&points_min=abc&page=999")
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
+
+
+def test_sub_list_near_cutoff_and_flag_filters(
+    client, otp_login, tender, applicant, staff
+):
+    from tests.applications.factories import DocumentFactory
+    from tests.housing.factories import UserFactory
+    from tests.tenders.factories import SubListFactory
+
+    SubListFactory(
+        tender=tender, list_kind="A", code="A1", rule="families", dwellings=1
+    )
+    SubListFactory(
+        tender=tender, list_kind="B", code="B1", rule="families", dwellings=1
+    )
+    strong = make_application(tender, applicant)
+    weaker = make_application(tender, UserFactory(), single_parent=False)
+    DocumentFactory(application=strong, sha256="a" * 64)
+    DocumentFactory(application=weaker, sha256="a" * 64)
+    services.reviews_open(tender=tender, by=staff["chair"])
+    otp_login(client, staff["member"])
+    url = reverse("review:queue", args=[tender.pk])
+
+    def codes(query):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return [r["review"].application.code for r in response.context["rows"]]
+
+    # The cut-off of A1 (one dwelling) is the strongest total: 40 points above the
+    # weaker one, outside the 20 points of the signal.
+    assert codes("?near_cutoff=on") == [strong.code]
+    assert "0 points from the cut-off" in client.get(url + "?near_cutoff=on").text
+    assert sorted(codes("?sub_list=A1")) == sorted([strong.code, weaker.code])
+    assert codes("?sub_list=B1") == []
+    assert sorted(codes("?flag=duplicate_document")) == sorted(
+        [strong.code, weaker.code]
+    )
+    assert codes("?flag=duplicate_person") == []
+    assert codes("?flag=near_cutoff") == [strong.code]
