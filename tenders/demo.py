@@ -80,6 +80,38 @@ SUBLISTS = [
 ]
 
 
+# The closed and the older tender: households with a wheelchair user or a deaf or
+# blind member first, then families and single persons (the first sub-list whose
+# rule an application meets takes it), so that every eligible application is placed.
+REVIEW_SUBLISTS = [
+    (ListKind.A, "A1", "Trajni uporabniki invalidskega vozička", SubListRule.WHEELCHAIR_USERS, 3),
+    (ListKind.A, "A2", "Gluhi ali slepi", SubListRule.DEAF_OR_BLIND, 2),
+    (ListKind.A, "A3", "Družine", SubListRule.FAMILIES, 35),
+    (ListKind.A, "A4", "Samske osebe", SubListRule.SINGLE_PERSONS, 20),
+    (ListKind.B, "B1", "Trajni uporabniki invalidskega vozička", SubListRule.WHEELCHAIR_USERS, 2),
+    (ListKind.B, "B2", "Gluhi ali slepi", SubListRule.DEAF_OR_BLIND, 1),
+    (ListKind.B, "B3", "Družine", SubListRule.FAMILIES, 17),
+    (ListKind.B, "B4", "Samske osebe", SubListRule.SINGLE_PERSONS, 10),
+]  # fmt: skip
+
+
+def sublists_ensure(tender: Tender, sublists=REVIEW_SUBLISTS) -> int:
+    """Give ``tender`` the sub-lists unless it has some; returns objects created."""
+    if tender.sublists.exists():
+        return 0
+    for position, (kind, code, name, rule, dwellings) in enumerate(sublists, 1):
+        SubList.objects.create(
+            tender=tender,
+            list_kind=kind,
+            code=code,
+            name=name,
+            rule=rule,
+            dwellings=dwellings,
+            position=position,
+        )
+    return len(sublists)
+
+
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -217,4 +249,51 @@ def seed_demo_tenders(
             )
             TenderEvent.objects.filter(pk=event.pk).update(at=at)
         created += 4
+    created += sublists_ensure(closed_tender)
+
+    # An older tender whose priority lists are published (``applications.demo_seed``).
+    older, new = _tender(
+        lessor,
+        "JSS-2024",
+        title="Javni razpis za oddajo neprofitnih stanovanj v najem 2024",
+        title_en="Public tender for renting non-profit dwellings 2024",
+        status=TenderStatus.CLOSED,
+        published_on=today - datetime.timedelta(days=700),
+        deadline=_at(today - datetime.timedelta(days=640), 12),
+        results_expected_on=today - datetime.timedelta(days=400),
+        dwellings_list_a=60,
+        dwellings_list_b=30,
+        tie_break=["young_family", "disability"],
+        **{
+            **common,
+            "average_net_salary": Decimal("1396.42"),
+            "salary_source_year": 2023,
+        },
+    )
+    if new:
+        created += 1
+        for position, category in enumerate(
+            (Category.YOUNG_FAMILY, Category.DISABILITY, Category.LARGE_FAMILY), 1
+        ):
+            TenderCategory.objects.create(
+                tender=older,
+                category=category,
+                points=60 + 10 * position,
+                position=position,
+            )
+        for frm, to, by, at in [
+            (
+                TenderStatus.DRAFT,
+                TenderStatus.PUBLISHED,
+                published_by,
+                _at(older.published_on, 8),
+            ),
+            (TenderStatus.PUBLISHED, TenderStatus.CLOSED, None, older.deadline),
+        ]:
+            event = TenderEvent.objects.create(
+                tender=older, from_status=frm, to_status=to, by=by
+            )
+            TenderEvent.objects.filter(pk=event.pk).update(at=at)
+        created += 5
+    created += sublists_ensure(older)
     return created

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from applications.demo_seed import seed_demo_applications
 from housing.constants import LessorType, StaffRole
 from housing.models import User
 from housing.services import (
@@ -143,6 +144,7 @@ class Command(BaseCommand):
             lessor=lessors["jss-ljubljana"],
             published_by=User.objects.get(email="lessor-admin@najem.test"),
         )
+        created += seed_demo_applications(lessor=lessors["jss-ljubljana"])
         # The demo tenders are made public without the publish service: store their
         # invitation PDFs as publishing would (idempotent: skipped once stored).
         call_command("tender_documents_missing", stdout=self.stdout)
