@@ -59,6 +59,7 @@ from .selectors import (
     commission_for,
     fact_lines,
     flags_for,
+    log_special_view,
     review_for,
     review_history,
     reviews_for,
@@ -639,9 +640,17 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_safe
 @staff_otp_required
 def record_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The issued scoring record (PDF)."""
+    """The issued scoring record (PDF). Its lines may show special-category data
+    (health, disability, violence): only for those who may read it (the commission
+    without a conflict), and each download is logged like a view of that data."""
     application = _application(request, pk)
-    record = get_object_or_404(ScoringRecord, review__application=application)
+    record = get_object_or_404(
+        ScoringRecord.objects.select_related("review__application"),
+        review__application=application,
+    )
+    if not perm.can_read_special(request.user, record.review):
+        raise PermissionDenied
+    log_special_view(request.user, application, "scoring record")
     try:
         handle = record.file.open("rb")
     except FileNotFoundError:

@@ -327,6 +327,14 @@ def test_from_amendment_to_scoring_record(client, otp_login, review, staff, appl
     response = client.get(reverse("review:record", args=[application.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert SpecialDataView.objects.filter(
+        user=staff["chair"], what="scoring record"
+    ).exists()
+    # The record may show special-category lines: not for the admin or a superuser.
+    for who in ("admin", "superuser"):
+        otp_login(client, staff[who])
+        response = client.get(reverse("review:record", args=[application.pk]))
+        assert response.status_code == 403
 
 
 def test_rejection_draft_and_issue(client, otp_login, review, staff):
