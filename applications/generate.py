@@ -1,0 +1,483 @@
+"""A large realistic tender for load tests and measurements (``generate_tender``).
+
+**Bulk inserts, bypassing the services on purpose**: entering 50,000 households
+through ``application_submit``, ``review_open``, ``fact_confirm`` and ``review_verify``
+would take hours. The rows are the ones those services would leave, so that the
+services, the lists and the engine accept them:
+
+- every application is submitted (version 1, a code of the lessor's sequence, whose
+  counter is moved past the generated codes), with its members and its
+  :class:`~applications.models.ApplicationSubmission` whose ``case`` is what
+  ``applications.engine_input.application_case`` gives for the stored rows;
+- every application has its review with a :class:`~review.models.FactCheck` per
+  claimed fact (``review.verified.claimed_facts``); most are verified: every fact
+  confirmed (a few incomes corrected), and the verified snapshot (``verified_case``,
+  ``verified_result``, total, eligibility, SHA-256) is the engine's assessment of the
+  verified facts, computed for all of them in one ``scoring.engine.rank`` call; the
+  others are rejected (a rejection issued, Art. 20(3) or 5). Every application is
+  decided and no amendment is pending, so ``lists.services.list_build`` builds the
+  lists.
+
+Not made: the audit history, the event logs (``ApplicationEvent``, ``ReviewLog``),
+receipts, documents and emails. The households come from :mod:`applications.demo`;
+the same ``seed`` gives the same facts (ids and timestamps aside).
+"""
+
+import datetime
+import io
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from housing.constants import LessorType, StaffRole
+from housing.models import Lessor, Membership, Municipality, User
+from housing.services import lessor_ensure
+from review.constants import CommissionRole, FactState, RejectionState, ReviewState
+from review.models import ApplicationReview, CommissionSeat, FactCheck
+from review.verified import (
+    apply_facts,
+    assessment_json,
+    claimed_facts,
+    digest,
+    facts_from_case,
+)
+from scoring import engine
+from scoring.services import tender_rules
+from tenders.constants import Category, TenderStatus
+from tenders.demo import CATEGORIES, REVIEW_SUBLISTS
+from tenders.models import AdditionalCondition, SubList, Tender, TenderCategory
+
+from .constants import ApplicationStatus
+from .demo import Household, HouseholdMaker
+from .engine_input import APPLICATION_FLAGS, decimal_text, member_case
+from .models import (
+    ZERO,
+    Application,
+    ApplicationCodeCounter,
+    ApplicationSubmission,
+    Member,
+)
+
+BATCH = 2000
+JSS_MUNICIPALITIES = [
+    "Ljubljana",
+    "Brezovica",
+    "Dobrova - Polhov Gradec",
+    "Ig",
+    "Medvode",
+    "Škofljica",
+]
+PUBLISHED_ON = datetime.date(2025, 3, 3)
+REJECTED_SHARE = 0.06
+CORRECTED_SHARE = 0.03
+PAPER_SHARE = 0.08
+
+
+@dataclass
+class Timings:
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    _last: float = field(default_factory=time.perf_counter)
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.steps.append((name, now - self._last))
+        self._last = now
+
+    @property
+    def total(self) -> float:
+        return sum(seconds for _name, seconds in self.steps)
+
+
+def _staff(lessor: Lessor, code: str) -> dict[str, User]:
+    """A chair, a member and a clerk of the lessor (no password: they only sign)."""
+    users = {}
+    for key, role in (
+        ("chair", StaffRole.COMMISSION_CHAIR),
+        ("member", StaffRole.COMMISSION_MEMBER),
+        ("clerk", StaffRole.CLERK),
+    ):
+        email = f"{key}-{code.lower()}@generated.najem.test"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, full_name=f"{key.title()} {code}")
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(user=user, lessor=lessor, role=role)
+        users[key] = user
+    return users
+
+
+def _tender(lessor: Lessor, code: str, n: int) -> Tender:
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(
+            PUBLISHED_ON + datetime.timedelta(days=60), datetime.time(12)
+        )
+    )
+    tender = Tender.objects.create(
+        lessor=lessor,
+        code=code,
+        title=f"Generiran razpis {code} ({n} vlog)",
+        title_en=f"Generated tender {code} ({n} applications)",
+        status=TenderStatus.CLOSED,
+        published_on=PUBLISHED_ON,
+        deadline=deadline,
+        results_expected_on=PUBLISHED_ON + datetime.timedelta(days=240),
+        average_net_salary=Decimal("1494.29"),
+        salary_source_year=2024,
+        salary_source="Statistični urad RS (SURS), povprečna mesečna neto plača 2024",
+        average_rent=Decimal("318.60"),
+        dwellings_list_a=max(4, n // 10),
+        dwellings_list_b=max(4, n // 20),
+        tie_break=["large_family", "disability", "young_family"],
+    )
+    for position, (category, points, extra) in enumerate(CATEGORIES, start=1):
+        TenderCategory.objects.create(
+            tender=tender, category=category, points=points, position=position, **extra
+        )
+    AdditionalCondition.objects.create(
+        tender=tender,
+        code="residence-5y",
+        name="Stalno prebivališče na območju sklada vsaj 5 let",
+        name_en="Permanent residence in the fund's area for at least 5 years",
+        points=40,
+        position=1,
+    )
+    total_a, total_b = tender.dwellings_list_a, tender.dwellings_list_b
+    for position, (kind, sub, name, rule, share) in enumerate(REVIEW_SUBLISTS, 1):
+        total = total_a if kind == "A" else total_b
+        SubList.objects.create(
+            tender=tender,
+            list_kind=kind,
+            code=sub,
+            name=name,
+            rule=rule,
+            dwellings=max(1, total * share // (60 if kind == "A" else 30)),
+            position=position,
+        )
+    return tender
+
+
+def _case(application: Application, members: list[Member]) -> dict[str, Any]:
+    """``applications.engine_input.application_case`` from rows in memory (the
+    members in the case's order: the applicant, then by position)."""
+    data: dict[str, Any] = {
+        "code": application.code,
+        "housing_status": application.housing_status,
+    }
+    if application.dwelling_area_m2 is not None:
+        data["dwelling_area_m2"] = decimal_text(application.dwelling_area_m2)
+    for flag in APPLICATION_FLAGS:
+        data[flag] = getattr(application, flag)
+    data["other_categories"] = list(application.other_categories)
+    data["additional_conditions"] = list(application.additional_conditions)
+    data["lost_housing_right_by_court"] = application.lost_housing_right_by_court
+    data["members"] = [member_case(m) for m in members]
+    if application.disability_aids_monthly > ZERO:
+        data["disability_aids_monthly"] = decimal_text(
+            application.disability_aids_monthly
+        )
+    if application.violence_co_ownership_unusable:
+        data["violence_co_ownership_unusable"] = True
+    return data
+
+
+def _copy_facts(rows: list[FactCheck]) -> None:
+    """``COPY`` the fact checks into PostgreSQL (1.5 million rows for 50,000
+    applications: several times faster than INSERT)."""
+    columns = (
+        "review_id",
+        "path",
+        "position",
+        "claimed",
+        "state",
+        "verified",
+        "reason",
+        "decided_by_id",
+        "decided_at",
+    )
+
+    def text(value: Any) -> str:
+        if value is None:
+            return "\\N"
+        return (
+            str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        )
+
+    def as_json(value: Any) -> str:
+        return "\\N" if value is None else text(json.dumps(value, ensure_ascii=False))
+
+    buffer = io.StringIO()
+    for f in rows:
+        buffer.write(
+            "\t".join(
+                (
+                    str(f.review_id),
+                    text(f.path),
+                    str(f.position),
+                    as_json(f.claimed),
+                    f.state,
+                    as_json(f.verified),
+                    text(f.reason),
+                    text(f.decided_by_id),
+                    text(f.decided_at.isoformat() if f.decided_at else None),
+                )
+            )
+            + "\n"
+        )
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {FactCheck._meta.db_table} ({', '.join(columns)}) FROM STDIN",
+            buffer,
+        )
+
+
+@transaction.atomic
+def generate_tender(
+    *,
+    applications: int,
+    seed: int,
+    code: str | None = None,
+    log: Callable[[str], None] = lambda _line: None,
+) -> tuple[Tender, Timings]:
+    """Generate a closed tender of ``applications`` decided applications (module
+    docstring); ``code`` defaults to ``gen-<seed>-<applications>``."""
+    timings = Timings()
+    rng = random.Random(seed)  # noqa: S311 (load data, not secrets)
+    code = code or f"gen-{seed}-{applications}"
+    lessor, _new = lessor_ensure(
+        name="Javni stanovanjski sklad (generirani podatki)",
+        slug="generated",
+        type=LessorType.PUBLIC_HOUSING_FUND,
+        municipalities=JSS_MUNICIPALITIES,
+    )
+    staff = _staff(lessor, code)
+    tender = _tender(lessor, code, applications)
+    for key, role in (
+        ("chair", CommissionRole.CHAIR),
+        ("member", CommissionRole.MEMBER),
+        ("clerk", CommissionRole.CLERK),
+    ):
+        CommissionSeat.objects.create(
+            tender=tender, user=staff[key], role=role, appointed_by=staff["chair"]
+        )
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    maker = HouseholdMaker(
+        rng,
+        published_on=tender.published_on,
+        average_net_salary=tender.average_net_salary,
+        municipalities=JSS_MUNICIPALITIES,
+        other_categories=[
+            c.code for c in tender.categories.all() if c.category == Category.OTHER
+        ],
+        additional_conditions=["residence-5y"],
+    )
+    households: list[Household] = []
+    for _ in range(applications):
+        wheelchair = rng.random() < 0.02
+        deaf = not wheelchair and rng.random() < 0.015
+        households.append(maker.household(wheelchair=wheelchair, deaf_or_blind=deaf))
+    timings.mark("households drawn")
+
+    # Accounts of the applicants (a paper application has none: the clerk enters it).
+    paper = [rng.random() < PAPER_SHARE for _ in households]
+    accounts = User.objects.bulk_create(
+        [
+            User(
+                email=f"{code.lower()}-{index:06d}@generated.najem.test",
+                full_name=f"{h.applicant['first_name']} {h.applicant['last_name']}",
+                password="!",  # noqa: S106 (an unusable password)
+            )
+            for index, h in enumerate(households)
+            if not paper[index]
+        ],
+        batch_size=BATCH,
+    )
+    account = iter(accounts)
+    timings.mark("accounts")
+
+    year = tender.published_on.year
+    prefix = code.upper().removesuffix(f"-{year}")
+    start = PUBLISHED_ON + datetime.timedelta(days=1)
+    submitted = [
+        timezone.make_aware(
+            datetime.datetime.combine(start, datetime.time(8))
+            + datetime.timedelta(minutes=rng.randint(0, 58 * 24 * 60))
+        )
+        for _ in households
+    ]
+    submitted.sort()
+    rows = []
+    for index, household in enumerate(households):
+        values = dict(household.application)
+        rows.append(
+            Application(
+                tender=tender,
+                applicant=None if paper[index] else next(account),
+                entered_by=staff["clerk"] if paper[index] else None,
+                postal_address=f"Ulica {index % 97 + 1}, 1000 Ljubljana"
+                if paper[index]
+                else "",
+                status=ApplicationStatus.SUBMITTED,
+                code=f"{prefix}-{year}-{index + 1:05d}",
+                submitted_at=submitted[index],
+                received_at=submitted[index] if paper[index] else None,
+                created_at=submitted[index] - datetime.timedelta(hours=1),
+                section_status={"declaration": "done"},
+                **values,
+            )
+        )
+    applications_rows = Application.objects.bulk_create(rows, batch_size=BATCH)
+    counter, _new = ApplicationCodeCounter.objects.get_or_create(
+        lessor=lessor, year=year
+    )
+    counter.last_number = max(counter.last_number, len(rows))
+    counter.save(update_fields=["last_number"])
+    timings.mark("applications")
+
+    member_rows = []
+    for application, household in zip(applications_rows, households, strict=True):
+        for position, person in enumerate(household.members, start=1):
+            values = dict(person)
+            values["municipality"] = municipalities[values["municipality"]]
+            member_rows.append(
+                Member(application=application, position=position, **values)
+            )
+    Member.objects.bulk_create(member_rows, batch_size=BATCH)
+    by_application: dict[int, list[Member]] = {}
+    for member in member_rows:
+        by_application.setdefault(member.application_id, []).append(member)
+    timings.mark("members")
+
+    cases = []
+    submissions = []
+    for application in applications_rows:
+        members = by_application[application.pk]  # applicant first, by position
+        case = _case(application, members)
+        cases.append(case)
+        submissions.append(
+            ApplicationSubmission(
+                application=application,
+                version=1,
+                code=application.code,
+                submitted_at=application.submitted_at,
+                received_at=application.received_at,
+                by=application.applicant or staff["clerk"],
+                case=case,
+                digest=digest(case),
+            )
+        )
+    ApplicationSubmission.objects.bulk_create(submissions, batch_size=BATCH)
+    timings.mark("submissions")
+
+    # The commission's decisions: rejected, or every fact confirmed (some incomes
+    # corrected) and verified.
+    chair, member = staff["chair"], staff["member"]
+    decided_at = tender.deadline + datetime.timedelta(days=30)
+    reviews = []
+    facts: list[FactCheck] = []
+    verified_cases: dict[int, dict[str, Any]] = {}
+    fact_counts: list[int] = []
+    for index, (application, case, submission) in enumerate(
+        zip(applications_rows, cases, submissions, strict=True)
+    ):
+        member_pks = [m.pk for m in by_application[application.pk]]
+        rejected = rng.random() < REJECTED_SHARE
+        review = ApplicationReview(
+            application=application,
+            submission=submission,
+            member_pks=member_pks,
+            opened_at=tender.deadline + datetime.timedelta(days=1),
+            completed_at=decided_at,
+            row_version=1,
+        )
+        claimed = claimed_facts(case, member_pks)
+        fact_counts.append(len(claimed))
+        decisions = []
+        if rejected:
+            review.state = ReviewState.REJECTED
+            review.rejection_state = RejectionState.ISSUED
+            review.rejection_reason = (
+                "Vloga ni bila dopolnjena v roku, ki ga je določila komisija."
+            )
+            review.rejection_article = "20"
+            review.rejection_drafted_at = decided_at
+            review.rejection_issued_at = decided_at
+            review.rejection_issued_by = chair
+        else:
+            review.state = ReviewState.VERIFIED
+            correct = rng.random() < CORRECTED_SHARE
+            for path, value in claimed:
+                if (
+                    correct
+                    and path.endswith(".monthly_income")
+                    and value != "0.00"
+                    and not decisions
+                ):
+                    verified = decimal_text(Decimal(value) + Decimal("64.20"))
+                    decisions.append((path, FactState.CORRECTED, verified))
+        state_of = {path: (state, value) for path, state, value in decisions}
+        for position, (path, value) in enumerate(claimed):
+            fact = FactCheck(
+                review_id=None, path=path, position=position, claimed=value
+            )
+            if not rejected:
+                fact.state, fact.verified = state_of.get(
+                    path, (FactState.CONFIRMED, None)
+                )
+                fact.reason = (
+                    "Odločba o odmeri dohodnine izkazuje višji dohodek."
+                    if path in state_of
+                    else ""
+                )
+                fact.decided_by_id = member.pk
+                fact.decided_at = decided_at
+            facts.append(fact)
+        if not rejected:
+            verified_cases[index] = (
+                apply_facts(case, member_pks, decisions) if decisions else case
+            )
+        reviews.append(review)
+    timings.mark("decisions")
+
+    # The verified snapshot: the engine's assessment of every verified case, in bulk.
+    rules = tender_rules(tender)
+    ranking = engine.rank(rules, [facts_from_case(c) for c in verified_cases.values()])
+    for index, case in verified_cases.items():
+        review = reviews[index]
+        result = assessment_json(ranking.assessments[case["code"]])
+        review.verified_case = case
+        review.verified_result = result
+        review.verified_total = result["total"]
+        review.verified_eligible = result["eligible"]
+        review.verified_digest = digest({"application": case, "assessment": result})
+        review.verified_at = decided_at
+        review.verified_by = chair
+    timings.mark("engine (rank)")
+
+    ApplicationReview.objects.bulk_create(reviews, batch_size=BATCH)
+    timings.mark("reviews")
+    position = 0
+    for review, count in zip(reviews, fact_counts, strict=True):
+        for fact in facts[position : position + count]:
+            fact.review_id = review.pk
+        position += count
+    if connection.vendor == "postgresql":
+        _copy_facts(facts)
+    else:
+        FactCheck.objects.bulk_create(facts, batch_size=BATCH)
+    timings.mark(f"fact checks ({len(facts)})")
+    log(
+        f"{len(applications_rows)} applications, {len(member_rows)} members, "
+        f"{len(verified_cases)} verified "
+        f"({sum(1 for r in reviews if r.verified_eligible)} eligible), "
+        f"{len(reviews) - len(verified_cases)} rejected, {len(facts)} fact checks"
+    )
+    return tender, timings
