@@ -231,8 +231,8 @@ def application_detail(request: HttpRequest, application: Application) -> HttpRe
 
 def _status(application: Application) -> dict:
     # What later stages hold about the application: the commission's scoring record
-    # (review) and its place on the published priority list (lists).
-    from lists.selectors import standing_for
+    # (review), its place on the published priority list and its decision (lists).
+    from lists.selectors import decision_notice, standing_for
     from review.selectors import issued_documents_for
 
     tender = application.tender
@@ -253,6 +253,7 @@ def _status(application: Application) -> dict:
         "summary": _summary(application, change_links=False),
         "issued": issued_documents_for(application) if application.code else [],
         "standing": standing_for(application) if application.code else None,
+        "decision": decision_notice(application) if application.code else None,
     }
 
 

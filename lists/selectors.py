@@ -14,7 +14,7 @@ from review.constants import SPECIAL_FACTS
 from tenders.models import Tender
 
 from .constants import FROZEN_STATES, ListState
-from .models import CutoffOverride, ListEntry, ListVersion
+from .models import CutoffOverride, Decision, ListEntry, ListVersion
 from .services import lessor_cutoffs
 
 MASK = "***"
@@ -284,3 +284,57 @@ def list_diff(old: ListVersion, new: ListVersion) -> Diff:
             )
     changes.sort(key=lambda c: (c.new.position if c.new else 10**9, c.code))
     return Diff(old=old, new=new, entries=changes, cutoffs=cutoffs)
+
+
+# --- decisions and appeals (Art. 24) ---------------------------------------------------
+
+
+def decisions_of_tender(tender: Tender) -> list[Decision]:
+    """Every decision of the tender (latest version first), with its appeals."""
+    return list(
+        Decision.objects.filter(version__tender=tender)
+        .select_related("application", "version")
+        .prefetch_related("appeals")
+        .order_by("-version__number", "application__code")
+    )
+
+
+def decision_for_applicant(application: Application) -> Decision | None:
+    """The latest decision on ``application`` (the one that counts), or ``None``."""
+    return (
+        Decision.objects.filter(application=application)
+        .select_related("version__tender__lessor")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DecisionNotice:
+    """What the applicant's page says of their decision: the decision, the appeal
+    body (active language) and article, the last day to appeal (``None`` until a
+    paper decision's delivery is recorded)."""
+
+    decision: Decision
+    appeal_body: str
+    appeal_article: str
+    deadline: Any
+    days: int
+
+
+def decision_notice(application: Application) -> DecisionNotice | None:
+    """The applicant's latest decision with its appeal instruction, or ``None``."""
+    from .constants import APPEAL_DAYS
+    from .decisions import appeal_body, appeal_deadline
+
+    decision = decision_for_applicant(application)
+    if decision is None:
+        return None
+    body, article = appeal_body(decision)
+    return DecisionNotice(
+        decision=decision,
+        appeal_body=body,
+        appeal_article=article,
+        deadline=appeal_deadline(decision),
+        days=APPEAL_DAYS,
+    )

@@ -4,7 +4,9 @@ Public: a version's page (codes, never names; hashes; cut-offs per sub-list), it
 PDFs and its CSV/XLSX, for published (and superseded) versions; the applicant's
 place. Staff (second factor verified): the tender's versions and building, a
 version with its cut-offs, approval, publication (with a confirmation page), the
-difference between versions. Anyone else gets 404 (another party's object).
+difference between versions; the decisions (a confirmation page), appeals and the
+final list (Art. 24). The applicant downloads their decision. Anyone else gets 404
+(another party's object).
 """
 
 from django.contrib import messages
@@ -27,8 +29,16 @@ from tenders.models import Tender
 from . import export, selectors, services
 from . import permissions as perm
 from .constants import ListState
-from .forms import CutoffForm, PublishForm
-from .models import ListVersion
+from .decisions import appeal_body, appeal_deadline
+from .forms import (
+    AppealDecideForm,
+    AppealForm,
+    ConfirmForm,
+    CutoffForm,
+    DeliveryForm,
+    PublishForm,
+)
+from .models import Appeal, Decision, ListVersion
 
 
 def _version(pk: int) -> ListVersion:
@@ -284,5 +294,229 @@ def version_diff(request, pk: int):
             "tender": version.tender,
             "diff": selectors.list_diff(old, version),
             "others": others.order_by("-number"),
+        },
+    )
+
+
+# --- decisions, appeals and the final list (Art. 24) -----------------------------------
+
+
+def _decision_pdf_response(decision: Decision) -> FileResponse:
+    if not decision.pdf:
+        raise Http404
+    return FileResponse(
+        decision.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"decision-{decision.application.code}-v{decision.version.number}.pdf",
+    )
+
+
+@require_safe
+@login_required
+def decision_pdf(request, application_pk: int, pk: int):
+    """The applicant's own decision (only the applicant: staff use the staff link)."""
+    decision = get_object_or_404(
+        Decision.objects.select_related("application", "version"),
+        pk=pk,
+        application_id=application_pk,
+    )
+    if decision.application.applicant_id != request.user.pk:
+        raise Http404
+    return _decision_pdf_response(decision)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_otp_required
+def decisions_issue(request, pk: int):
+    """A confirmation page, then the decisions on a published version."""
+    version = _staff_version(request, pk)
+    form = ConfirmForm(request.POST or None)
+    can_build = perm.can_build_lists(request.user, version.tender)
+    if request.method == "POST" and can_build and form.is_valid():
+        try:
+            issued = services.decisions_issue(version=version, by=request.user)
+        except ServiceError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)d decision(s) issued.") % {"count": len(issued)},
+            )
+            return redirect("lists:appeals", pk=version.tender_id)
+    return render(
+        request,
+        "lists/staff/decisions_confirm.html",
+        {
+            "version": version,
+            "tender": version.tender,
+            "form": form,
+            "can_build": can_build,
+            "issued": version.decisions.select_related("application"),
+        },
+    )
+
+
+@require_safe
+@staff_otp_required
+def appeals(request, pk: int):
+    """The tender's decisions with their delivery, appeal deadline and appeals."""
+    tender = _staff_tender(request, pk)
+    rows = [
+        {"decision": d, "deadline": appeal_deadline(d)}
+        for d in selectors.decisions_of_tender(tender)
+    ]
+    current = selectors.current_version(tender)
+    return render(
+        request,
+        "lists/staff/appeals.html",
+        {
+            "tender": tender,
+            "rows": rows,
+            "current": current,
+            "can_record": perm.can_record_appeals(request.user, tender),
+            "can_build": perm.can_build_lists(request.user, tender),
+            "delivery_form": DeliveryForm(),
+        },
+    )
+
+
+def _staff_decision(request, pk: int) -> Decision:
+    decision = get_object_or_404(
+        Decision.objects.select_related("application", "version__tender__lessor"),
+        pk=pk,
+    )
+    if not perm.can_view_lists(request.user, decision.version.tender):
+        raise Http404
+    return decision
+
+
+@require_safe
+@staff_otp_required
+def decision_pdf_staff(request, pk: int):
+    """The decision for the file or to print (a paper applicant's letter)."""
+    return _decision_pdf_response(_staff_decision(request, pk))
+
+
+@require_POST
+@staff_otp_required
+def decision_delivery(request, pk: int):
+    """The clerk records when a paper decision was delivered."""
+    decision = _staff_decision(request, pk)
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_delivery_record(
+                decision=decision,
+                delivered_on=form.cleaned_data["delivered_on"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The delivery was recorded."))
+    else:
+        messages.error(request, _("Give a valid delivery date."))
+    return redirect("lists:appeals", pk=decision.version.tender_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_otp_required
+def appeal_new(request, pk: int):
+    """Record an appeal against a decision (refused after the 15 days)."""
+    decision = _staff_decision(request, pk)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_record(
+                decision=decision,
+                received_on=form.cleaned_data["received_on"],
+                grounds=form.cleaned_data["grounds"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The appeal was recorded."))
+            return redirect("lists:appeals", pk=decision.version.tender_id)
+    body, article = appeal_body(decision)
+    return render(
+        request,
+        "lists/staff/appeal_form.html",
+        {
+            "decision": decision,
+            "tender": decision.version.tender,
+            "form": form,
+            "deadline": appeal_deadline(decision),
+            "appeal_body": body,
+            "appeal_article": article,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_otp_required
+def appeal_decide(request, pk: int):
+    """Record the appeal body's outcome."""
+    appeal = get_object_or_404(
+        Appeal.objects.select_related(
+            "decision__application", "decision__version__tender__lessor"
+        ),
+        pk=pk,
+    )
+    tender = appeal.decision.version.tender
+    if not perm.can_view_lists(request.user, tender):
+        raise Http404
+    form = AppealDecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_decide(
+                appeal=appeal,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The outcome of the appeal was recorded."))
+            return redirect("lists:appeals", pk=tender.pk)
+    body, article = appeal_body(appeal.decision)
+    return render(
+        request,
+        "lists/staff/appeal_decide.html",
+        {
+            "appeal": appeal,
+            "decision": appeal.decision,
+            "tender": tender,
+            "form": form,
+            "appeal_body": body,
+            "appeal_article": article,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_otp_required
+def final_publish(request, pk: int):
+    """A confirmation page, then the final list (Art. 24(5))."""
+    version = _staff_version(request, pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.final_list_publish(version=version, by=request.user)
+        except ServiceError as error:
+            _refused(request, error)
+            return redirect("lists:final", pk=version.pk)
+        messages.success(request, _("The final list was published."))
+        return redirect("lists:version", pk=version.pk)
+    return render(
+        request,
+        "lists/staff/final_confirm.html",
+        {
+            "version": version,
+            "tender": version.tender,
+            "form": form,
+            "problems": services.final_list_problems(version),
+            "can_build": perm.can_build_lists(request.user, version.tender),
         },
     )
