@@ -338,3 +338,21 @@ def decision_notice(application: Application) -> DecisionNotice | None:
         deadline=appeal_deadline(decision),
         days=APPEAL_DAYS,
     )
+
+
+def latest_job(kind: str, target: Any):
+    """The latest background job of ``kind`` on ``target`` (to show its progress),
+    or ``None``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jobs.models import Job
+
+    return (
+        Job.objects.filter(
+            kind=kind,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+        )
+        .order_by("-pk")
+        .first()
+    )

@@ -23,10 +23,11 @@ from django.views.decorators.http import (
 from applications.models import Application
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
+from jobs.services import job_start
 from review.permissions import can_view_tender
 from tenders.models import Tender
 
-from . import export, selectors, services
+from . import export, selectors, services, tasks
 from . import permissions as perm
 from .constants import ListState
 from .decisions import appeal_body, appeal_deadline
@@ -150,16 +151,29 @@ def _refused(request, error: ServiceError) -> None:
 def tender_lists(request, pk: int):
     """The tender's versions; POST builds a new draft."""
     tender = _staff_tender(request, pk)
+    can_build = perm.can_build_lists(request.user, tender)
     if request.method == "POST":
-        try:
-            version = services.list_build(tender=tender, by=request.user)
-        except ServiceError as error:
-            _refused(request, error)
-            return redirect("lists:tender", pk=tender.pk)
-        messages.success(
-            request, _("Version %(number)d built.") % {"number": version.number}
-        )
-        return redirect("lists:manage", pk=version.pk)
+        # What can be told at once is told at once; the build runs in the worker.
+        problems = services.build_problems(tender)
+        if not can_build:
+            problems = [_("You may not build the priority lists.")]
+        for problem in problems:
+            messages.error(request, problem)
+        if not problems:
+            job_start(
+                kind=tasks.BUILD_KIND,
+                target=tender,
+                by=request.user,
+                task=tasks.build_lists,
+                lessor=tender.lessor,
+                tender_id=tender.pk,
+                user_id=request.user.pk,
+            )
+            messages.success(
+                request,
+                _("The lists are being built in the background: see the progress."),
+            )
+        return redirect("lists:tender", pk=tender.pk)
     return render(
         request,
         "lists/staff/tender_lists.html",
@@ -167,7 +181,8 @@ def tender_lists(request, pk: int):
             "tender": tender,
             "versions": selectors.versions_for_staff(tender),
             "problems": services.build_problems(tender),
-            "can_build": perm.can_build_lists(request.user, tender),
+            "can_build": can_build,
+            "job": selectors.latest_job(tasks.BUILD_KIND, tender),
         },
     )
 
@@ -189,6 +204,7 @@ def _manage(request, version: ListVersion, form: CutoffForm | None = None):
             "can_build": perm.can_build_lists(request.user, version.tender),
             "can_approve": perm.can_approve_list(request.user, version),
             "editable": version.state in (ListState.DRAFT, ListState.APPROVED),
+            "job": selectors.latest_job(tasks.PUBLISH_KIND, version),
         },
     )
 
@@ -247,15 +263,28 @@ def version_publish(request, pk: int):
     version = _staff_version(request, pk)
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.list_publish(
-                version=version, by=request.user, final=form.cleaned_data["final"]
+        problems = services.publication_problems(version)
+        if not perm.can_build_lists(request.user, version.tender):
+            problems = [_("You may not publish the priority lists.")]
+        for problem in problems:
+            messages.error(request, problem)
+        if not problems:
+            # Publication renders the PDFs: in the worker.
+            job_start(
+                kind=tasks.PUBLISH_KIND,
+                target=version,
+                by=request.user,
+                task=tasks.publish_lists,
+                lessor=version.tender.lessor,
+                version_id=version.pk,
+                user_id=request.user.pk,
+                final=form.cleaned_data["final"],
             )
-        except ServiceError as error:
-            _refused(request, error)
-            return redirect("lists:manage", pk=version.pk)
-        messages.success(request, _("The priority lists were published."))
-        return redirect("lists:version", pk=version.pk)
+            messages.success(
+                request,
+                _("The lists are being published in the background: see the progress."),
+            )
+        return redirect("lists:manage", pk=version.pk)
     return render(
         request,
         "lists/staff/publish_confirm.html",

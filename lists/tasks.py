@@ -1,0 +1,52 @@
+"""Background work of the priority lists (issue 14, 4): building a version, and
+publishing one (which renders its PDFs in both languages), run by the database
+worker (``manage.py db_worker``) as :mod:`jobs` with their progress on the page. The
+synchronous services stay for the tests and the commands; these call them.
+
+A refusal (:class:`~housing.errors.ServiceError`) fails the job with its message,
+shown on the page with a retry button.
+"""
+
+from django.utils.translation import gettext as _
+
+from housing.models import User
+from jobs.models import Job
+from jobs.services import job_progress
+from jobs.tasks import job_task
+from tenders.models import Tender
+
+from . import services
+from .models import ListVersion
+
+BUILD_KIND = "lists_build"
+PUBLISH_KIND = "lists_publish"
+
+
+@job_task
+def build_lists(job: Job, *, tender_id: int, user_id: int) -> dict[str, int]:
+    """Build a new draft version of the tender's lists (:func:`services.list_build`)."""
+    tender = Tender.objects.get(pk=tender_id)
+    by = User.objects.get(pk=user_id)
+    job_progress(job, done=0, total=2, message=_("Ranking the verified applications"))
+    version = services.list_build(tender=tender, by=by)
+    job_progress(
+        job,
+        done=2,
+        total=2,
+        message=_("Version %(number)d built.") % {"number": version.number},
+    )
+    return {"version": version.pk, "number": version.number}
+
+
+@job_task
+def publish_lists(
+    job: Job, *, version_id: int, user_id: int, final: bool = False
+) -> dict[str, int]:
+    """Publish an approved version and render its PDFs (Slovenian and English)
+    (:func:`services.list_publish`)."""
+    version = ListVersion.objects.get(pk=version_id)
+    by = User.objects.get(pk=user_id)
+    job_progress(job, done=0, total=2, message=_("Rendering the PDFs"))
+    version = services.list_publish(version=version, by=by, final=final)
+    job_progress(job, done=2, total=2, message=_("The priority lists were published."))
+    return {"version": version.pk, "number": version.number}
