@@ -1,3 +1,6 @@
+import io
+from collections import Counter
+
 from django.core.management import call_command
 
 import pytest
@@ -7,6 +10,13 @@ from housing.models import Lessor, Membership, User
 from tenders.models import SubList, Tender, TenderCategory, TenderEvent
 
 pytestmark = pytest.mark.django_db
+
+
+def seed(*, applications=False):
+    """``seed_demo``; without the applications unless asked (they take seconds)."""
+    options = {} if applications else {"without_applications": True}
+    call_command("seed_demo", stdout=io.StringIO(), **options)
+
 
 DEMO_EMAILS = {
     "admin@najem.test",
@@ -37,7 +47,7 @@ def snapshot():
 
 
 def test_seed_demo_creates_lessors_users_and_roles():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     assert set(User.objects.values_list("email", flat=True)) >= DEMO_EMAILS
     jss = Lessor.objects.get(name="JSS Ljubljana")
     assert jss.type == "public_fund"
@@ -53,9 +63,9 @@ def test_seed_demo_creates_lessors_users_and_roles():
 
 
 def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     first = snapshot()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     assert snapshot() == first
 
 
@@ -63,7 +73,7 @@ STAFF_EMAILS = DEMO_EMAILS - {"applicant1@najem.test", "applicant2@najem.test"}
 
 
 def test_seed_demo_gives_staff_and_superuser_the_demo_backup_code():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     devices = StaticDevice.objects.filter(name="demo", confirmed=True)
     assert set(devices.values_list("user__email", flat=True)) == STAFF_EMAILS
     for device in devices:
@@ -71,11 +81,11 @@ def test_seed_demo_gives_staff_and_superuser_the_demo_backup_code():
 
 
 def test_seed_demo_restores_a_used_demo_code():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     device = StaticDevice.objects.get(user__email="chair@najem.test", name="demo")
     assert device.verify_token("123456")  # used up
     assert not device.token_set.exists()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     assert list(device.token_set.values_list("token", flat=True)) == ["123456"]
     assert StaticDevice.objects.filter(user__email="chair@najem.test").count() == 1
 
@@ -84,7 +94,7 @@ def test_seed_demo_tenders_open_and_closed():
     from scoring.services import tender_rules_errors
     from tenders.selectors import tender_list_open
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     open_tender = Tender.objects.get(code="JSS-2026")
     assert list(tender_list_open()) == [open_tender]
     assert open_tender.lessor.name == "JSS Ljubljana"
@@ -109,7 +119,7 @@ def test_seed_demo_stores_the_invitation_pdfs_of_its_public_tenders(client):
     from tenders.constants import PUBLIC_STATUSES
     from tenders.models import TenderDocument
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     public = Tender.objects.filter(status__in=PUBLIC_STATUSES)
     assert public.exists()
     for tender in public:
@@ -123,5 +133,100 @@ def test_seed_demo_stores_the_invitation_pdfs_of_its_public_tenders(client):
         assert response.status_code == 200
     # Run again: nothing more is rendered.
     count = TenderDocument.objects.count()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed()
     assert TenderDocument.objects.count() == count
+
+
+def full_snapshot():
+    from applications.models import (
+        AmendmentRequest,
+        Application,
+        ApplicationSubmission,
+        Member,
+    )
+    from lists.models import ListEntry, ListVersion
+    from review.models import ApplicationReview, CommissionSeat, FactCheck
+
+    return (
+        snapshot(),
+        sorted(Application.objects.values_list("pk", "code", "status", "row_version")),
+        sorted(Member.objects.values_list("pk", "emso", "monthly_income")),
+        sorted(ApplicationSubmission.objects.values_list("pk", "digest")),
+        sorted(ApplicationReview.objects.values_list("pk", "state", "row_version")),
+        sorted(FactCheck.objects.values_list("pk", "state")),
+        sorted(AmendmentRequest.objects.values_list("pk", "status")),
+        sorted(CommissionSeat.objects.values_list("pk", "user__email", "role")),
+        sorted(ListVersion.objects.values_list("pk", "state", "data_sha256")),
+        ListEntry.objects.count(),
+    )
+
+
+def test_seed_demo_applications_reviews_and_lists_idempotent():
+    from stdnum.si import emso
+
+    from applications.models import AmendmentRequest, Application, Member
+    from lists.models import ListVersion
+    from review.models import ApplicationReview
+
+    seed(applications=True)
+    first = full_snapshot()
+    seed(applications=True)
+    assert full_snapshot() == first
+
+    # The open tender: applicant1 submitted, applicant2 a draft.
+    assert Application.objects.get(
+        tender__code="JSS-2026", applicant__email="applicant1@najem.test"
+    ).status == ("submitted")
+    assert (
+        Application.objects.get(
+            tender__code="JSS-2026", applicant__email="applicant2@najem.test"
+        ).status
+        == "draft"
+    )
+    # The closed tender: about 60 submitted, in every state of the review.
+    closed = Application.objects.filter(tender__code="JSS-2025")
+    assert closed.filter(status="submitted").count() == 60
+    assert closed.filter(applicant=None, entered_by__email="clerk@najem.test").exists()
+    reviews = ApplicationReview.objects.filter(application__tender__code="JSS-2025")
+    states = Counter(reviews.values_list("state", flat=True))
+    assert set(states) == {"submitted", "incomplete", "complete", "verified"}
+    assert reviews.filter(rejection_state="drafted").exists()
+    assert (
+        AmendmentRequest.objects.filter(
+            application__tender__code="JSS-2025", status="open"
+        ).count()
+        == states["incomplete"]
+    )
+    verified = reviews.filter(state="verified")
+    assert verified.filter(verified_eligible=False).exists()
+    reasons = {
+        reason["condition"]
+        for review in verified.filter(verified_eligible=False)
+        for reason in review.verified_result["ineligible_reasons"]
+    }
+    assert {"income", "other_dwelling"} <= reasons
+    lists = {r.verified_result["list"] for r in verified.filter(verified_eligible=True)}
+    assert lists == {"A", "B"}
+    members = Member.objects.filter(application__tender__code="JSS-2025")
+    emsos = Counter(members.values_list("emso", flat=True))
+    assert [e for e, n in emsos.items() if n > 1]  # the same person twice
+    for member in members:
+        assert emso.get_birth_date(member.emso) == member.birth_date
+        assert emso.get_gender(member.emso) == member.sex
+    assert set(
+        reviews.first().application.tender.commission_seats.values_list(
+            "user__email", "role"
+        )
+    ) == {
+        ("chair@najem.test", "chair"),
+        ("commission@najem.test", "member"),
+        ("clerk@najem.test", "clerk"),
+    }
+    # The older tender: its lists published, approved by a second member, every
+    # sub-list of list A used.
+    version = ListVersion.objects.get(tender__code="JSS-2024", state="published")
+    assert version.built_by.email == "chair@najem.test"
+    assert version.approved_by.email == "commission@najem.test"
+    assert {"A1", "A2", "A3", "A4"} <= set(
+        version.entries.values_list("sub_list", flat=True)
+    )

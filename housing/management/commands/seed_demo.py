@@ -105,6 +105,13 @@ def _fill_letterhead(lessor, fields: dict[str, str]) -> None:
 class Command(BaseCommand):
     help = "Create demo lessors, staff and applicants (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-applications",
+            action="store_true",
+            help="lessors, users and tenders only (no applications, reviews, lists)",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
         created = 0
@@ -144,7 +151,8 @@ class Command(BaseCommand):
             lessor=lessors["jss-ljubljana"],
             published_by=User.objects.get(email="lessor-admin@najem.test"),
         )
-        created += seed_demo_applications(lessor=lessors["jss-ljubljana"])
+        if not options["without_applications"]:
+            created += seed_demo_applications(lessor=lessors["jss-ljubljana"])
         # The demo tenders are made public without the publish service: store their
         # invitation PDFs as publishing would (idempotent: skipped once stored).
         call_command("tender_documents_missing", stdout=self.stdout)
