@@ -48,7 +48,7 @@ from scoring.engine.result import (
     SubListEntry,
     SubListResult,
 )
-from scoring.engine.run import assess_valid, checked, rank_valid
+from scoring.engine.run import assess_valid, checked, cyclic_gc_paused, rank_valid
 
 __all__ = [
     "EDITIONS",
@@ -117,8 +117,9 @@ def rank(tender: TenderRules, applications: Sequence[ApplicationFacts]) -> Ranki
         ``applications[3].members[0].sex``; a code used twice is an error at the second
         ``applications[i].code``.
     """
-    context, problems = checked(tender)
-    problems += applications_problems(tender, applications)
-    if problems or context is None:
-        raise InvalidFacts(problems)
-    return rank_valid(context, applications)
+    with cyclic_gc_paused():  # the checks too: see docs/performance.md
+        context, problems = checked(tender)
+        problems += applications_problems(tender, applications)
+        if problems or context is None:
+            raise InvalidFacts(problems)
+        return rank_valid(context, applications)

@@ -85,7 +85,6 @@ MEMBER_AMOUNTS = tuple(
 _application_flags = attrgetter(*APPLICATION_FLAGS)
 _member_flags = attrgetter(*MEMBER_FLAGS)
 _member_amounts = attrgetter(*MEMBER_AMOUNTS)
-_BOOL = frozenset({bool})
 
 
 def _p(path: str, message_code: str, **params: object) -> Problem:
@@ -132,24 +131,20 @@ def key_path(prefix: str, key: object) -> str:
 # Amounts already found valid (a value's validity depends on nothing else); a
 # household's amounts are mostly a few values such as 0.00. Process-wide, bounded.
 _VALID: set[Decimal] = set()
-_DECIMAL_TYPE = frozenset({Decimal})
-
-
-def _amounts_known(amounts: tuple[object, ...]) -> bool:
-    """Every one of ``amounts`` is a Decimal already found valid (two set look-ups)."""
-    if not _DECIMAL_TYPE.issuperset(map(type, amounts)):  # 1.5 == Decimal("1.5")
-        return False
-    try:
-        return _VALID.issuperset(amounts)
-    except TypeError:  # a signalling NaN cannot be hashed; it is no amount either
-        return False
+_VALID_LIMIT = 100_000
 
 
 def _amount_code(value: object, positive: bool = False) -> str | None:
     """The message code of why ``value`` is not a usable amount (money, m2, years), or
     None if it is. Runs in :data:`DECIMAL_CONTEXT`."""
-    if type(value) is not Decimal:
+    if type(value) is not Decimal:  # not a float, though 1.5 == Decimal("1.5")
         return "decimal"
+    try:
+        known = value in _VALID
+    except TypeError:  # a signalling NaN cannot be hashed; it is no amount either
+        known = False
+    if known:
+        return "positive" if positive and not value else None
     if not value.is_finite():
         return "finite"
     if value.is_signed():  # also -0.00, as the JSON reader refuses "-0.00"
@@ -161,6 +156,8 @@ def _amount_code(value: object, positive: bool = False) -> str | None:
     # Numerically at most two decimals ("1.50" and "1.500" alike): exact in cents.
     if value != value.quantize(_CENT):
         return "two_places"
+    if len(_VALID) < _VALID_LIMIT:
+        _VALID.add(value)
     return None
 
 
@@ -169,8 +166,11 @@ def decimal_problem(
 ) -> Problem | None:
     """Why ``value`` is not a usable amount (money, m2, years), or None if it is."""
     code = _amount_code(value, positive)
-    if code is None:
-        return None
+    return None if code is None else _amount_problem(code, path)
+
+
+def _amount_problem(code: str, path: str) -> Problem:
+    """The problem of an amount refused with ``code`` by :func:`_amount_code`."""
     if code == "too_large":
         return _p(path, code, digits=MAX_INTEGER_DIGITS)
     return _p(path, code)
@@ -195,22 +195,6 @@ def _text_problem(value: object, path: str) -> Problem | None:
     if not value.strip():
         return _p(path, "not_empty")
     return None
-
-
-def _flag_problems(value: object, names: tuple[str, ...], path: str) -> list[Problem]:
-    """The flags that are not exactly ``True`` or ``False`` (not 0 or 1)."""
-    values = (
-        _application_flags(value)
-        if names is APPLICATION_FLAGS
-        else _member_flags(value)
-    )
-    if _BOOL.issuperset(map(type, values)):
-        return []
-    return [
-        _p(f"{path}.{name}", "boolean")
-        for name, v in zip(names, values, strict=True)
-        if type(v) is not bool
-    ]
 
 
 def is_category_code(code: object, edition: Edition) -> bool:
@@ -415,6 +399,33 @@ def _sub_lists_problems(
 # --- the application ------------------------------------------------------------------
 
 
+class _ApplicationRules:
+    """What an application is checked against, read from its tender once: the edition,
+    the tender's own codes when they are readable (a broken tender is reported once, at
+    the tender) and the publication date births may not follow."""
+
+    __slots__ = ("conditions", "edition", "other_category_known", "reference")
+
+    def __init__(self, tender: object) -> None:
+        self.edition = edition_of(tender)
+        categories = getattr(tender, "priority_categories", None)
+        self.other_category_known: Callable[[str], bool] | None = (
+            (
+                lambda code: (
+                    OTHER_CATEGORY_RE.fullmatch(code) is not None and code in categories
+                )
+            )
+            if _is_mapping(categories)
+            else None
+        )
+        conditions = getattr(tender, "additional_conditions", None)
+        self.conditions: Callable[[str], bool] | None = (
+            (lambda code: code in conditions) if _is_mapping(conditions) else None
+        )
+        published_on = getattr(tender, "published_on", None)
+        self.reference = published_on if type(published_on) is date else None
+
+
 def application_problems(
     tender: object, application: object, path: str = "application"
 ) -> list[Problem]:
@@ -427,75 +438,86 @@ def application_problems(
     :returns: the problems, empty when the application is valid; never raises.
     """
     with decimal.localcontext(DECIMAL_CONTEXT):
-        return _application_problems(tender, application, path)
+        return _application_problems(_ApplicationRules(tender), application, path)
 
 
 def _application_problems(
-    tender: object, application: object, path: str
+    rules: _ApplicationRules, application: object, path: str
 ) -> list[Problem]:
     if not isinstance(application, ApplicationFacts):
         return [_p(path, "type", kind="ApplicationFacts")]
     found: list[Problem] = []
     add = found.append
     a = application
-    edition = edition_of(tender)
-    if problem := _text_problem(a.code, f"{path}.code"):
-        add(problem)
+    edition = rules.edition
+    code = a.code
+    if not isinstance(code, str):
+        add(_p(f"{path}.code", "string"))
+    elif not code.strip():
+        add(_p(f"{path}.code", "not_empty"))
     status = a.housing_status
     statuses = edition.housing_statuses
     status_ok = isinstance(status, str) and status in statuses
     if not status_ok:
         add(_p(f"{path}.housing_status", "one_of", choices=", ".join(statuses)))
     area = a.dwelling_area_m2
-    at = f"{path}.dwelling_area_m2"
     if status_ok and status == edition.status_without_dwelling:
         if area is not None:
-            add(_p(at, "area_without_dwelling", status=status))
+            add(_p(f"{path}.dwelling_area_m2", "area_without_dwelling", status=status))
     elif area is None:
         if status_ok:
-            add(_p(at, "area_required", status=status))
-    elif problem := decimal_problem(area, at, positive=True):
-        add(problem)
-    found += _flag_problems(a, APPLICATION_FLAGS, path)
-    if problem := decimal_problem(
-        a.disability_aids_monthly, f"{path}.disability_aids_monthly"
+            add(_p(f"{path}.dwelling_area_m2", "area_required", status=status))
+    elif (problem_code := _amount_code(area, positive=True)) is not None:
+        add(_amount_problem(problem_code, f"{path}.dwelling_area_m2"))
+    # Every flag exactly True or False (not 0 or 1): APPLICATION_FLAGS, one by one.
+    if not (
+        type(a.inappropriate_dwelling) is bool
+        and type(a.architectural_obstacles) is bool
+        and type(a.entrance_from_yard) is bool
+        and type(a.supports_member_over_65) is bool
+        and type(a.separated_from_minors) is bool
+        and type(a.single_parent) is bool
+        and type(a.illness_minor_due_to_housing) is bool
+        and type(a.illness_due_to_housing) is bool
+        and type(a.pregnancy) is bool
+        and type(a.domestic_violence_victim) is bool
+        and type(a.temporary_residence_in_shelter) is bool
+        and type(a.war_victim) is bool
+        and type(a.important_profession) is bool
+        and type(a.lost_housing_right_by_court) is bool
+        and type(a.violence_co_ownership_unusable) is bool
     ):
-        add(problem)
-    # Codes are checked against the tender's own lists only when those are readable: a
-    # broken tender is reported once, at the tender.
-    categories = getattr(tender, "priority_categories", None)
-    found += _codes_problems(
-        a.other_categories,
-        f"{path}.other_categories",
-        (
-            (
-                lambda code: (
-                    OTHER_CATEGORY_RE.fullmatch(code) is not None and code in categories
-                )
+        found += [
+            _p(f"{path}.{name}", "boolean")
+            for name, value in zip(
+                APPLICATION_FLAGS, _application_flags(a), strict=True
             )
-            if _is_mapping(categories)
-            else None
-        ),
-        "other_category_unknown",
-    )
-    conditions = getattr(tender, "additional_conditions", None)
-    found += _codes_problems(
-        a.additional_conditions,
-        f"{path}.additional_conditions",
-        (lambda code: code in conditions) if _is_mapping(conditions) else None,
-        "condition_unknown",
-    )
-    published_on = getattr(tender, "published_on", None)
-    reference = published_on if type(published_on) is date else None
-    found += _members_problems(a.members, reference, f"{path}.members")
+            if type(value) is not bool
+        ]
+    if (problem_code := _amount_code(a.disability_aids_monthly)) is not None:
+        add(_amount_problem(problem_code, f"{path}.disability_aids_monthly"))
+    # Codes are checked against the tender's own lists only when those are readable.
+    if a.other_categories != ():
+        found += _codes_problems(
+            a.other_categories,
+            f"{path}.other_categories",
+            rules.other_category_known,
+            "other_category_unknown",
+        )
+    if a.additional_conditions != ():
+        found += _codes_problems(
+            a.additional_conditions,
+            f"{path}.additional_conditions",
+            rules.conditions,
+            "condition_unknown",
+        )
+    found += _members_problems(a.members, rules.reference, path)
     return found
 
 
 def _codes_problems(
     codes: object, path: str, known: Callable[[str], bool] | None, unknown: str
 ) -> list[Problem]:
-    if codes == ():
-        return []
     if not isinstance(codes, tuple | list):
         return [_p(path, "list")]
     found: list[Problem] = []
@@ -514,24 +536,27 @@ def _codes_problems(
 
 
 def _members_problems(
-    members: object, reference: date | None, path: str
+    members: object, reference: date | None, application_path: str
 ) -> list[Problem]:
+    """A household's members (at ``{application_path}.members``), each field checked
+    once; paths are built only for the problems found."""
     if type(members) is not tuple and not isinstance(members, list):
-        return [_p(path, "members_list")]
+        return [_p(f"{application_path}.members", "members_list")]
     if not members:
-        return [_p(path, "members_empty")]
+        return [_p(f"{application_path}.members", "members_empty")]
     found: list[Problem] = []
     applicants = 0
+    valid = _VALID
     for i, m in enumerate(members):
-        if not isinstance(m, Member):
-            found.append(_p(f"{path}[{i}]", "type", kind="Member"))
+        if type(m) is not Member and not isinstance(m, Member):
+            found.append(_p(f"{application_path}.members[{i}]", "type", kind="Member"))
             continue
-        # (field, message code, parameters): a member's paths are built only for the
-        # problems found.
+        # (field, message code, parameters) of this member's problems.
         bad: list[tuple[str, str, dict[str, object]]] = []
-        if m.role not in ROLES:
+        role = m.role
+        if role not in ROLES:
             bad.append(("role", "one_of", {"choices": ", ".join(ROLES)}))
-        elif m.role == "applicant":
+        elif role == "applicant":
             applicants += 1
             if applicants > 1:
                 bad.append(("role", "second_applicant", {}))
@@ -542,38 +567,60 @@ def _members_problems(
             bad.append(("birth_date", "born_after_publication", {"date": reference}))
         if m.sex not in SEXES:
             bad.append(("sex", "one_of", {"choices": ", ".join(SEXES)}))
-        if type(m.citizenship) is not str or m.citizenship not in CITIZENSHIPS:
+        citizenship = m.citizenship
+        if type(citizenship) is not str or citizenship not in CITIZENSHIPS:
             bad.append(("citizenship", "citizenship_code", {}))
         residence = m.permanent_residence
         if not isinstance(residence, str):
             bad.append(("permanent_residence", "string", {}))
         elif not residence.strip():
             bad.append(("permanent_residence", "not_empty", {}))
-        flags = _member_flags(m)
-        if not _BOOL.issuperset(map(type, flags)):
+        # Every flag exactly True or False: MEMBER_FLAGS, one by one.
+        if not (
+            type(m.employed) is bool
+            and type(m.disability) is bool
+            and type(m.institutional_care) is bool
+            and type(m.wheelchair_user) is bool
+            and type(m.needs_permanent_assistance) is bool
+            and type(m.owns_dwelling) is bool
+            and type(m.nonprofit_tenant) is bool
+            and type(m.deaf_or_blind) is bool
+        ):
             bad += [
                 (name, "boolean", {})
-                for name, value in zip(MEMBER_FLAGS, flags, strict=True)
+                for name, value in zip(MEMBER_FLAGS, _member_flags(m), strict=True)
                 if type(value) is not bool
             ]
-        amounts = _member_amounts(m)
-        if _amounts_known(amounts):
-            amounts = ()
-        for name, value in zip(MEMBER_AMOUNTS, amounts, strict=False):
-            if (code := _amount_code(value)) is None:
-                if len(_VALID) < 100_000:
-                    _VALID.add(value)
-            else:
-                params: dict[str, object] = (
-                    {"digits": MAX_INTEGER_DIGITS} if code == "too_large" else {}
-                )
-                bad.append((name, code, params))
+        # MEMBER_AMOUNTS: each one a Decimal already found valid, or checked now.
+        years, income = m.years_of_service, m.monthly_income
+        other, business = m.other_property_value, m.business_property_value
+        try:
+            known = (
+                type(years) is Decimal
+                and type(income) is Decimal
+                and type(other) is Decimal
+                and type(business) is Decimal
+                and years in valid
+                and income in valid
+                and other in valid
+                and business in valid
+            )
+        except TypeError:  # a signalling NaN cannot be hashed; it is no amount either
+            known = False
+        if not known:
+            for name, value in zip(MEMBER_AMOUNTS, _member_amounts(m), strict=True):
+                if (code := _amount_code(value)) is not None:
+                    params: dict[str, object] = (
+                        {"digits": MAX_INTEGER_DIGITS} if code == "too_large" else {}
+                    )
+                    bad.append((name, code, params))
         if bad:
             found += [
-                _p(f"{path}[{i}].{name}", code, **params) for name, code, params in bad
+                _p(f"{application_path}.members[{i}].{name}", code, **params)
+                for name, code, params in bad
             ]
     if applicants == 0:
-        found.append(_p(path, "one_applicant"))
+        found.append(_p(f"{application_path}.members", "one_applicant"))
     return found
 
 
@@ -583,9 +630,10 @@ def applications_problems(
     """:func:`application_problems` of every application (at ``applications[i]``) and
     :func:`duplicate_code_problems`."""
     found: list[Problem] = []
+    rules = _ApplicationRules(tender)
     with decimal.localcontext(DECIMAL_CONTEXT):
         for i, application in enumerate(applications):
-            found += _application_problems(tender, application, f"{path}[{i}]")
+            found += _application_problems(rules, application, f"{path}[{i}]")
     found += duplicate_code_problems(applications, path)
     return found
 

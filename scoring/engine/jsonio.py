@@ -50,7 +50,7 @@ _ZERO = Decimal("0.00")
 _DECIMAL_RE = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 _NEGATIVE_RE = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
 _MANY_PLACES_RE = re.compile(r"[0-9]+\.[0-9]{3,}")
-_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CENT = Decimal("0.01")
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
 _COMPACT = json.JSONEncoder(ensure_ascii=False)
@@ -165,14 +165,12 @@ def _nullable_decimal(value: JSON, path: str, errors: list[Problem]) -> Any:
 
 
 def _date(value: JSON, path: str, errors: list[Problem]) -> Any:
-    if type(value) is str:
-        match = _DATE_RE.fullmatch(value)
-        if match:
-            try:
-                return date(*map(int, match.groups()))
-            except ValueError:
-                errors.append(Problem(path, "not_a_real_date", (("value", value),)))
-                return INVALID
+    if type(value) is str and _DATE_RE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)  # YYYY-MM-DD: a real date or an error
+        except ValueError:
+            errors.append(Problem(path, "not_a_real_date", (("value", value),)))
+            return INVALID
     errors.append(Problem(path, "date_string"))
     return INVALID
 
@@ -210,13 +208,30 @@ class _Spec:
     """The keys of one kind of JSON object, in the order of its dataclass's fields, with
     the parser of each value and the value of each key that may be left out."""
 
-    __slots__ = ("defaults", "parsers")
+    __slots__ = ("defaults", "known", "names", "optional", "parsed", "parsers")
 
     def __init__(
         self, parsers: dict[str, Parser], defaults: dict[str, Any] | None = None
     ) -> None:
         self.parsers = parsers
         self.defaults = defaults or {}
+        self.names = tuple(parsers)
+        self.known = frozenset(parsers)
+        #: (position, default) of each key that may be left out.
+        self.optional = tuple(
+            (i, self.defaults[name])
+            for i, name in enumerate(self.names)
+            if name in self.defaults
+        )
+        #: (position, key, parser) of each value that is parsed, not passed on as is.
+        self.parsed = tuple(
+            (i, name, parse)
+            for i, (name, parse) in enumerate(parsers.items())
+            if parse is not _raw
+        )
+
+
+_MISSING: Any = object()
 
 
 def _fields(
@@ -224,6 +239,30 @@ def _fields(
 ) -> list[Any]:
     """The values of ``obj`` in the spec's order (positional arguments for the
     dataclass); unknown and missing keys are errors, a refused value is ``INVALID``."""
+    if spec.known.issuperset(obj):  # no unknown key: one set operation
+        get = obj.get
+        values = [get(name, _MISSING) for name in spec.names]
+        missing = len(values) - len(obj)
+        optional = spec.optional
+        if not missing or missing == sum(values[i] is _MISSING for i, _ in optional):
+            prefix = "" if path == ROOT else path + "."
+            for i, name, parse in spec.parsed:
+                value = values[i]
+                if value is not _MISSING:
+                    values[i] = parse(value, prefix + name, errors)
+            if missing:
+                for i, default in optional:
+                    if values[i] is _MISSING:
+                        values[i] = default
+            return values
+    return _fields_reported(obj, spec, path, errors)
+
+
+def _fields_reported(
+    obj: dict[str, Any], spec: _Spec, path: str, errors: list[Problem]
+) -> list[Any]:
+    """:func:`_fields` of an object with an unknown or a missing key: every such key
+    is reported, in the spec's order, then the unknown keys in the object's order."""
     prefix = "" if path == ROOT else path + "."
     values: list[Any] = []
     found = 0

@@ -25,15 +25,27 @@ def _line(code: str, points: int, source: str) -> ScoreLine:
     return ScoreLine(code, points, source, points)
 
 
-def _item(context: TenderContext, code: str, times: int = 1) -> ScoreLine:
-    """A Form item's line; the source names its section: ``"Form I.1.2"``. Lines are
-    immutable and few, so each tender builds each of them once."""
-    lines: dict[tuple[str, int], ScoreLine] = context.memo.setdefault("items", {})
-    line = lines.get((code, times))
+def _items(context: TenderContext) -> dict[str, ScoreLine]:
+    """Every Form item's line (the source names its section: ``"Form I.1.2"``), built
+    once per tender: lines are immutable and few."""
+    lines: dict[str, ScoreLine] | None = context.memo.get("items")
+    if lines is None:
+        edition = context.edition
+        lines = context.memo["items"] = {
+            code: _line(code, points, edition.sources[code])
+            for code, points in edition.points.items()
+        }
+    return lines
+
+
+def _per_minor(context: TenderContext, children: int) -> ScoreLine:
+    """Item 5.1's line for ``children`` minors (a pregnancy counting), one per count."""
+    lines: dict[int, ScoreLine] = context.memo.setdefault("per_minor", {})
+    line = lines.get(children)
     if line is None:
         edition = context.edition
-        points = edition.points[code] * times
-        line = lines[code, times] = _line(code, points, edition.sources[code])
+        points = edition.points["5.1"] * children
+        line = lines[children] = _line("5.1", points, edition.sources["5.1"])
     return line
 
 
@@ -66,33 +78,33 @@ def form_lines(
       65.
     - 6.1, 6.2, 7.1, 7.2: from the application's flags.
     """
-    edition = context.edition
+    item = _items(context)
     a = application
-    lines = [_item(context, a.housing_status)]
-    if a.housing_status != edition.status_without_dwelling:
+    lines = [item[a.housing_status]]
+    if a.housing_status != context.edition.status_without_dwelling:
         if a.inappropriate_dwelling:
-            lines.append(_item(context, "2.1"))
+            lines.append(item["2.1"])
         if a.dwelling_area_m2 is not None:
             crowding = crowding_item(numbers, a.dwelling_area_m2)
             if crowding is not None:
-                lines.append(_item(context, crowding))
+                lines.append(item[crowding])
         if a.architectural_obstacles and household.wheelchair_user:
-            lines.append(_item(context, "4.1"))
+            lines.append(item["4.1"])
         if a.entrance_from_yard:
-            lines.append(_item(context, "4.2"))
+            lines.append(item["4.2"])
     children = household.minors + (1 if a.pregnancy else 0)
     if children:
-        lines.append(_item(context, "5.1", children))
+        lines.append(_per_minor(context, children))
     if a.supports_member_over_65 and household.other_member_over_65:
-        lines.append(_item(context, "5.2"))
+        lines.append(item["5.2"])
     if a.separated_from_minors:
-        lines.append(_item(context, "6.1"))
+        lines.append(item["6.1"])
     if a.single_parent:
-        lines.append(_item(context, "6.2"))
+        lines.append(item["6.2"])
     if a.illness_minor_due_to_housing:
-        lines.append(_item(context, "7.1"))
+        lines.append(item["7.1"])
     if a.illness_due_to_housing:
-        lines.append(_item(context, "7.2"))
+        lines.append(item["7.2"])
     return lines
 
 
@@ -188,11 +200,18 @@ def in_category(
 ) -> bool:
     """Whether the application is in the category ``code`` by the category's rule,
     whether or not the tender scores it (the tie-break chain, Art. 6(3))."""
+    return category_test(code)(context, application, household)
+
+
+def category_test(code: str) -> Predicate:
+    """The rule of the category ``code`` (see :func:`in_category`), to ask many
+    applications: ``other:<slug>`` is in the application's list,
+    ``large_family_extra_child`` needs a minor beyond the third."""
     if code.startswith("other:"):
-        return code in application.other_categories
+        return lambda c, a, h: code in a.other_categories
     if code == "large_family_extra_child":
-        return further_children(context, application, household) > 0
-    return CATEGORY_TESTS[code](context, application, household)
+        return lambda c, a, h: further_children(c, a, h) > 0
+    return CATEGORY_TESTS[code]
 
 
 def category_lines(
@@ -261,16 +280,26 @@ def additional_lines(
         return []
     remaining = context.edition.additional_cap
     lines: list[ScoreLine] = []
-    for code, claimed in context.tender.additional_conditions.items():
-        if code not in met or claimed <= 0:
+    for code, claimed, line in _additional_plan(context):
+        if code not in met:
             continue
-        points = min(claimed, remaining)
-        if points <= 0:
-            continue
-        remaining -= points
-        line_code = f"additional:{code}"
-        if points == claimed:
-            lines.append(_line(line_code, points, SOURCE_ADDITIONAL))
-        else:
-            lines.append(ScoreLine(line_code, points, SOURCE_ADDITIONAL, claimed))
+        if claimed <= remaining:
+            lines.append(line)
+            remaining -= claimed
+        elif remaining > 0:
+            lines.append(ScoreLine(line.code, remaining, SOURCE_ADDITIONAL, claimed))
+            remaining = 0
     return lines
+
+
+def _additional_plan(context: TenderContext) -> tuple[tuple[str, int, ScoreLine], ...]:
+    """The tender's additional conditions that score, as (code, points, line), in the
+    tender's order; built once per tender."""
+    plan: tuple[tuple[str, int, ScoreLine], ...] | None = context.memo.get("additional")
+    if plan is None:
+        plan = context.memo["additional"] = tuple(
+            (code, claimed, _line(f"additional:{code}", claimed, SOURCE_ADDITIONAL))
+            for code, claimed in context.tender.additional_conditions.items()
+            if claimed > 0
+        )
+    return plan

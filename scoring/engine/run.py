@@ -32,8 +32,8 @@ from scoring.engine.household import Household, TenderContext, summarise
 from scoring.engine.points import (
     additional_lines,
     category_lines,
+    category_test,
     form_lines,
-    in_category,
 )
 from scoring.engine.ranking import Keyed, assign, rank_keyed, sub_list_results
 from scoring.engine.result import Assessment, Ranking
@@ -75,7 +75,7 @@ def assess_valid(context: TenderContext, application: ApplicationFacts) -> Asses
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector during one bulk ranking.
 
     Ranking 100,000 applications keeps about a million small objects alive, and every
@@ -99,7 +99,8 @@ def rank_valid(
     the tender's lists and sub-lists (:mod:`scoring.engine.ranking`)."""
     tender = context.tender
     separate = tender.separate_lists
-    chain = tender.tie_break
+    chain = [category_test(code) for code in tender.tie_break]
+    sub_lists = tender.sub_lists
     by_list: dict[str, list[Keyed]] = {name: [] for name in list_names(separate)}
     subs_of: dict[str, tuple[SubList, ...]] = {
         name: tuple(s for s in tender.sub_lists if s.list == name) for name in by_list
@@ -108,7 +109,7 @@ def rank_valid(
     assessments: dict[str, Assessment] = {}
     ineligible: list[str] = []
     unassigned: list[str] = []
-    with decimal.localcontext(DECIMAL_CONTEXT), _cyclic_gc_paused():
+    with decimal.localcontext(DECIMAL_CONTEXT), cyclic_gc_paused():
         for application in applications:
             household = summarise(context, application)
             assessment = _assess(context, application, household)
@@ -120,16 +121,13 @@ def rank_valid(
             total = assessment.total
             key = (
                 -total,
-                *[
-                    0 if in_category(c, context, application, household) else 1
-                    for c in chain
-                ],
+                *[0 if test(context, application, household) else 1 for test in chain],
                 code,
                 total,
             )
             name = assessment.list if separate else LIST_ALL
             by_list[name].append(key)
-            if tender.sub_lists:
+            if sub_lists:
                 sub = assign(subs_of[name], household)
                 if sub is None:
                     unassigned.append(code)

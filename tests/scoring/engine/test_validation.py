@@ -921,3 +921,55 @@ def test_api_refuses_a_second_applicant() -> None:
     with pytest.raises(InvalidFacts) as caught:
         rank(tender(), [application(code="ok"), two])
     assert [p for p, _ in caught.value.errors] == ["applications[1].members[1].role"]
+
+
+# --- every field of the dataclasses is checked (the checks name flags and amounts one
+# by one, so a new field must be added to them) ---------------------------------------
+
+
+def _fields_of_type(cls: Any, kind: str) -> list[str]:
+    import dataclasses
+
+    return [f.name for f in dataclasses.fields(cls) if f.type == kind]
+
+
+@pytest.mark.parametrize("value", [1, 0, None])
+def test_every_member_and_application_flag_is_checked(value: Any) -> None:
+    from scoring.engine import ApplicationFacts, Member, application_problems
+    from tests.scoring.engine.builders import application, member, tender
+
+    member_flags = _fields_of_type(Member, "bool")
+    application_flags = _fields_of_type(ApplicationFacts, "bool")
+    assert len(member_flags) >= 8
+    assert len(application_flags) >= 15
+    app = application(
+        member(**dict.fromkeys(member_flags, value)),
+        **dict.fromkeys(application_flags, value),
+    )
+    paths = [p.path for p in application_problems(tender(), app) if p.code == "boolean"]
+    assert paths == [f"application.{name}" for name in application_flags] + [
+        f"application.members[0].{name}" for name in member_flags
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (1.5, "decimal"),
+        (Decimal("-1"), "not_negative"),
+        (Decimal("0.001"), "two_places"),
+    ],
+)
+def test_every_member_amount_is_checked(value: Any, code: str) -> None:
+    from scoring.engine import Member, application_problems
+    from tests.scoring.engine.builders import application, member, tender
+
+    amounts = _fields_of_type(Member, "Decimal")
+    assert len(amounts) >= 4
+    for name in amounts:
+        app = application(member(**{name: value}))
+        problems = [(p.path, p.code) for p in application_problems(tender(), app)]
+        assert problems == [(f"application.members[0].{name}", code)]
+    app = application(member(**dict.fromkeys(amounts, value)))
+    problems = [(p.path, p.code) for p in application_problems(tender(), app)]
+    assert problems == [(f"application.members[0].{name}", code) for name in amounts]
