@@ -125,7 +125,11 @@ def test_every_state_changing_url_is_posted_with_data_someone_applies():
     for case in all_cases():
         by_name.setdefault(case.name, []).append(case)
     for name, cases in by_name.items():
-        posts = [c for c in cases if c.method == "post"]
+        posts = [
+            c
+            for c in cases
+            if c.method == "post" and any(o.kind != "405" for o in c.expect.values())
+        ]
         if not posts or name in no_project_writes or name.startswith("admin:"):
             continue
         assert any(c.acts for c in posts), f"{name}: no POST case in which anyone acts"

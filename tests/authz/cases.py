@@ -1142,6 +1142,18 @@ def build_matrix() -> dict[str, list[Case]]:
                 guards=("review.permissions.can_view_tender",),
             ),
         )
+        add(*list_cases())
+
+    # The applicant's issued scoring record (issue 13, 7): the owner only; none is
+    # issued for A's application here, so 404 for everyone signed in (limited case).
+    add(
+        Case(
+            "applications:scoring_record_pdf",
+            tender_pk("sub_a"),
+            only(set(), OK),
+            label="limited: none issued",
+        )
+    )
 
     # --- accounts --------------------------------------------------------------------
     any_signed_in = login_then(OK)  # applicants may set up a second factor too
@@ -1443,6 +1455,240 @@ def review_cases() -> list[Case]:
             guards=guards,
         ),
     ]
+
+
+# --- priority lists (issue 14): versions of a closed tender -------------------------
+
+VIEW_LISTS = "lists.permissions.can_view_lists"
+VIEW_VERSION = "lists.permissions.can_view_version"
+BUILD_LISTS = "lists.permissions.can_build_lists"
+APPROVE_LIST = "lists.permissions.can_approve_list"
+
+
+def make_lists(w: World) -> None:
+    from .world import make_list_objects
+
+    w.ensure("lists", make_list_objects)
+
+
+def version_pk(key):
+    return lambda w: {"pk": w[key].pk}
+
+
+def approve_draft(w: World) -> None:
+    from lists import services
+
+    services.list_approve(version=w["list_draft_x"], by=w.users[MEMBER_X])
+
+
+def build_as_admin(w: World) -> None:
+    """A new draft built by X's admin (it supersedes version 2 in this case only)."""
+    from lists import services
+
+    w.objects["list_admin_draft_x"] = services.list_build(
+        tender=w["lists_x"], by=w.users[ADMIN_X]
+    )
+
+
+def member_conflict(w: World) -> None:
+    from review import services
+
+    services.conflict_declare(
+        tender=w["lists_x"], reason="Sorodnik prosilke.", by=w.users[MEMBER_X]
+    )
+
+
+def cutoff_data(w: World) -> dict:
+    return {"sub_list": "B1", "cutoff": "3", "reason": "Manj stanovanj."}
+
+
+def list_cases() -> list[Case]:
+    """X's lists tender seats X's chair, member and clerk; X's admin and the
+    superuser see it too (lists.permissions). Version 1 is published, version 2 a
+    draft built by X's chair; Y's tender has a draft (Y's member seated).
+
+    Public pages: a published version answers anyone; a draft only its tender's
+    viewers, everyone else 404 (anonymous too: no login page for a public URL).
+    Staff pages: the same viewers; others of staff 404, applicants 403. Changes
+    (cut-off, publication): the chair and member (no conflict), X's admin, the
+    superuser, never the clerk; approval: the chair or member who did not build
+    it, never the admin or the superuser."""
+    x_viewers = {ADMIN_X, CHAIR_X, MEMBER_X, CLERK_X, SUPERUSER}
+    y_viewers = {ADMIN_Y, MEMBER_Y, SUPERUSER}
+    builders = {ADMIN_X, CHAIR_X, MEMBER_X, SUPERUSER}
+    draft, published, draft_y = (
+        version_pk("list_draft_x"),
+        version_pk("list_published_x"),
+        version_pk("list_draft_y"),
+    )
+    public = (VIEW_VERSION, VIEW_LISTS)
+    staff = (VIEW_LISTS,)
+
+    def public_draft(viewers):
+        return who(NOT_FOUND, **dict.fromkeys(viewers, OK))
+
+    def kw(key, **more):
+        return lambda w: {"pk": w[key].pk, **more}
+
+    to_manage = REDIRECT("lists:manage", "list_draft_x")
+    cases: list[Case] = []
+    # Public pages: version, PDFs, exports.
+    for name, more in (
+        ("lists:version", {}),
+        ("lists:export", {"fmt": "csv"}),
+        ("lists:export", {"fmt": "xlsx"}),
+    ):
+        label = more.get("fmt", "")
+        cases += [
+            Case(
+                name,
+                kw("list_published_x", **more),
+                everyone(OK),
+                label=f"published {label}".strip(),
+            ),
+            Case(
+                name,
+                kw("list_draft_x", **more),
+                public_draft(x_viewers),
+                label=f"draft X {label}".strip(),
+                guards=public,
+            ),
+            Case(
+                name,
+                kw("list_draft_y", **more),
+                public_draft(y_viewers),
+                label=f"draft Y {label}".strip(),
+                guards=public,
+            ),
+        ]
+    cases += [
+        Case(
+            "lists:version_pdf",
+            kw("list_published_x", language=language),
+            everyone(OK),
+            label=f"published {language}",
+        )
+        for language in ("sl", "en")
+    ]
+    cases += [
+        # A draft has no PDF (rendered at publication): 404 for everyone.
+        Case(
+            "lists:version_pdf",
+            kw("list_draft_x", language="sl"),
+            everyone(NOT_FOUND),
+            label="draft X",
+        ),
+        Case("lists:version", draft, everyone(NOT_ALLOWED), method="post"),
+    ]
+    # Staff pages: manage, diff, the publication's confirmation.
+    for name in ("lists:manage", "lists:diff", "lists:publish"):
+        cases.append(Case(name, draft, staff_of_x(OK), label="draft X", guards=staff))
+        if name != "lists:diff":  # Y's only version has nothing to compare with
+            cases.append(
+                Case(name, draft_y, staff_of_y(OK), label="draft Y", guards=staff)
+            )
+    cases += [
+        Case("lists:manage", published, staff_of_x(OK), label="published X"),
+        Case("lists:manage", draft, everyone(NOT_ALLOWED), method="post"),
+        Case("lists:diff", draft, everyone(NOT_ALLOWED), method="post"),
+    ]
+    # Cut-off: a new draft version (its own page: a redirect, no fixed target).
+    cases += [
+        Case(
+            "lists:cutoff",
+            draft,
+            staff_of_x(OK, **dict.fromkeys(builders, REDIRECT)),
+            method="post",
+            data=cutoff_data,
+            acts=builders,
+            label="draft X",
+            guards=(BUILD_LISTS, VIEW_LISTS),
+        ),
+        Case(
+            "lists:cutoff",
+            draft,
+            staff_of_x(OK, **dict.fromkeys(builders - {MEMBER_X}, REDIRECT)),
+            method="post",
+            data=cutoff_data,
+            acts=builders - {MEMBER_X},
+            setup=member_conflict,
+            label="member's conflict",
+            guards=(BUILD_LISTS,),
+        ),
+        Case(
+            "lists:cutoff",
+            draft_y,
+            staff_of_y(REDIRECT),
+            method="post",
+            data=cutoff_data,
+            acts=y_viewers,
+            label="draft Y",
+            guards=(BUILD_LISTS, VIEW_LISTS),
+        ),
+        Case("lists:cutoff", draft, everyone(NOT_ALLOWED)),
+    ]
+    # Approval (four eyes): every viewer is sent back to the version's page.
+    cases += [
+        Case(
+            "lists:approve",
+            draft,
+            staff_of_x(to_manage),
+            method="post",
+            data=lambda w: {},
+            acts={MEMBER_X},
+            label="built by the chair",
+            guards=(APPROVE_LIST, VIEW_LISTS),
+        ),
+        Case(
+            "lists:approve",
+            version_pk("list_admin_draft_x"),
+            staff_of_x(REDIRECT("lists:manage", "list_admin_draft_x")),
+            method="post",
+            data=lambda w: {},
+            acts={CHAIR_X, MEMBER_X},
+            setup=build_as_admin,
+            label="built by the admin",
+            guards=(APPROVE_LIST,),
+        ),
+        Case(
+            "lists:approve",
+            draft_y,
+            staff_of_y(REDIRECT("lists:manage", "list_draft_y")),
+            method="post",
+            data=lambda w: {},
+            label="draft Y, its builder",  # Y's only seat built it
+            guards=(VIEW_LISTS,),
+        ),
+        Case("lists:approve", draft, everyone(NOT_ALLOWED)),
+    ]
+    # Publication: only once approved.
+    cases += [
+        Case(
+            "lists:publish",
+            draft,
+            # Publication runs as a background job: the POST starts it (a job row)
+            # for those who may publish; everyone is sent back to the version.
+            staff_of_x(to_manage),
+            method="post",
+            data=lambda w: {"confirm": "on"},
+            acts=builders,
+            setup=approve_draft,
+            label="approved X",
+            guards=(BUILD_LISTS, VIEW_LISTS),
+        ),
+        Case(
+            "lists:publish",
+            draft,
+            staff_of_x(to_manage),
+            method="post",
+            data=lambda w: {"confirm": "on"},
+            label="draft X: not approved",
+            guards=(VIEW_LISTS,),
+        ),
+    ]
+    for case in cases:
+        case.needs = make_lists
+    return cases
 
 
 def child_key(key: str) -> str:

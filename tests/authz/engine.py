@@ -84,6 +84,9 @@ class Case:
     url: str | None = None  # unnamed patterns, which cannot be reversed
     query: str | Callable[[World], str] = ""
     setup: Callable[[World], Any] | None = None
+    # Run once per world before the case's savepoint (``World.ensure``): objects that
+    # only some cases need and that outlive the case (the priority lists).
+    needs: Callable[[World], Any] | None = None
     # Run with each actor's client before the request, in the same savepoint (the
     # first step of a two-step page).
     prepare: Callable[[Any, World], Any] | None = None
@@ -252,6 +255,8 @@ def run_case(
     requests were made. Nothing the requests write outlives the call."""
     problems: list[Problem] = []
     count = 0
+    if case.needs is not None:
+        case.needs(world)
     with rolled_back():
         if case.setup is not None:
             case.setup(world)

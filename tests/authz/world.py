@@ -81,6 +81,13 @@ class World:
     def __getitem__(self, key: str) -> Any:
         return self.objects[key]
 
+    def ensure(self, key: str, build) -> None:
+        """Objects only some cases need, built once for this world by ``build(world)``
+        (which adds them to ``objects``); the other cases stay fast."""
+        if key not in self.objects:
+            self.objects[key] = True
+            build(self)
+
 
 def make_users() -> dict[str, Any]:
     x = LessorFactory(name="JSS Ljubljana", slug="jss-ljubljana")
@@ -221,6 +228,98 @@ def make_objects(users: dict[str, Any]) -> dict[str, Any]:
         document.file.save("potrdilo.pdf", ContentFile(pdf_bytes()), save=True)
         o[f"document_{key}"] = document
     return o
+
+
+def _list_tender(lessor, code: str, seats: dict, appointed_by):
+    """A tender like the review tests' (categories and a condition the applications
+    claim), with sub-lists A1 (families) and B1 (all others) and its commission."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from review.models import CommissionSeat
+    from tenders.constants import ListKind, SubListRule
+    from tests.tenders.factories import (
+        AdditionalConditionFactory,
+        SubListFactory,
+        TenderCategoryFactory,
+        TenderFactory,
+    )
+
+    tender = TenderFactory(
+        lessor=lessor,
+        code=code,
+        published=True,
+        published_on=timezone.localdate() - datetime.timedelta(days=7),
+        average_net_salary=Decimal("1500.00"),
+    )
+    TenderCategoryFactory(tender=tender, category="young_family", points=80)
+    TenderCategoryFactory(
+        tender=tender,
+        category="other",
+        slug="young-researchers",
+        name="Mladi raziskovalci",
+        substantiation="Občina potrebuje raziskovalce.",
+        points=60,
+    )
+    AdditionalConditionFactory(tender=tender, code="residence_10y", points=60)
+    for kind, code_, rule, dwellings in (
+        (ListKind.A, "A1", SubListRule.FAMILIES, 1),
+        (ListKind.B, "B1", SubListRule.ALL_OTHERS, 5),
+    ):
+        SubListFactory(
+            tender=tender,
+            list_kind=kind,
+            code=code_,
+            name=code_,
+            rule=rule,
+            dwellings=dwellings,
+            position=0,
+        )
+    for user, role in seats.items():
+        CommissionSeat.objects.create(
+            tender=tender, user=user, role=role, appointed_by=appointed_by
+        )
+    return tender
+
+
+def make_list_objects(w: World) -> None:
+    """Priority lists (issue 14), only for their cases: a closed tender of each
+    lessor whose applications (of other applicants than A and B, with no amendment
+    request) are all verified. X's (chair, member and clerk of X seated): version 1
+    built by X's chair, approved by X's member and published; version 2 a draft
+    built by X's chair. Y's (Y's member seated): a draft."""
+    from lists import services
+    from tests.lists.conftest import close, verify
+    from tests.review.conftest import make_application
+
+    u = w.users
+    for key, lessor, seats, admin in (
+        (
+            "x",
+            u["lessor_x"],
+            {u[CHAIR_X]: "chair", u[MEMBER_X]: "member", u[CLERK_X]: "clerk"},
+            u[ADMIN_X],
+        ),
+        ("y", u["lessor_y"], {u[MEMBER_Y]: "member"}, u[ADMIN_Y]),
+    ):
+        tender = _list_tender(lessor, f"L{key.upper()}-2026", seats, admin)
+        people = list(seats)
+        # verify(): the chair opens, the clerk completes, the member verifies.
+        staff = {"chair": people[0], "member": people[min(1, len(people) - 1)]}
+        staff["clerk"] = people[-1]
+        count = 2 if key == "x" else 1
+        for n in range(count):
+            applicant = UserFactory(email=f"lists-{key}{n}@example.test")
+            verify(make_application(tender, applicant), staff)
+        w.objects[f"lists_{key}"] = close(tender)
+    x_chair, x_member = u[CHAIR_X], u[MEMBER_X]
+    first = services.list_build(tender=w["lists_x"], by=x_chair)
+    services.list_approve(version=first, by=x_member)
+    w.objects["list_published_x"] = services.list_publish(version=first, by=x_chair)
+    w.objects["list_draft_x"] = services.list_build(tender=w["lists_x"], by=x_chair)
+    w.objects["list_draft_y"] = services.list_build(tender=w["lists_y"], by=u[MEMBER_Y])
 
 
 def make_world() -> World:
