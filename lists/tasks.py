@@ -50,3 +50,23 @@ def publish_lists(
     version = services.list_publish(version=version, by=by, final=final)
     job_progress(job, done=2, total=2, message=_("The priority lists were published."))
     return {"version": version.pk, "number": version.number}
+
+
+DECISIONS_KIND = "lists_decisions"
+
+
+@job_task
+def issue_decisions(job: Job, *, version_id: int, user_id: int) -> dict[str, int]:
+    """Issue the decisions on a published version, one PDF per application
+    (:func:`services.decisions_issue`); the emails go once it commits."""
+    version = ListVersion.objects.get(pk=version_id)
+    by = User.objects.get(pk=user_id)
+    job_progress(job, done=0, total=1, message=_("Rendering the decisions"))
+    issued = services.decisions_issue(version=version, by=by)
+    job_progress(
+        job,
+        done=1,
+        total=1,
+        message=_("%(count)d decision(s) issued.") % {"count": len(issued)},
+    )
+    return {"version": version.pk, "issued": len(issued)}

@@ -362,16 +362,29 @@ def decisions_issue(request, pk: int):
     form = ConfirmForm(request.POST or None)
     can_build = perm.can_build_lists(request.user, version.tender)
     if request.method == "POST" and can_build and form.is_valid():
-        try:
-            issued = services.decisions_issue(version=version, by=request.user)
-        except ServiceError as error:
-            _refused(request, error)
+        if version.state != ListState.PUBLISHED or version.final:
+            messages.error(
+                request,
+                _("Decisions are issued only on the published version of the lists."),
+            )
         else:
+            # One PDF per application: in the worker.
+            job_start(
+                kind=tasks.DECISIONS_KIND,
+                target=version,
+                by=request.user,
+                task=tasks.issue_decisions,
+                lessor=version.tender.lessor,
+                version_id=version.pk,
+                user_id=request.user.pk,
+            )
             messages.success(
                 request,
-                _("%(count)d decision(s) issued.") % {"count": len(issued)},
+                _(
+                    "The decisions are being issued in the background: see the progress."
+                ),
             )
-            return redirect("lists:appeals", pk=version.tender_id)
+        return redirect("lists:decisions", pk=version.pk)
     return render(
         request,
         "lists/staff/decisions_confirm.html",
@@ -381,6 +394,7 @@ def decisions_issue(request, pk: int):
             "form": form,
             "can_build": can_build,
             "issued": version.decisions.select_related("application"),
+            "job": selectors.latest_job(tasks.DECISIONS_KIND, version),
         },
     )
 

@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.test import override_settings
 from django.utils import timezone
 
 import pytest
 
 from lists.models import Appeal, Decision, ListVersion
 from tests.lists.test_decisions import publish
+from tests.lists.test_views import IMMEDIATE
 
 
 @pytest.fixture
@@ -33,9 +35,14 @@ def test_issue_decisions_from_the_confirmation_page(
     # Without the confirmation nothing is issued.
     assert client.post(url, {}).status_code == 200
     assert Decision.objects.count() == 0
-    response = client.post(url, {"confirm": "on"})
-    assert response.status_code == 302
+    # Issued in a job (here run at once: the worker is tested in test_jobs.py).
+    with override_settings(TASKS=IMMEDIATE):
+        response = client.post(url, {"confirm": "on"})
+    assert response.url == url
     assert Decision.objects.count() == 3
+    page = client.get(url).content.decode()
+    assert "data-job-progress" in page
+    assert "3 decision(s) issued." in page
     page = client.get(f"/staff/tenders/{tender.pk}/appeals/")
     assert page.status_code == 200
     assert verified[0].application.code in page.content.decode()
