@@ -1155,6 +1155,10 @@ def build_matrix() -> dict[str, list[Case]]:
         )
     )
 
+    # --- decisions, appeals and the final list (issue 14) ----------------------------
+    if "lists" in _resolver().namespace_dict:
+        add(*decision_cases())
+
     # --- accounts --------------------------------------------------------------------
     any_signed_in = login_then(OK)  # applicants may set up a second factor too
     add(
@@ -1688,6 +1692,57 @@ def list_cases() -> list[Case]:
     ]
     for case in cases:
         case.needs = make_lists
+    return cases
+
+
+# --- decisions, appeals and the final list (issue 14) -----------------------------
+
+MISSING = 2_000_000_000  # no object has this pk
+
+
+def missing(*names):
+    return lambda w: dict.fromkeys(names, MISSING)
+
+
+def decision_cases() -> list[Case]:
+    """Limited cases: objects that do not exist. Staff pages: anonymous to the login
+    page, applicants 403 (staff only), staff and the superuser 404; the applicant's
+    decision PDF: 404 for everyone signed in; a method the view does not take: 405."""
+    absent = staff_of_x(NOT_FOUND)
+    cases: list[Case] = [
+        Case(
+            "lists:decision_pdf",
+            missing("application_pk", "pk"),
+            login_then(NOT_FOUND),
+            label="limited: no such decision",
+        ),
+        Case(
+            "lists:decision_pdf",
+            missing("application_pk", "pk"),
+            everyone(NOT_ALLOWED),
+            method="post",
+        ),
+    ]
+    for name, methods in (
+        ("lists:decisions", ("get", "post")),
+        ("lists:final", ("get", "post")),
+        ("lists:appeals", ("get",)),
+        ("lists:decision_pdf_staff", ("get",)),
+        ("lists:delivery", ("post",)),
+        ("lists:appeal_new", ("get", "post")),
+        ("lists:appeal_decide", ("get", "post")),
+    ):
+        for method in ("get", "post"):
+            cases.append(
+                Case(
+                    name,
+                    missing("pk"),
+                    absent if method in methods else everyone(NOT_ALLOWED),
+                    method=method,
+                    data=(lambda w: {}) if method == "post" else None,
+                    label="limited: no such object" if method in methods else "",
+                )
+            )
     return cases
 
 
