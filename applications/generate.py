@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from housing.constants import LessorType, StaffRole
@@ -251,6 +251,54 @@ def _insert_facts(rows: list[FactRow], review_pks: list[int]) -> None:
             )
 
 
+def _insert(model: type, objects: list) -> list:
+    """Insert ``objects`` and give them their ids: ``bulk_create(batch_size=...)``,
+    or on PostgreSQL ``COPY`` with ids taken from the table's sequence beforehand
+    (``bulk_create`` of 50,000 applications with their members, submissions and
+    reviews took about 90 s on a shared 2-vCPU machine)."""
+    if connection.vendor != "postgresql" or not objects:
+        return model.objects.bulk_create(objects, batch_size=BATCH)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+            "FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+        buffer = io.StringIO()
+        write = buffer.write
+        for obj, pk in zip(objects, ids, strict=True):
+            obj.pk = pk
+            values = [str(pk)]
+            for f in fields:
+                value = f.pre_save(obj, True)  # auto_now and the like
+                if value is None:
+                    values.append("\\N")
+                elif f.attname in json_fields:
+                    values.append(_copy_json(value))
+                elif isinstance(value, bool):
+                    values.append("t" if value else "f")
+                elif isinstance(value, (datetime.date, datetime.datetime)):
+                    values.append(value.isoformat())
+                else:
+                    values.append(_copy_text(value))
+            write("\t".join(values) + "\n")
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        buffer.seek(0)
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            quote(c) for c in [meta.pk.column, *(f.column for f in fields)]
+        )
+        cursor.cursor.copy_expert(
+            f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer
+        )
+    return objects
+
+
 @transaction.atomic
 def generate_tender(
     *,
@@ -346,7 +394,7 @@ def generate_tender(
                 **values,
             )
         )
-    applications_rows = Application.objects.bulk_create(rows, batch_size=BATCH)
+    applications_rows = _insert(Application, rows)
     counter, _new = ApplicationCodeCounter.objects.get_or_create(
         lessor=lessor, year=year
     )
@@ -362,7 +410,7 @@ def generate_tender(
             member_rows.append(
                 Member(application=application, position=position, **values)
             )
-    Member.objects.bulk_create(member_rows, batch_size=BATCH)
+    _insert(Member, member_rows)
     by_application: dict[int, list[Member]] = {}
     for member in member_rows:
         by_application.setdefault(member.application_id, []).append(member)
@@ -386,7 +434,7 @@ def generate_tender(
                 digest=digest(case),
             )
         )
-    ApplicationSubmission.objects.bulk_create(submissions, batch_size=BATCH)
+    _insert(ApplicationSubmission, submissions)
     timings.mark("submissions")
 
     # The commission's decisions: rejected, or every fact confirmed (some incomes
@@ -482,7 +530,7 @@ def generate_tender(
         review.verified_by = chair
     timings.mark("engine (rank)")
 
-    ApplicationReview.objects.bulk_create(reviews, batch_size=BATCH)
+    _insert(ApplicationReview, reviews)
     timings.mark("reviews")
     _insert_facts(facts, [review.pk for review in reviews])
     timings.mark(f"fact checks ({len(facts)})")
