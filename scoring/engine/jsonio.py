@@ -242,18 +242,20 @@ def _fields(
     if spec.known.issuperset(obj):  # no unknown key: one set operation
         get = obj.get
         values = [get(name, _MISSING) for name in spec.names]
-        missing = len(values) - len(obj)
-        optional = spec.optional
-        if not missing or missing == sum(values[i] is _MISSING for i, _ in optional):
+        left_out = len(values) - len(obj)
+        defaults = (
+            [(i, d) for i, d in spec.optional if values[i] is _MISSING]
+            if left_out
+            else ()
+        )
+        if len(defaults) == left_out:  # every key left out may be left out
             prefix = "" if path == ROOT else path + "."
             for i, name, parse in spec.parsed:
                 value = values[i]
                 if value is not _MISSING:
                     values[i] = parse(value, prefix + name, errors)
-            if missing:
-                for i, default in optional:
-                    if values[i] is _MISSING:
-                        values[i] = default
+            for i, default in defaults:
+                values[i] = default
             return values
     return _fields_reported(obj, spec, path, errors)
 
