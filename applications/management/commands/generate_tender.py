@@ -38,7 +38,8 @@ class Command(BaseCommand):
             applications=n, seed=seed, code=code, log=self.stdout.write
         )
         elapsed = time.perf_counter() - started
-        for name, seconds in timings.steps:
+        steps = [*timings.steps, ("set-up and commit", elapsed - timings.total)]
+        for name, seconds in steps:
             self.stdout.write(f"  {name:<28} {seconds:7.2f} s")
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         self.stdout.write(
