@@ -120,12 +120,6 @@ def test_every_state_changing_url_is_posted_with_data_someone_applies():
         "applications:confirmation",
         "review:bulk_confirm",  # limited: posted without facts (see the report)
         "lists:tender",  # limited: the build is refused (nothing verified)
-        # limited (issue 14): objects that do not exist
-        "lists:decisions",
-        "lists:final",
-        "lists:delivery",
-        "lists:appeal_new",
-        "lists:appeal_decide",
     }
     by_name: dict[str, list[Case]] = {}
     for case in all_cases():

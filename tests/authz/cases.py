@@ -1704,17 +1704,233 @@ def missing(*names):
     return lambda w: dict.fromkeys(names, MISSING)
 
 
+def pk_of(key):
+    return lambda w: {"pk": w[key].pk}
+
+
+def make_decisions(w: World) -> None:
+    """X's published version's decisions (one per application, issued by X's chair)
+    and an appeal against the first, recorded by X's clerk; Y's lists have none.
+    The applicant's own decision: the second application is handed to applicant A
+    (a shortcut: the decision's page checks only its owner)."""
+    make_lists(w)
+
+    def build(w: World) -> None:
+        from applications.models import Application
+        from lists import services
+
+        first, second = sorted(
+            services.decisions_issue(
+                version=w["list_published_x"], by=w.users[CHAIR_X]
+            ),
+            key=lambda d: d.pk,
+        )
+        Application.objects.filter(pk=second.application_id).update(
+            applicant=w.users[APPLICANT_A]
+        )
+        w.objects["decision_x"] = first
+        w.objects["decision_a"] = second
+        w.objects["appeal_x"] = services.appeal_record(
+            decision=first,
+            received_on=today(),
+            grounds="Točke niso prav preštete.",
+            by=w.users[CLERK_X],
+        )
+
+    w.ensure("decisions", build)
+
+
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def undelivered(w: World) -> None:
+    """The second decision as a paper applicant's: its delivery not recorded yet."""
+    from lists.models import Decision
+
+    Decision.objects.filter(pk=w["decision_a"].pk).update(delivered_at=None)
+
+
+def appeals_over(w: World) -> None:
+    """40 days later: every decision delivered long ago, the appeal rejected."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lists.constants import AppealOutcome
+    from lists.models import Appeal, Decision
+
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    Decision.objects.filter(version__tender=w["lists_x"]).update(
+        issued_at=long_ago, delivered_at=long_ago
+    )
+    Appeal.objects.filter(pk=w["appeal_x"].pk).update(
+        outcome=AppealOutcome.REJECTED,
+        outcome_reason="Neutemeljena.",
+        decided_by=w.users[CHAIR_X],
+        decided_at=long_ago,
+        received_on=long_ago.date(),
+    )
+
+
 def decision_cases() -> list[Case]:
-    """Limited cases: objects that do not exist. Staff pages: anonymous to the login
-    page, applicants 403 (staff only), staff and the superuser 404; the applicant's
-    decision PDF: 404 for everyone signed in; a method the view does not take: 405."""
-    absent = staff_of_x(NOT_FOUND)
+    """Decisions on X's published version, an appeal, the final list (issue 14).
+
+    Staff pages: the viewers of X's lists (X's admin, chair, member and clerk, the
+    superuser); Y's staff 404, applicants 403, anonymous the login page. Issuing
+    the decisions, deciding an appeal and the final list: those who build the lists
+    (never the clerk); delivery and a new appeal: every viewer (every seat and X's
+    admin: ``can_record_appeals`` is no narrower than ``can_view_lists`` here, so it
+    is no guard of these cases). The applicant's decision PDF: its owner only (staff
+    use the staff link). Objects that do not exist: 404 (limited cases)."""
+    builders = {ADMIN_X, CHAIR_X, MEMBER_X, SUPERUSER}
+    viewers = builders | {CLERK_X}
+    published = version_pk("list_published_x")
+    decision = pk_of("decision_x")
+    to_appeals = REDIRECT("lists:appeals", "lists_x")
+    view = (VIEW_LISTS,)
     cases: list[Case] = [
+        Case(
+            "lists:decision_pdf",
+            lambda w: {
+                "application_pk": w["decision_a"].application_id,
+                "pk": w["decision_a"].pk,
+            },
+            only({APPLICANT_A}, OK),
+            label="A's decision",
+        ),
+        Case(
+            "lists:decision_pdf",
+            lambda w: {
+                "application_pk": w["decision_x"].application_id,
+                "pk": w["decision_a"].pk,
+            },
+            only(set(), OK),
+            label="A's decision, another application",
+        ),
+        Case("lists:decision_pdf_staff", decision, staff_of_x(OK), guards=view),
+        Case(
+            "lists:decisions",
+            published,
+            staff_of_x(OK),
+            label="published X",
+            guards=view,
+        ),
+        Case(
+            "lists:decisions",
+            published,
+            staff_of_x(
+                OK,
+                **dict.fromkeys(
+                    builders, REDIRECT("lists:decisions", "list_published_x")
+                ),
+            ),
+            method="post",
+            # Issued in a background job: the POST starts it (a job row).
+            data=lambda w: {"confirm": "on"},
+            acts=builders,
+            label="published X",
+            guards=(BUILD_LISTS, VIEW_LISTS),
+        ),
+        Case(
+            "lists:decisions",
+            version_pk("list_draft_y"),
+            staff_of_y(OK),
+            label="draft Y",
+            guards=view,
+        ),
+        Case("lists:appeals", tender_pk("lists_x"), staff_of_x(OK), guards=view),
+        Case(
+            "lists:appeals",
+            tender_pk("lists_y"),
+            staff_of_y(OK),
+            label="Y",
+            guards=view,
+        ),
+        Case(
+            "lists:delivery",
+            pk_of("decision_a"),
+            staff_of_x(to_appeals),
+            method="post",
+            data=lambda w: {"delivered_on": today().isoformat()},
+            acts=viewers,
+            setup=undelivered,
+            label="paper decision",
+            guards=view,
+        ),
+        Case(
+            "lists:delivery",
+            pk_of("decision_a"),
+            staff_of_x(to_appeals),
+            method="post",
+            data=lambda w: {"delivered_on": today().isoformat()},
+            label="already delivered",
+            guards=view,
+        ),
+        Case("lists:appeal_new", decision, staff_of_x(OK), guards=view),
+        Case(
+            "lists:appeal_new",
+            pk_of("decision_a"),
+            staff_of_x(to_appeals),
+            method="post",
+            data=lambda w: {
+                "received_on": today().isoformat(),
+                "grounds": "Otrok ni upoštevan.",
+            },
+            acts=viewers,
+            guards=view,
+        ),
+        Case("lists:appeal_decide", pk_of("appeal_x"), staff_of_x(OK), guards=view),
+        Case(
+            "lists:appeal_decide",
+            pk_of("appeal_x"),
+            # The clerk gets the form back with the service's refusal.
+            staff_of_x(OK, **dict.fromkeys(builders, to_appeals)),
+            method="post",
+            data=lambda w: {"outcome": "rejected", "reason": "Neutemeljena."},
+            acts=builders,
+            guards=(BUILD_LISTS, VIEW_LISTS),
+        ),
+        Case("lists:final", published, staff_of_x(OK), guards=view),
+        Case(
+            "lists:final",
+            published,
+            staff_of_x(REDIRECT("lists:final", "list_published_x")),
+            method="post",
+            data=lambda w: {"confirm": "on"},
+            label="appeal pending",
+            guards=view,
+        ),
+        Case(
+            "lists:final",
+            published,
+            # The final list's page is public (lists:version); the clerk is refused.
+            staff_of_x(
+                REDIRECT("lists:final", "list_published_x"),
+                **dict.fromkeys(
+                    builders, REDIRECT("lists:version", "list_published_x")
+                ),
+            ),
+            method="post",
+            data=lambda w: {"confirm": "on"},
+            acts=builders,
+            setup=appeals_over,
+            label="appeals over",
+            guards=(BUILD_LISTS, VIEW_LISTS),
+        ),
+    ]
+    for case in cases:
+        case.needs = make_decisions
+    # Objects that do not exist; methods the views do not take.
+    absent = staff_of_x(NOT_FOUND)
+    cases += [
         Case(
             "lists:decision_pdf",
             missing("application_pk", "pk"),
             login_then(NOT_FOUND),
-            label="limited: no such decision",
+            label="no such decision",
         ),
         Case(
             "lists:decision_pdf",
@@ -1740,7 +1956,7 @@ def decision_cases() -> list[Case]:
                     absent if method in methods else everyone(NOT_ALLOWED),
                     method=method,
                     data=(lambda w: {}) if method == "post" else None,
-                    label="limited: no such object" if method in methods else "",
+                    label="no such object" if method in methods else "",
                 )
             )
     return cases
