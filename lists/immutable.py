@@ -83,7 +83,7 @@ BEGIN
     RETURN OLD;
 END
 $$
-"""  # noqa: S608
+"""  # noqa: S608  # nosec B608 - built from constants only
 
 
 class ListVersionImmutable(RuntimeError):
