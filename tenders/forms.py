@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import NajemFormMixin
-from scoring.engine.editions import EDITIONS
+from scoring.engine import EDITIONS
 
 from .constants import TenderStatus
 from .models import (

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.audit import AuditHistoricalRecords
 from housing.models import Lessor
-from scoring.engine.editions import EDITIONS
+from scoring.engine import EDITIONS
 
 from .constants import (
     DEFAULT_AMENDMENT_DAYS,

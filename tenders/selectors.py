@@ -101,7 +101,7 @@ def tender_public_facts(*, tender: Tender) -> dict:
     tie-break chain by name (Art. 6(3))."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    from scoring.engine.editions import EDITIONS
+    from scoring.engine import EDITIONS
 
     edition = EDITIONS[tender.rules_edition]
     salary = tender.average_net_salary
