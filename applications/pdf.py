@@ -14,19 +14,19 @@ code, the time and a link to sign in and download the receipt.
 """
 
 import datetime
-import hashlib
 import logging
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from documents_pdf.stored import store_pdf
 
 from .constants import LJUBLJANA, HousingStatus, MemberRole, Sex
 from .models import Application, ApplicationSubmission, Member, SubmissionReceipt
@@ -195,20 +195,14 @@ def receipt_for(submission: ApplicationSubmission, language: str) -> SubmissionR
     if found is not None:
         return found
     _html, pdf = render_receipt_pdf(submission, language)
-    receipt = SubmissionReceipt(
-        submission=submission,
-        language=language,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
+    return store_pdf(
+        SubmissionReceipt(submission=submission, language=language),
+        pdf,
+        name="receipt.pdf",
+        stored=lambda: SubmissionReceipt.objects.get(
+            submission=submission, language=language
+        ),
     )
-    receipt.file.save("receipt.pdf", ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            receipt.save()
-    except IntegrityError:
-        receipt.file.storage.delete(receipt.file.name)
-        return SubmissionReceipt.objects.get(submission=submission, language=language)
-    return receipt
 
 
 RECEIPT_LANGUAGES = ("sl", "en")

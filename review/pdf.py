@@ -9,13 +9,11 @@ by a date and links to the application, where the request is read after signing 
 """
 
 import datetime
-import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from applications.constants import LJUBLJANA
 from applications.models import AmendmentRequest
+from documents_pdf.stored import store_pdf
 
 from .models import AmendmentLetter, ApplicationReview
 from .verified import line_label
@@ -160,17 +159,12 @@ def amendment_letter_for(amendment: AmendmentRequest) -> AmendmentLetter:
     if found is not None:
         return found
     _html, pdf = render_amendment_letter_pdf(amendment)
-    letter = AmendmentLetter(
-        amendment=amendment, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf)
+    return store_pdf(
+        AmendmentLetter(amendment=amendment),
+        pdf,
+        name="letter.pdf",
+        stored=lambda: AmendmentLetter.objects.get(amendment=amendment),
     )
-    letter.file.save("letter.pdf", ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            letter.save()
-    except IntegrityError:
-        letter.file.storage.delete(letter.file.name)
-        return AmendmentLetter.objects.get(amendment=amendment)
-    return letter
 
 
 def send_amendment_email(amendment_id: int) -> None:

@@ -8,11 +8,8 @@ ones stay, they were published). Only lessor staff render on demand, to preview 
 draft.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import Http404
@@ -20,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from documents_pdf.stored import store_pdf
 from housing.models import User
 
 from .constants import PUBLIC_STATUSES, TenderStatus
@@ -108,16 +106,9 @@ def tender_documents_publish(
             tender=tender, language=language, version=version
         )
         document = TenderDocument(
-            tender_id=tender.pk,
-            language=language,
-            version=version,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            size=len(pdf),
-            created_by=by,
+            tender_id=tender.pk, language=language, version=version, created_by=by
         )
-        document.file.save("invitation.pdf", ContentFile(pdf), save=False)
-        document.save()
-        documents.append(document)
+        documents.append(store_pdf(document, pdf, name="invitation.pdf"))
     return documents
 
 
