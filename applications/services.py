@@ -855,8 +855,15 @@ def _check_complete(application: Application, today: datetime.date) -> None:
 
 
 def _code_prefix(tender: Tender, year: int) -> str:
-    """The tender's code without its year: ``lj-2026`` -> ``LJ`` (Lessor has no short
-    code; the tender's code is "used in application codes")."""
+    """The lessor's short code (``Lessor.code``, e.g. ``LJ``), upper case.
+
+    A lessor without one falls back to its tender's code without the year
+    (``lj-2026`` -> ``LJ``; docs/decisions.md, "Codes"): the number still comes from
+    the lessor's one counter for the year, so it stays gap-free per lessor.
+    """
+    lessor_code = tender.lessor.code.strip().upper()
+    if lessor_code:
+        return lessor_code
     prefix = tender.code.upper()
     suffix = f"-{year}"
     if prefix.endswith(suffix) and len(prefix) > len(suffix):
@@ -867,7 +874,9 @@ def _code_prefix(tender: Tender, year: int) -> str:
 def _allocate_code(tender: Tender) -> str:
     """The next code of the tender's lessor for the tender's year, without gaps.
 
-    The counter row is locked until the submitting transaction ends, so a rolled-back
+    One counter per lessor and year (``ApplicationCodeCounter``, unique on both), so
+    every tender of a lessor published in a year draws from the same sequence. The
+    counter row is locked until the submitting transaction ends, so a rolled-back
     submission gives its number back. ``<prefix>-<year>-<5 digits>``.
     """
     year = tender.published_on.year

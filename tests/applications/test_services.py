@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import translation
 
 import pytest
@@ -458,6 +459,61 @@ def test_codes_follow_on_per_lessor_and_year(draft, tender):
     assert submit(draft).code == "LJ-2026-00001"
     assert submit(second).code == "LJ-2026-B-2026-00002"
     assert submit(elsewhere, now=None).code.endswith("-00001")
+
+
+def test_codes_use_the_lessors_code_one_gap_free_sequence_per_lessor_and_year(
+    draft, tender
+):
+    """Two tenders of one lessor in one year share the lessor's sequence (whatever
+    their own codes); another lessor counts on its own; a rolled-back submission
+    gives its number back; the next year starts again at 1."""
+    from tests.housing.factories import LessorFactory
+
+    lessor = tender.lessor
+    lessor.code = "lj"  # stored as typed; the code is upper case
+    lessor.save()
+
+    def household(tender_):
+        application = ApplicationFactory(tender=tender_)
+        MemberFactory(application=application)
+        return application
+
+    def tender_of(lessor_, code, published_on=tender.published_on):
+        return TenderFactory(
+            lessor=lessor_,
+            code=code,
+            published=True,
+            published_on=published_on,
+            deadline=tender.deadline,
+        )
+
+    spring = tender_of(lessor, "najem-pomlad")
+    autumn = tender_of(lessor, "najem-jesen")
+    kranj = LessorFactory(code="KR")
+    other = tender_of(kranj, "KR-2026")
+
+    assert submit(draft).code == "LJ-2026-00001"
+    assert submit(household(spring)).code == "LJ-2026-00002"
+    assert submit(household(other)).code == "KR-2026-00001"
+
+    # Rolled back after the number was drawn: the number goes back.
+    def submit_then_fail():
+        with transaction.atomic():
+            assert submit(household(autumn)).code == "LJ-2026-00003"
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        submit_then_fail()
+    assert submit(household(autumn)).code == "LJ-2026-00003"
+    assert submit(household(spring)).code == "LJ-2026-00004"
+    assert submit(household(other)).code == "KR-2026-00002"
+    next_year = tender_of(lessor, "LJ-2027", datetime.date(2027, 3, 1))
+    assert submit(household(next_year)).code == "LJ-2027-00001"
+    counters = {
+        (c.lessor.code, c.year): c.last_number
+        for c in ApplicationCodeCounter.objects.select_related("lessor")
+    }
+    assert counters == {("lj", 2026): 4, ("KR", 2026): 2, ("lj", 2027): 1}
 
 
 def test_incomplete_application_is_refused_at_its_fields(tender, applicant):
