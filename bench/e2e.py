@@ -1,0 +1,234 @@
+"""End to end: from verified facts in the database to published lists with their PDFs
+(issue 15 item 2), for 3,500 (Ljubljana's size), 10,000 and 50,000 applications.
+
+    python -m bench.e2e                          # 3,500, 10,000 and 50,000
+    python -m bench.e2e --sizes 3500 --check     # exit 1 when a target is missed
+
+On the PostgreSQL database of ``DATABASE_URL`` (default ``najem_bench``), for each
+size a generated tender (``generate_tender``, seed 1, made on the first run and
+reused), then, timed step by step, in one transaction rolled back at the end (so the
+tender can be reused):
+
+1. build: the commission's chair starts ``lists.tasks.build_lists`` through
+   ``jobs.services.job_start``; the bench settings run tasks inline (the database
+   worker would run the same function);
+2. approve: a second member, ``lists.services.list_approve``;
+3. publish: ``lists.tasks.publish_lists`` (``list_publish``: the public PDFs in
+   Slovenian and English, rendered by ``documents_pdf`` and stored with their SHA-256);
+4. the internal PDF with names for the commission. **Stand-in**: the product has no
+   internal list PDF yet (issue 14 item 3); this renders the same long table as the
+   public one with the applicant's name added, through the same renderer, so its cost is
+   counted.
+
+Beside it, as the baseline of the same run, ``lists`` benchmark's baseline: only reading
+the verified facts and writing the entries. Target: under 30 s wall for the whole chain
+at every size (issue 15 names 3,500 first; judged at each size run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench import _project
+from bench import lists as bench_lists
+
+TARGET_SECONDS = 30.0
+STEPS = (
+    "build lists A and B with sub-lists (task)",
+    "approve (second member)",
+    "publish: public PDFs sl + en (task)",
+    "internal PDF with names (stand-in)",
+)
+
+
+@dataclass
+class Result:
+    applications: int
+    entries: int
+    baseline: float
+    steps: dict[str, float] = field(default_factory=dict)
+    pdf_bytes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.steps.values())
+
+
+def internal_pdf(version: Any, language: str = "sl") -> bytes:
+    """The internal list with names (stand-in, see the module docstring)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from applications.models import Member
+    from documents_pdf import Column, render_long_table_pdf
+    from lists.pdf import version_rows
+
+    names = {
+        application_id: f"{first} {last}"
+        for application_id, first, last in Member.objects.filter(
+            application__tender=version.tender, position=1
+        ).values_list("application_id", "first_name", "last_name")
+    }
+    application_ids = list(
+        version.entries.order_by("position").values_list("application_id", flat=True)
+    )
+    rows = [
+        (row[0], names.get(application_id, ""), *row[1:])
+        for application_id, row in zip(
+            application_ids, version_rows(version), strict=True
+        )
+    ]
+    with translation.override(language):
+        columns = [
+            Column(_("Application code"), "18%"),
+            Column("Ime in priimek" if language == "sl" else "Name", "22%"),
+            Column(_("List"), "6%", "center"),
+            Column(_("Sub-list"), "10%", "center"),
+            Column(_("Rank"), "8%", "right"),
+            Column(_("Rank in the list"), "12%", "right"),
+            Column(_("Points"), "10%", "right"),
+            Column(_("Within the cut-off"), None, "center"),
+        ]
+        pdf: bytes = render_long_table_pdf(
+            title=f"{version.tender.code} v{version.number} (interno)",
+            columns=columns,
+            rows=rows,
+            language=language,
+            footer_note=f"{version.tender.code} v{version.number}",
+        )
+    return pdf
+
+
+def measure(tender: Any) -> Result:
+    """The chain on ``tender`` (rolled back afterwards)."""
+    from django.db import transaction
+
+    from jobs.services import job_start
+    from lists import tasks
+    from lists.models import ListVersion
+    from lists.services import list_approve
+
+    chair = _project.staff(tender, "chair")
+    member = _project.staff(tender, "member")
+    base = bench_lists.measure(tender, 1).baseline.wall
+    result = Result(applications=0, entries=0, baseline=base)
+    with transaction.atomic():
+
+        def timed(name: str, work: Callable[[], Any]) -> Any:
+            started = time.perf_counter()
+            outcome = work()
+            result.steps[name] = time.perf_counter() - started
+            return outcome
+
+        def build() -> Any:
+            job_start(
+                kind=tasks.BUILD_KIND,
+                target=tender,
+                by=chair,
+                task=tasks.build_lists,
+                lessor=tender.lessor,
+                tender_id=tender.pk,
+                user_id=chair.pk,
+            )
+            return ListVersion.objects.filter(tender=tender).latest("number")
+
+        version = timed(STEPS[0], build)
+        version = timed(STEPS[1], lambda: list_approve(version=version, by=member))
+
+        def publish() -> Any:
+            job_start(
+                kind=tasks.PUBLISH_KIND,
+                target=version,
+                by=chair,
+                task=tasks.publish_lists,
+                lessor=tender.lessor,
+                version_id=version.pk,
+                user_id=chair.pk,
+            )
+            return ListVersion.objects.get(pk=version.pk)
+
+        version = timed(STEPS[2], publish)
+        if version.state != "published" or not version.pdf:
+            raise RuntimeError(f"version {version.pk} was not published with its PDFs")
+        internal = timed(STEPS[3], lambda: internal_pdf(version))
+        result.pdf_bytes = {
+            "public sl": version.pdf.size,
+            "public en": version.pdf_en.size,
+            "internal": len(internal),
+        }
+        result.entries = version.entries.count()
+        transaction.set_rollback(True)
+    result.applications = tender.applications.count()
+    return result
+
+
+def run(sizes: list[int], log: Callable[[str], None] = print) -> list[Result]:
+    _project.setup()
+    results = []
+    for n in sizes:
+        tender = _project.generated_tender(n, log=log)
+        results.append(measure(tender))
+    return results
+
+
+def verdicts(results: list[Result]) -> list[tuple[str, bool | None]]:
+    if not results:
+        return [(f"whole chain under {TARGET_SECONDS:.0f} s", None)]
+    return [
+        (
+            f"whole chain under {TARGET_SECONDS:.0f} s at {r.applications:,}",
+            r.total < TARGET_SECONDS,
+        )
+        for r in results
+    ]
+
+
+def report(results: list[Result]) -> str:
+    rows = []
+    for r in results:
+        rows.append(
+            (f"{r.applications:,}", bench_lists.BASELINE, f"{r.baseline:.2f}", "")
+        )
+        for name, seconds in r.steps.items():
+            rows.append((f"{r.applications:,}", name, f"{seconds:.2f}", ""))
+        rows.append(
+            (
+                f"{r.applications:,}",
+                f"**total, facts to published lists and 3 PDFs** ({r.entries:,} entries)",
+                f"**{r.total:.2f}**",
+                f"{r.total / r.baseline:.1f}x" if r.baseline else "",
+            )
+        )
+    lines = [
+        f"End-to-end benchmark: {_project.machine()}",
+        "",
+        _project.markdown(("applications", "step", "wall s", "vs baseline"), rows),
+        "",
+    ]
+    for r in results:
+        sizes = ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in r.pdf_bytes.items())
+        lines.append(f"PDFs at {r.applications:,}: {sizes}")
+    for name, met in verdicts(results):
+        verdict = "not judged" if met is None else "met" if met else "MISSED"
+        lines.append(f"target: {name}: {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=_project.sizes, default=[3_500, 10_000, 50_000])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    results = run(args.sizes)
+    print(report(results))
+    missed = any(met is False for _name, met in verdicts(results))
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
