@@ -51,6 +51,7 @@ class LogKind(models.TextChoices):
     AMENDMENT_EXPIRED = "amendment_expired", _("Amendment request expired")
     REJECTION_DRAFTED = "rejection_drafted", _("Rejection drafted")
     REJECTION_ISSUED = "rejection_issued", _("Rejection issued")
+    REJECTION_WITHDRAWN = "rejection_withdrawn", _("Drafted rejection withdrawn")
     FACT_CONFIRMED = "fact_confirmed", _("Fact confirmed")
     FACT_CORRECTED = "fact_corrected", _("Fact corrected")
     FACT_REJECTED = "fact_rejected", _("Fact rejected")

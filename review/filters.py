@@ -78,11 +78,24 @@ class QueueFilter(django_filters.FilterSet):
     sub_list = django_filters.ChoiceFilter(
         label=_("Sub-list"), method="filter_sub_list", empty_label=_("All sub-lists")
     )
+    # Verified points only: the claimed (provisional) points are not stored per
+    # application (the engine computes them on the page), so a filter on them would
+    # score the whole tender at every request. The label and hint say so.
     points_min = django_filters.NumberFilter(
-        label=_("Verified points from"), field_name="verified_total", lookup_expr="gte"
+        label=_("Verified points from"),
+        field_name="verified_total",
+        lookup_expr="gte",
+        help_text=_(
+            "Filters on the points the commission verified, not on the points the "
+            "applicant claimed: applications not yet verified have none and are left "
+            "out when you set a range."
+        ),
     )
     points_max = django_filters.NumberFilter(
-        label=_("Verified points to"), field_name="verified_total", lookup_expr="lte"
+        label=_("Verified points to"),
+        field_name="verified_total",
+        lookup_expr="lte",
+        help_text=_("Including this number of verified points."),
     )
     category = django_filters.ChoiceFilter(
         label=_("Claimed category or condition"),

@@ -169,6 +169,36 @@ class RejectionDraftForm(VersionForm):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): a list, maybe empty.
+    What a file holds is checked by the service, not here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class RejectionWithdrawForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Why the drafted rejection is withdrawn"),
+        help_text=_(
+            "For example: the amendment arrived by post before the deadline. It is "
+            "recorded in the history of the review."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
 class InspectionForm(VersionForm):
     date = forms.DateField(
         label=_("Date of the visit"), help_text=_("For example 31. 12. 2026.")
@@ -181,6 +211,15 @@ class InspectionForm(VersionForm):
     )
     findings = forms.CharField(
         label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    photos = MultipleFileField(
+        label=_("Photos (optional)"),
+        help_text=_(
+            "JPEG or PNG, up to 10 MB each; you can choose several files. Location "
+            "and camera data are removed."
+        ),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        required=False,
     )
 
     def __init__(self, *args, members=None, **kwargs):

@@ -5,7 +5,8 @@
 - :class:`ApplicationReview`: one per lodged application: its state, its optimistic
   lock (``row_version``) and the verified assessment;
 - :class:`FactCheck`: each claimed fact and what the commission made of it;
-- :class:`Inspection`: a visit to the dwelling (Art. 22(2)-(5));
+- :class:`Inspection`: a visit to the dwelling (Art. 22(2)-(5)), with its
+  :class:`InspectionPhoto` files;
 - :class:`ScoringRecord`, :class:`AmendmentLetter`: issued PDFs with their SHA-256;
 - :class:`ReviewLog`, :class:`SpecialDataView`: append-only logs (``review.immutable``).
 
@@ -295,6 +296,47 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} {self.date}"
+
+
+def photo_path(instance: "InspectionPhoto", filename: str) -> str:
+    """A random name in the private storage; the original name is kept in a field."""
+    return (
+        f"review/photos/{instance.inspection.review.application_id}/{uuid.uuid4().hex}"
+    )
+
+
+class InspectionPhoto(models.Model):
+    """A photo taken at an inspection (Art. 22(2)), uploaded by the commission: checked
+    by content and re-encoded without metadata (``applications.documents.check_file``),
+    stored in the private storage with the SHA-256 of the stored bytes. Only the
+    tender's commission without a conflict downloads it (``review.views``)."""
+
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        related_name="uploaded_photos",
+        verbose_name=_("inspection"),
+    )
+    original_name = models.CharField(_("original file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=photo_path, max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 def record_path(instance: "ScoringRecord", filename: str) -> str:

@@ -104,3 +104,10 @@ def can_view_tender(user: User | None, tender: Tender) -> bool:
     """The review pages of a tender: its commission, and the lessor's admin or a
     superuser (who see the lists and states, never special-category data)."""
     return seat_role(user, tender) is not None or can_set_seats(user, tender)
+
+
+def can_see_conflicts(user: User | None, tender: Tender) -> bool:
+    """The tender's declared conflicts of interest (who, on which application, why):
+    its seat holders only (the chair needs them to staff the work); not the lessor's
+    admin nor a superuser without a seat."""
+    return seat_role(user, tender) is not None

@@ -11,7 +11,7 @@ which application, what), which the applicant sees in their data download
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from applications.constants import ApplicationStatus
@@ -29,6 +29,9 @@ from .constants import NEAR_CUTOFF_POINTS, FactState, ReviewState
 from .models import (
     ApplicationReview,
     CommissionSeat,
+    ConflictDeclaration,
+    Inspection,
+    InspectionPhoto,
     ReviewLog,
     ScoringRecord,
     SpecialDataView,
@@ -47,6 +50,37 @@ def commission_for(tender: Tender) -> list[CommissionSeat]:
         CommissionSeat.objects.filter(tender=tender)
         .select_related("user")
         .order_by("role", "user__full_name", "pk")
+    )
+
+
+def conflicts_for(*, tender: Tender, by: User) -> list[ConflictDeclaration]:
+    """Every conflict of interest declared on ``tender`` (on one application or on
+    the whole tender): who, which application, when, why; newest first. For the
+    tender's seat holders only (:func:`review.permissions.can_see_conflicts`);
+    nobody else gets any."""
+    if not perm.can_see_conflicts(by, tender):
+        return []
+    return list(
+        ConflictDeclaration.objects.filter(tender=tender)
+        .select_related("user", "application")
+        .order_by("-declared_at", "-pk")
+    )
+
+
+def inspections_for(review: ApplicationReview) -> list[Inspection]:
+    """The inspections of ``review`` with who was present and their photos (two
+    prefetches, whatever the number of inspections)."""
+    return list(
+        Inspection.objects.filter(review=review)
+        .select_related("recorded_by")
+        .prefetch_related(
+            "members_present",
+            Prefetch(
+                "uploaded_photos",
+                queryset=InspectionPhoto.objects.order_by("uploaded_at", "pk"),
+            ),
+        )
+        .order_by("date", "pk")
     )
 
 

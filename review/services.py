@@ -17,11 +17,10 @@ conflict on the application; the chair and members for the decisions).
 """
 
 import datetime
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,12 +37,20 @@ from applications.constants import (
     MemberRole,
     Sex,
 )
+from applications.documents import (
+    JPEG,
+    PNG,
+    CheckedFile,
+    check_file,
+    clean_file_name,
+)
 from applications.models import (
     AmendmentRequest,
     Application,
     ApplicationEvent,
     Document,
 )
+from documents_pdf.stored import store_pdf
 from housing.errors import ErrorCollector, ServiceError
 from housing.models import User
 from scoring import engine
@@ -69,6 +76,7 @@ from .models import (
     ConflictDeclaration,
     FactCheck,
     Inspection,
+    InspectionPhoto,
     ReviewLog,
     ScoringRecord,
 )
@@ -85,6 +93,7 @@ from .verified import (
 )
 
 TEXT_MAX = 5000
+PHOTO_TYPES = frozenset({JPEG, PNG})
 FINAL_STATES = frozenset({ReviewState.REJECTED})
 _CITIZENSHIP = re.compile(r"^[A-Z]{2}$")
 
@@ -800,7 +809,9 @@ def rejection_withdraw(
     now: datetime.datetime | None = None,
 ) -> ApplicationReview:
     """Withdraw a drafted (not issued) rejection, with a reason (e.g. the amendment
-    arrived by post on time).
+    arrived by post on time, or an Art. 20(3) draft of :func:`amendments_expire`
+    that the commission does not issue). The chair or a member only, like issuing
+    it; logged as ``rejection_withdrawn`` with the reason.
 
     :raises ServiceError: ``conflict``, ``forbidden``, ``frozen`` (nothing drafted,
         or issued), ``invalid`` (no reason).
@@ -816,6 +827,7 @@ def rejection_withdraw(
         reason, "reason", errors, required_message=_("Say why the draft is withdrawn.")
     )
     errors.raise_if_any()
+    article = review.rejection_article
     review.rejection_state = RejectionState.NONE
     review.rejection_reason = ""
     review.rejection_article = ""
@@ -831,10 +843,10 @@ def rejection_withdraw(
     )
     _log(
         review,
-        LogKind.REJECTION_DRAFTED,
+        LogKind.REJECTION_WITHDRAWN,
         by,
         path="rejection",
-        old=RejectionState.DRAFTED,
+        old={"state": RejectionState.DRAFTED, "article": article},
         new=RejectionState.NONE,
         reason=text,
         at=now,
@@ -1351,17 +1363,24 @@ def inspection_record(
     expected_version: int,
     by: User,
     photos: Sequence[Document] = (),
+    photo_files: Sequence[IO[bytes]] = (),
     now: datetime.datetime | None = None,
 ) -> Inspection:
     """Record a visit to the dwelling (Art. 22(2)): date, the commission members
-    present, findings, photos (documents of the application).
+    present, findings, photos (documents of the application) and photos taken at
+    the visit (``photo_files``: JPEG or PNG, at most :data:`PHOTOS_MAX`, each checked
+    by content and re-encoded without metadata by
+    :func:`applications.documents.check_file`, stored in the private storage as
+    :class:`~review.models.InspectionPhoto`).
 
     Refused for a household in a maternity home, shelter or safe house (Art. 22(5)):
     the commission does not inspect there.
 
     :raises ServiceError: ``invalid`` (shelter, date in the future, nobody present or
         someone who is not a member without a conflict, no findings, another
-        application's photo); ``conflict``, ``forbidden``, ``frozen``.
+        application's photo; at ``photos``: a file that is not a JPEG or PNG by
+        content, too big, damaged, or too many); ``conflict``, ``forbidden``,
+        ``frozen``.
     """
     now = _now(now)
     review = _lock(review)
@@ -1394,22 +1413,93 @@ def inspection_record(
     )
     if any(p.application_id != review.application_id for p in photos):
         errors.add("photos", _("Choose documents of this application."))
+    checked = _check_photos(photo_files, errors)
     errors.raise_if_any()
     inspection = Inspection.objects.create(
         review=review, date=date, findings=text, recorded_by=by, recorded_at=now
     )
     inspection.members_present.set(people)
     inspection.photos.set(photos)
+    stored = _store_photos(inspection, checked, by, now)
     _bump(review)
     _log(
         review,
         LogKind.INSPECTION,
         by,
         path=f"inspection:{inspection.pk}",
-        new={"date": date.isoformat(), "present": sorted(u.pk for u in people)},
+        new={
+            "date": date.isoformat(),
+            "present": sorted(u.pk for u in people),
+            "photos": [p.sha256 for p in stored],
+        },
         at=now,
     )
     return inspection
+
+
+PHOTOS_MAX = 20
+
+
+def _check_photos(
+    files: Sequence[IO[bytes]], errors: ErrorCollector
+) -> list[tuple[str, CheckedFile]]:
+    """Each file checked as an applicant's document is (type from the content, size,
+    re-encoded image); only images are photos. Refusals go to ``photos``."""
+    if len(files) > PHOTOS_MAX:
+        errors.add(
+            "photos", _("Upload at most %(max)d photos at once.") % {"max": PHOTOS_MAX}
+        )
+        return []
+    checked = []
+    for file in files:
+        name = clean_file_name(getattr(file, "name", "") or "")
+        try:
+            result = check_file(file)
+        except ServiceError as error:
+            for message in error.messages:
+                errors.add("photos", f"{name}: {message}")
+            continue
+        if result.content_type not in PHOTO_TYPES:
+            errors.add(
+                "photos",
+                _(
+                    "%(name)s: a photo must be a JPEG or PNG image (judged by its "
+                    "content, not its name)."
+                )
+                % {"name": name},
+            )
+            continue
+        checked.append((name, result))
+    return checked
+
+
+def _store_photos(
+    inspection: Inspection,
+    checked: Sequence[tuple[str, CheckedFile]],
+    by: User,
+    now: datetime.datetime,
+) -> list[InspectionPhoto]:
+    """Write the checked photos; a failure removes the files already written."""
+    stored: list[InspectionPhoto] = []
+    try:
+        for name, result in checked:
+            photo = InspectionPhoto(
+                inspection=inspection,
+                original_name=name,
+                content_type=result.content_type,
+                size=len(result.data),
+                sha256=result.sha256,
+                uploaded_by=by,
+                uploaded_at=now,
+            )
+            photo.file.save("photo", ContentFile(result.data), save=False)
+            stored.append(photo)
+            photo.save()
+    except BaseException:
+        for photo in stored:
+            photo.file.storage.delete(photo.file.name)
+        raise
+    return stored
 
 
 # --- the scoring record (issue 13, 7; Art. 22(1), (4)) ------------------------------------
@@ -1484,13 +1574,11 @@ def record_issue(
         language=language,
         signers=signers,
         signed_on=signed_on,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
         issued_by=by,
         issued_at=now,
     )
-    record.file.save("record.pdf", ContentFile(pdf), save=False)
-    record.save()
+    # No race to handle: the review row is locked (``_lock``) above.
+    record = store_pdf(record, pdf, name="record.pdf")
     _bump(review)
     _log(
         review,

@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("staff/tenders/<int:pk>/review/queue/", views.queue, name="queue"),
     path(
+        "staff/tenders/<int:pk>/review/conflicts/",
+        views.conflicts,
+        name="conflicts",
+    ),
+    path(
         "staff/tenders/<int:pk>/review/queue.<str:fmt>",
         views.queue_export,
         name="export",
@@ -36,6 +41,11 @@ urlpatterns = [
         "staff/review/applications/<int:pk>/do/<str:action>/",
         views.review_action,
         name="action",
+    ),
+    path(
+        "staff/review/photos/<int:pk>/",
+        views.photo_download,
+        name="photo",
     ),
     path(
         "staff/review/applications/<int:pk>/scoring-record.pdf",

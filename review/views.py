@@ -25,7 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.constants import AmendmentStatus
-from applications.documents import duplicate_documents, required_documents
+from applications.documents import (
+    EXTENSIONS,
+    duplicate_documents,
+    required_documents,
+)
 from applications.models import AmendmentRequest, Application
 from applications.selectors import duplicate_members, lodged_applications
 from housing.errors import ServiceError, add_to_form
@@ -48,17 +52,20 @@ from .forms import (
     FactRejectForm,
     InspectionForm,
     RejectionDraftForm,
+    RejectionWithdrawForm,
     SeatForm,
     SeatRemoveForm,
     VersionForm,
 )
-from .models import ApplicationReview, CommissionSeat, ScoringRecord
+from .models import ApplicationReview, CommissionSeat, InspectionPhoto, ScoringRecord
 from .selectors import (
     assessment_for,
     changes_since,
     commission_for,
+    conflicts_for,
     fact_lines,
     flags_for,
+    inspections_for,
     log_special_view,
     review_for,
     review_history,
@@ -206,6 +213,7 @@ def seats(request: HttpRequest, pk: int) -> HttpResponse:
             "seats": commission_for(tender),
             "form": form if can_set else None,
             "can_set": can_set,
+            "seat": perm.seat_role(request.user, tender),
         },
     )
 
@@ -343,6 +351,7 @@ ACTIONS = {
     "verify": VersionForm,
     "draft_rejection": RejectionDraftForm,
     "issue_rejection": VersionForm,
+    "withdraw_rejection": RejectionWithdrawForm,
     "inspection": InspectionForm,
     "record": VersionForm,
     "conflict": ConflictForm,
@@ -359,9 +368,11 @@ def _deciders(tender: Tender):
     ).order_by("full_name")
 
 
-def _make_form(action: str, review: ApplicationReview, data=None, **extra):
+def _make_form(action: str, review: ApplicationReview, data=None, files=None, **extra):
     form_class = ACTIONS[action]
     kwargs: dict[str, Any] = {"prefix": action}
+    if files is not None:
+        kwargs["files"] = files
     if action == "correct":
         kwargs["documents"] = review.application.documents.order_by("uploaded_at")
     if action == "inspection":
@@ -408,6 +419,8 @@ def _review_context(
             "documents": (required_documents(application) if reader else None),
             "uploaded": application.documents.order_by("uploaded_at") if reader else [],
             "amendments": application.amendment_requests.order_by("-requested_at"),
+            "inspections": inspections_for(review),
+            "reader": reader,
             "record": ScoringRecord.objects.filter(review=review).first(),
             "can_act": perm.can_act(user, review),
             "can_decide": perm.can_decide(user, review),
@@ -543,11 +556,14 @@ def _run(action: str, form, review: ApplicationReview, user: User):
         )
     if action == "issue_rejection":
         return services.rejection_issue(**common)
+    if action == "withdraw_rejection":
+        return services.rejection_withdraw(reason=data["reason"], **common)
     if action == "inspection":
         return services.inspection_record(
             date=data["date"],
             present=list(data["present"]),
             findings=data["findings"],
+            photo_files=data["photos"],
             **common,
         )
     if action == "record":
@@ -571,6 +587,7 @@ DONE = {
     "verify": gettext_lazy("The verified assessment was computed."),
     "draft_rejection": gettext_lazy("The rejection was drafted."),
     "issue_rejection": gettext_lazy("The rejection was issued."),
+    "withdraw_rejection": gettext_lazy("The drafted rejection was withdrawn."),
     "inspection": gettext_lazy("The inspection was recorded."),
     "record": gettext_lazy("The scoring record was issued."),
     "conflict": gettext_lazy("Your conflict of interest was declared."),
@@ -587,7 +604,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     review = review_for(application)
     if review is None:
         raise Http404
-    form = _make_form(action, review, data=request.POST)
+    form = _make_form(action, review, data=request.POST, files=request.FILES)
     changes = None
     if form.is_valid():
         try:
@@ -602,7 +619,7 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
                 data = request.POST.copy()
                 data[f"{action}-expected_version"] = str(review.row_version)
-                form = _make_form(action, review, data=data)
+                form = _make_form(action, review, data=data, files=request.FILES)
                 form.is_valid()
             add_to_form(form, error)
         else:
@@ -662,3 +679,45 @@ def record_download(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/pdf",
     )
     return response
+
+
+@require_safe
+@staff_otp_required
+def photo_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo of an inspection, as an attachment: the tender's commission without a
+    conflict on the application only (inspection photos are special-category data,
+    ``config.data_classification``); each download is logged like a view of it."""
+    photo = get_object_or_404(
+        InspectionPhoto.objects.select_related("inspection__review"), pk=pk
+    )
+    review = photo.inspection.review
+    application = _application(request, review.application_id)
+    if not perm.can_read_special(request.user, review):
+        raise PermissionDenied
+    log_special_view(request.user, application, "inspection photo")
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    stem = (photo.original_name.rsplit(".", 1)[0] or "photo")[:100]
+    extension = EXTENSIONS.get(photo.content_type, "bin")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{application.code}-{stem}.{extension}",
+        content_type=photo.content_type,
+    )
+
+
+@require_safe
+@staff_otp_required
+def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every conflict of interest declared on the tender: for its seat holders."""
+    tender = _tender(request, pk)
+    if not perm.can_see_conflicts(request.user, tender):
+        raise PermissionDenied
+    return render(
+        request,
+        "review/conflict_list.html",
+        {"tender": tender, "conflicts": conflicts_for(tender=tender, by=request.user)},
+    )

@@ -178,3 +178,29 @@ def test_sub_list_near_cutoff_and_flag_filters(
     )
     assert codes("?flag=duplicate_person") == []
     assert codes("?flag=near_cutoff") == [strong.code]
+
+
+def test_points_filter_is_on_verified_points_and_says_so(
+    client, otp_login, tender, staff
+):
+    clerk = staff["clerk"]
+    low, high = bulk_reviews(tender, 2, state=ReviewState.VERIFIED, clerk=clerk)
+    unverified = bulk_reviews(tender, 1, start=2, clerk=clerk)[0]
+    ApplicationReview.objects.filter(application=low).update(verified_total=40)
+    ApplicationReview.objects.filter(application=high).update(verified_total=120)
+    otp_login(client, staff["member"])
+    url = reverse("review:queue", args=[tender.pk])
+
+    def codes(query):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return [r["review"].application.code for r in response.context["rows"]]
+
+    assert codes("?points_min=50") == [high.code]
+    assert codes("?points_max=40") == [low.code]
+    assert codes("?points_min=0&points_max=200") == [low.code, high.code]
+    assert unverified.code in codes("")
+    page = client.get(url).text
+    assert "Verified points from" in page
+    assert "not on the points the applicant claimed" in page
+    assert 'aria-describedby="id_points_min_helptext"' in page
