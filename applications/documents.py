@@ -18,8 +18,10 @@ open amendment request by its deadline (Art. 20(2)).
 import datetime
 import hashlib
 import io
+import logging
 import os
 import unicodedata
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -42,6 +44,8 @@ from .constants import (
     HousingStatus,
 )
 from .models import ZERO, AmendmentRequest, Application, Document, Member
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -562,7 +566,10 @@ def document_upload(
         )
         document.file.save("upload", _content(checked.data), save=False)
         stored = document.file.name
-        # A failed write must not leave the file behind.
+        # Should this transaction, or one around it (the request's), roll back
+        # later, the file goes with the row.
+        delete_on_rollback(document.file.storage, stored)
+        # A failed write must not leave the file behind (at once).
         try:
             document.save()
             _documents_event(
@@ -572,6 +579,41 @@ def document_upload(
             document.file.storage.delete(stored)
             raise
     return document
+
+
+class _KeepFileOnCommit:
+    """An on-commit callback that marks a stored file as kept.
+
+    Django has no on-rollback hook, but it drops the on-commit callbacks of a
+    transaction (or savepoint) that rolls back. Dropped, this object is freed at once
+    (CPython's reference counting; nothing else refers to it) and its finalizer then
+    deletes the file it was not told to keep. Committed, it runs first and the file
+    stays.
+    """
+
+    def __init__(self, storage: Any, name: str) -> None:
+        self._state = {"kept": False}
+        weakref.finalize(self, _delete_unless_kept, self._state, storage, name)
+
+    def __call__(self) -> None:
+        self._state["kept"] = True
+
+
+def _delete_unless_kept(state: dict, storage: Any, name: str) -> None:
+    if not state["kept"]:
+        try:
+            storage.delete(name)
+        except Exception:  # a finalizer must not raise; the file is only an orphan
+            logger.exception("could not delete the orphan file %s", name)
+
+
+def delete_on_rollback(storage: Any, name: str) -> None:
+    """Delete the stored file ``name`` if the current transaction, or any
+    transaction or savepoint around this point, rolls back (issue 12, 4: no orphan
+    files). Outside a transaction the file is kept at once. Call it right after the
+    file is saved, before the row that names it."""
+    # No local reference: a traceback holding this frame must not keep it alive.
+    transaction.on_commit(_KeepFileOnCommit(storage, name))
 
 
 def _content(data: bytes) -> Any:

@@ -4,8 +4,10 @@ upload, delete and download them, what is required, duplicates."""
 import hashlib
 import io
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 
 import pytest
@@ -330,6 +332,101 @@ def test_delete_removes_row_and_file_on_commit(
     import os
 
     assert not os.path.exists(path)
+
+
+def stored_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_an_upload_rolled_back_after_the_file_was_saved_leaves_no_file(
+    draft, applicant, settings
+):
+    """The service's own transaction committed (a savepoint here), then the
+    transaction around it (the request's) rolled back: the file goes with the row."""
+    kept = document_upload(
+        application=draft,
+        file=upload("ostane.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+        now=BEFORE,
+    )
+    before = stored_files(settings)
+    assert before == [Path(kept.file.path)]
+
+    def upload_then_fail():
+        with transaction.atomic():
+            document = document_upload(
+                application=draft,
+                file=upload("izgine.pdf", pdf_bytes()),
+                kind="income",
+                by=applicant,
+                now=BEFORE,
+            )
+            assert Path(document.file.path).exists()  # saved, then...
+            raise RolledBack
+
+    with pytest.raises(RolledBack):
+        upload_then_fail()
+    assert list(Document.objects.all()) == [kept]
+    assert stored_files(settings) == before
+
+
+def test_a_failed_row_write_leaves_no_file(draft, applicant, settings, monkeypatch):
+    from applications import documents
+
+    def fail(*args, **kwargs):
+        raise RolledBack
+
+    monkeypatch.setattr(documents, "_documents_event", fail)
+    with pytest.raises(RolledBack):
+        document_upload(
+            application=draft,
+            file=upload("a.pdf", pdf_bytes()),
+            kind="income",
+            by=applicant,
+            now=BEFORE,
+        )
+    assert not Document.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_upload_keeps_its_file_and_a_rolled_back_request_does_not(
+    tender, applicant, settings
+):
+    """With real commits (no test transaction around): committed, the file stays;
+    the outermost transaction rolled back, it is gone."""
+    application = ApplicationFactory(tender=tender, applicant=applicant)
+    kept = document_upload(
+        application=application,
+        file=upload("ostane.pdf", pdf_bytes()),
+        kind="income",
+        by=applicant,
+        now=BEFORE,
+    )
+    assert stored_files(settings) == [Path(kept.file.path)]
+
+    def request_then_fail():
+        with transaction.atomic():  # as ATOMIC_REQUESTS wraps a view
+            document_upload(
+                application=application,
+                file=upload("izgine.pdf", pdf_bytes()),
+                kind="income",
+                by=applicant,
+                now=BEFORE,
+            )
+            assert len(stored_files(settings)) == 2
+            raise RolledBack
+
+    with pytest.raises(RolledBack):
+        request_then_fail()
+    assert list(Document.objects.all()) == [kept]
+    assert stored_files(settings) == [Path(kept.file.path)]
 
 
 def test_a_submitted_document_cannot_be_deleted_while_correcting(draft, applicant):
