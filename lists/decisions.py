@@ -7,11 +7,9 @@ to the application's page, where it is read after signing in.
 """
 
 import datetime
-import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.constants import LJUBLJANA
+from documents_pdf.stored import store_pdf
 from review.verified import line_label
 
 from .constants import APPEAL_BODIES, APPEAL_DAYS
@@ -120,10 +119,7 @@ def store_decision_pdf(decision: Decision) -> Decision:
     if decision.sha256:
         return decision
     _html, pdf = render_decision_pdf(decision)
-    decision.pdf.save("decision.pdf", ContentFile(pdf), save=False)
-    decision.sha256 = hashlib.sha256(pdf).hexdigest()
-    decision.save(update_fields=["pdf", "sha256"])
-    return decision
+    return store_pdf(decision, pdf, name="decision.pdf", file_field="pdf")
 
 
 def send_decision_email(decision_id: int) -> None:
