@@ -1458,6 +1458,302 @@ def review_cases() -> list[Case]:
             setup=open_review,
             guards=guards,
         ),
+        # The tender's declared conflicts: its seat holders only (not X's admin nor
+        # the superuser, who see the other pages).
+        Case(
+            "review:conflicts",
+            tender,
+            viewers(OK, admin_x=FORBIDDEN, superuser=FORBIDDEN),
+            setup=conflict_on_sub_a,
+            guards=("review.permissions.can_see_conflicts", *guards),
+        ),
+        # An inspection photo (special-category data): the commission without a
+        # conflict on the application; X's member declared one here. The chair's
+        # download is logged (SpecialDataView): not checked as a write.
+        Case(
+            "review:photo",
+            lambda w: {"pk": w["photo_a"].pk},
+            viewers(
+                FORBIDDEN,
+                chair_x=OK,
+                member_x=FORBIDDEN,
+            ),
+            setup=inspection_with_photo,
+            may={CHAIR_X},
+            label="member's conflict",
+            guards=("review.permissions.can_read_special", *guards),
+        ),
+        Case(
+            "review:photo",
+            lambda w: {"pk": w["photo_a"].pk},
+            viewers(FORBIDDEN, chair_x=OK, member_x=OK),
+            setup=inspection_with_photo_no_conflict,
+            may={CHAIR_X, MEMBER_X},
+            guards=("review.permissions.can_read_special", *guards),
+        ),
+        Case(
+            "review:photo",
+            lambda w: {"pk": 10**8},
+            staff_of_x(NOT_FOUND),
+            label="none",
+        ),
+        *review_conflict_cases(),
+    ]
+
+
+# --- a commission member with a declared conflict on A's application (issue 13) ------
+
+
+def conflict_on_sub_a(w: World) -> None:
+    """X's member declares a conflict of interest on A's submitted application."""
+    from review import services
+
+    open_review(w)
+    services.conflict_declare(
+        tender=w["published_x2"],
+        application=w["sub_a"],
+        reason="Sorodnik prosilke.",
+        by=w.users[MEMBER_X],
+    )
+
+
+def png_upload(name: str = "kopalnica.png") -> SimpleUploadedFile:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (120, 60, 30)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def _inspection_with_photo(w: World) -> None:
+    from review import services
+    from review.models import ApplicationReview
+
+    review = ApplicationReview.objects.get(application=w["sub_a"])
+    inspection = services.inspection_record(
+        review=review,
+        date=timezone.localdate(),
+        present=[w.users[CHAIR_X]],
+        findings="Vlaga v kopalnici.",
+        photo_files=[png_upload()],
+        expected_version=review.row_version,
+        by=w.users[CHAIR_X],
+    )
+    w.objects["photo_a"] = inspection.uploaded_photos.get()
+
+
+def inspection_with_photo(w: World) -> None:
+    conflict_on_sub_a(w)
+    _inspection_with_photo(w)
+
+
+def inspection_with_photo_no_conflict(w: World) -> None:
+    open_review(w)
+    _inspection_with_photo(w)
+
+
+def _draft_rejection(w: World) -> None:
+    from review import services
+    from review.models import ApplicationReview
+
+    review = ApplicationReview.objects.get(application=w["sub_a"])
+    services.rejection_draft(
+        review=review,
+        reason="Dopolnitev ni prispela v roku.",
+        article="20(3)",
+        expected_version=review.row_version,
+        by=w.users[CHAIR_X],
+    )
+
+
+def _all_confirmed(w: World) -> None:
+    """A's application complete and every fact confirmed by X's chair (the open
+    amendment request answered first)."""
+    from applications.models import AmendmentRequest
+    from review import services
+    from review.models import ApplicationReview
+
+    AmendmentRequest.objects.filter(application=w["sub_a"]).update(status="answered")
+    chair = w.users[CHAIR_X]
+    review = ApplicationReview.objects.get(application=w["sub_a"])
+    services.completeness_mark_complete(
+        review=review, expected_version=review.row_version, by=chair
+    )
+    for path in review.facts.order_by("pk").values_list("path", flat=True):
+        review.refresh_from_db()
+        services.fact_confirm(
+            review=review, path=path, expected_version=review.row_version, by=chair
+        )
+
+
+def _verified(w: World) -> None:
+    """As :func:`_all_confirmed`, and the assessment verified by X's chair."""
+    from review import services
+    from review.models import ApplicationReview
+
+    _all_confirmed(w)
+    review = ApplicationReview.objects.get(application=w["sub_a"])
+    services.review_verify(
+        review=review, expected_version=review.row_version, by=w.users[CHAIR_X]
+    )
+
+
+def _member_pk(w: World) -> int:
+    from review.models import ApplicationReview
+
+    return ApplicationReview.objects.get(application=w["sub_a"]).member_pks[0]
+
+
+def review_conflict_cases() -> list[Case]:
+    """Every page and POST about A's application with X's member's declared conflict
+    on it: the member is refused and nothing changes; X's chair (no conflict) acts,
+    so each case also proves the request works. X's admin and the superuser get the
+    page back with the service's refusal (no seat); X's clerk (no seat) 403.
+
+    GET pages of the review stay readable by the member (200: the steps are not
+    offered and special-category data is masked, review.views), except the
+    downloads of special-category files (scoring record, photos): 403."""
+    detail = REDIRECT("review:detail", "sub_a")
+
+    def viewers(outcome, **actors):
+        return staff_of_x(outcome, clerk_x=FORBIDDEN, **actors)
+
+    ANCHORED = {"confirm", "correct", "reject", "record"}
+
+    def action(name, data, *, extra=None, label=""):
+        def setup(w: World) -> None:
+            conflict_on_sub_a(w)
+            if extra is not None:
+                extra(w)
+
+        def post(w: World) -> dict:
+            from review.models import ApplicationReview
+
+            version = ApplicationReview.objects.get(application=w["sub_a"]).row_version
+            values = {"expected_version": str(version), **data(w)}
+            return {f"{name}-{key}": value for key, value in values.items()}
+
+        return Case(
+            "review:action",
+            lambda w: {"pk": w["sub_a"].pk, "action": name},
+            # The fact steps and the record go back to an anchor of the page.
+            viewers(OK, chair_x=REDIRECT if name in ANCHORED else detail),
+            method="post",
+            setup=setup,
+            data=post,
+            acts={CHAIR_X},
+            label=f"{label or name}: member's conflict",
+            guards=("review.permissions.can_act",),
+        )
+
+    def later(*steps):
+        def run(w: World) -> None:
+            for step in steps:
+                step(w)
+
+        return run
+
+    def record(w: World) -> None:
+        from review import services
+        from review.models import ApplicationReview
+
+        review = ApplicationReview.objects.get(application=w["sub_a"])
+        services.record_issue(
+            review=review, expected_version=review.row_version, by=w.users[CHAIR_X]
+        )
+
+    app_pk = tender_pk("sub_a")
+    return [
+        Case(
+            "review:detail",
+            app_pk,
+            viewers(OK),
+            setup=conflict_on_sub_a,
+            label="member's conflict: read only",
+        ),
+        Case(
+            "review:fact",
+            app_pk,
+            viewers(OK),
+            setup=conflict_on_sub_a,
+            query=lambda w: f"?path=members[{_member_pk(w)}].monthly_income",
+            label="member's conflict: read only",
+        ),
+        action(
+            "amendment",
+            lambda w: {"text": "Priložite plačilno listo.", "deadline": ""},
+        ),
+        action(
+            "confirm",
+            lambda w: {"path": f"members[{_member_pk(w)}].citizenship"},
+        ),
+        action(
+            "correct",
+            lambda w: {
+                "path": f"members[{_member_pk(w)}].monthly_income",
+                "value": "1000.00",
+                "reason": "Plačilna lista.",
+            },
+        ),
+        action(
+            "reject",
+            lambda w: {
+                "path": f"members[{_member_pk(w)}].owns_dwelling",
+                "reason": "Zemljiška knjiga.",
+            },
+        ),
+        action(
+            "draft_rejection",
+            lambda w: {"article": "3", "reason": "Preseženi dohodki."},
+        ),
+        action(
+            "withdraw_rejection",
+            lambda w: {"reason": "Dopolnitev je prispela po pošti."},
+            extra=_draft_rejection,
+        ),
+        action(
+            "issue_rejection",
+            lambda w: {},
+            extra=_draft_rejection,
+        ),
+        action(
+            "inspection",
+            lambda w: {
+                "date": timezone.localdate().isoformat(),
+                "present": [str(w.users[CHAIR_X].pk)],
+                "findings": "Vlaga v kopalnici.",
+                "photos": png_upload(),
+            },
+        ),
+        action(
+            "complete",
+            lambda w: {},
+            extra=lambda w: (
+                type(w["amendment_a"])
+                .objects.filter(pk=w["amendment_a"].pk)
+                .update(status="answered")
+            ),
+        ),
+        action("verify", lambda w: {}, extra=_all_confirmed),
+        action("record", lambda w: {}, extra=_verified),
+        Case(
+            "review:confirm",
+            lambda w: {"pk": w["sub_a"].pk, "action": "record"},
+            viewers(OK),  # the page only; the POST above is refused
+            setup=later(conflict_on_sub_a, _verified),
+            label="record: member's conflict",
+        ),
+        Case(
+            "review:record",
+            app_pk,
+            viewers(FORBIDDEN, chair_x=OK),
+            setup=later(conflict_on_sub_a, _verified, record),
+            may={CHAIR_X},  # the chair's download is logged (SpecialDataView)
+            label="member's conflict",
+            guards=("review.permissions.can_read_special",),
+        ),
     ]
 
 
@@ -1749,8 +2045,10 @@ def today():
 def undelivered(w: World) -> None:
     """The second decision as a paper applicant's: its delivery not recorded yet."""
     from lists.models import Decision
+    from tests.lists.guards import guards_off
 
-    Decision.objects.filter(pk=w["decision_a"].pk).update(delivered_at=None)
+    with guards_off(Decision):  # a forged state: the PostgreSQL trigger refuses it
+        Decision.objects.filter(pk=w["decision_a"].pk).update(delivered_at=None)
 
 
 def appeals_over(w: World) -> None:
@@ -1761,18 +2059,20 @@ def appeals_over(w: World) -> None:
 
     from lists.constants import AppealOutcome
     from lists.models import Appeal, Decision
+    from tests.lists.guards import guards_off
 
     long_ago = timezone.now() - datetime.timedelta(days=40)
-    Decision.objects.filter(version__tender=w["lists_x"]).update(
-        issued_at=long_ago, delivered_at=long_ago
-    )
-    Appeal.objects.filter(pk=w["appeal_x"].pk).update(
-        outcome=AppealOutcome.REJECTED,
-        outcome_reason="Neutemeljena.",
-        decided_by=w.users[CHAIR_X],
-        decided_at=long_ago,
-        received_on=long_ago.date(),
-    )
+    with guards_off(Decision, Appeal):  # forged: the PostgreSQL triggers refuse it
+        Decision.objects.filter(version__tender=w["lists_x"]).update(
+            issued_at=long_ago, delivered_at=long_ago
+        )
+        Appeal.objects.filter(pk=w["appeal_x"].pk).update(
+            outcome=AppealOutcome.REJECTED,
+            outcome_reason="Neutemeljena.",
+            decided_by=w.users[CHAIR_X],
+            decided_at=long_ago,
+            received_on=long_ago.date(),
+        )
 
 
 def decision_cases() -> list[Case]:
