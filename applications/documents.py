@@ -345,11 +345,17 @@ def _read(file: IO[bytes], limit: int) -> bytes:
     return data
 
 
+def too_big_message(limit: int | None = None) -> str:
+    """The translated refusal of a file over ``limit`` bytes (the document limit)."""
+    if limit is None:
+        limit = settings.NAJEM_DOCUMENT_MAX_BYTES
+    return _("The file is larger than %(mb)s MB: scan it at a lower resolution.") % {
+        "mb": f"{limit / (1024 * 1024):g}"
+    }
+
+
 def _too_big(limit: int) -> ServiceError:
-    return _file_error(
-        _("The file is larger than %(mb)s MB: scan it at a lower resolution.")
-        % {"mb": f"{limit / (1024 * 1024):g}"}
-    )
+    return _file_error(too_big_message(limit))
 
 
 def _check_pdf(data: bytes) -> bytes:

@@ -19,7 +19,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from housing.downloads import file_response, protect_download
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import second_factor_redirect
 from housing.permissions import can_review_applications
@@ -41,21 +41,13 @@ from .documents import (
     download_name,
     required_documents,
     submitted_document_ids,
+    too_big_message,
 )
 from .export import applicant_data_export, render_export_pdf
 from .models import Application, Document, SubmissionReceipt
 from .pdf import render_receipt_pdf
 from .permissions import can_edit_application
-
-NO_STORE = "private, no-store"
-
-
-def _attachment(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = NO_STORE
-    # Opened by mistake in the browser, it still runs nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+from .uploads import capped_uploads
 
 
 def _may_read(user, application: Application) -> bool:
@@ -104,9 +96,18 @@ class DocumentUploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, choices, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["what"].choices = choices
+        # The upload was cut off at the size cap (applications.uploads): no file came.
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        if self.too_large:
+            raise forms.ValidationError(too_big_message(), code="too_large")
+        return self.cleaned_data["file"]
 
 
 def _choices(application: Application, required, amendments) -> list:
@@ -137,9 +138,12 @@ def _choices(application: Application, required, amendments) -> list:
     return choices
 
 
+@capped_uploads
 @login_required
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
-    """The application's documents: what is required and done, upload, delete."""
+    """The application's documents: what is required and done, upload, delete.
+
+    An upload over the size cap is cut off while it arrives (:mod:`.uploads`)."""
     if redirect_response := second_factor_redirect(request):
         return redirect_response
     application = _application(request, pk, edit=True)
@@ -151,8 +155,12 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
         if a.deadline >= now.replace(microsecond=0)
     ]
     choices = _choices(application, required, amendments)
+    posted = request.method == "POST"
     form = DocumentUploadForm(
-        request.POST or None, request.FILES or None, choices=choices
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        choices=choices,
+        too_large=getattr(request, "upload_too_large", False),
     )
     if request.method == "POST" and form.is_valid():
         what, _sep, value = form.cleaned_data["what"].partition(":")
@@ -225,17 +233,11 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not _may_read(request.user, document.application):
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return file_response(
+        document.file,
         filename=download_name(document),
         content_type=document.content_type,
     )
-    return _attachment(response)
 
 
 # --- the receipt --------------------------------------------------------------------------
@@ -265,15 +267,10 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["X-Receipt-SHA256"] = hashlib.sha256(pdf).hexdigest()
-        return _attachment(response)
-    response = FileResponse(
-        receipt.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+        return protect_download(response)
+    response = file_response(receipt.file, filename=filename)
     response["X-Receipt-SHA256"] = receipt.sha256
-    return _attachment(response)
+    return response
 
 
 # --- what the commission issued ----------------------------------------------------------
@@ -296,18 +293,11 @@ def scoring_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not issued:
         raise Http404
     record = issued[0]
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{application.code}-scoring-record.pdf",
-        content_type="application/pdf",
+    response = file_response(
+        record.file, filename=f"{application.code}-scoring-record.pdf"
     )
     response["X-Document-SHA256"] = record.sha256
-    return _attachment(response)
+    return response
 
 
 # --- the applicant's data (GDPR Art. 15, 20) ----------------------------------------------
@@ -328,7 +318,7 @@ def data_json(request: HttpRequest) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="najem-data.json"'
-    return _attachment(response)
+    return protect_download(response)
 
 
 @require_safe
@@ -338,4 +328,4 @@ def data_pdf(request: HttpRequest) -> HttpResponse:
     _html, pdf = render_export_pdf(request.user, language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="najem-data.pdf"'
-    return _attachment(response)
+    return protect_download(response)

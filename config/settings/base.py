@@ -225,6 +225,9 @@ NAJEM_DOCUMENT_MAX_BYTES = env.int(
     "DJANGO_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024
 )
 NAJEM_DOCUMENT_MAX_PIXELS = env.int("DJANGO_DOCUMENT_MAX_PIXELS", default=50_000_000)
+# The upload pages stop reading a request body declared larger than the file limit plus
+# this much for the form's other fields (applications.uploads.CappedUploadHandler).
+NAJEM_UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024
 # The site's address for links in emails (e.g. https://najem.example), no trailing "/".
 NAJEM_SITE_URL = env("DJANGO_SITE_URL", default="")
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import StopUpload
 from django.db import transaction
 from django.urls import reverse
 
@@ -706,6 +707,170 @@ def test_documents_page_shows_a_wrong_file_in_the_error_summary(
     assert "error-summary" in html
     assert 'href="#id_file"' in html
     assert not Document.objects.exists()
+
+
+@pytest.fixture
+def kept_bytes(monkeypatch):
+    """How many bytes of uploaded files Django's own handlers kept (memory or a
+    temporary file), after the cap's handler let them through."""
+    from django.core.files import uploadhandler
+
+    kept = {"bytes": 0}
+    for name in ("MemoryFileUploadHandler", "TemporaryFileUploadHandler"):
+        cls = getattr(uploadhandler, name)
+        original = cls.receive_data_chunk
+
+        def spy(self, raw_data, start, original=original):
+            result = original(self, raw_data, start)
+            if result is None:  # kept by this handler, not passed on
+                kept["bytes"] += len(raw_data)
+            return result
+
+        monkeypatch.setattr(cls, "receive_data_chunk", spy)
+    return kept
+
+
+@pytest.mark.parametrize("declared_too_large", [True, False])
+def test_an_upload_over_ten_megabytes_is_cut_off_with_a_message_at_the_field(
+    open_draft, applicant, settings, kept_bytes, declared_too_large
+):
+    """11 MB through the test client, with CSRF checks on: the page answers 200 with
+    the translated message at the file field (and in the error summary), nothing is
+    stored, and no more than the 10 MB limit was ever kept in memory or on disk.
+
+    The body's declared length is over the cap: nothing of the file is kept. With a
+    larger allowance for the form (as for a body of unknown length), the file is cut
+    off where it passes 10 MB."""
+    from django.test import Client
+
+    if not declared_too_large:
+        settings.NAJEM_UPLOAD_FORM_OVERHEAD_BYTES = 10 * 1024 * 1024
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    url = reverse("applications:documents", args=[open_draft.pk])
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    # The CSRF check still runs, after the handler is installed.
+    assert client.post(url, {"what": "kind:other"}).status_code == 403
+    limit = settings.NAJEM_DOCUMENT_MAX_BYTES
+    big = pdf_bytes() + b"%" + b"x" * (11 * 1024 * 1024) + b"\n"
+    response = client.post(
+        url,
+        {
+            "csrfmiddlewaretoken": token,
+            "what": "kind:other",
+            "file": upload("prevelik.pdf", big),
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = response.context["form"]
+    assert form.errors["file"] == [
+        "Datoteka je večja od 10 MB: skenirajte jo v nižji ločljivosti."
+    ]
+    assert form.errors.keys() == {"file"}  # "what" arrived before the file
+    assert "error-summary" in html
+    assert 'href="#id_file"' in html
+    assert not Document.objects.exists()
+    if declared_too_large:
+        assert kept_bytes["bytes"] == 0
+    else:
+        assert limit - 256 * 1024 < kept_bytes["bytes"] <= limit
+
+
+def test_a_body_declared_over_the_cap_keeps_no_file_byte(
+    open_draft, applicant, settings, kept_bytes
+):
+    """A body that says it is 1 GB (made on the fly as it is read, no line breaks):
+    its file is refused at its first byte, the fields before it are kept; the rest is
+    read in 64 KiB pieces and thrown away up to DRAIN_MAX_BYTES, never held."""
+    from django.core.handlers.wsgi import WSGIRequest
+    from django.test.client import BOUNDARY, encode_multipart
+
+    from applications.uploads import DRAIN_MAX_BYTES, CappedUploadHandler, drain
+
+    gigabyte = 1024 * 1024 * 1024
+    head = (
+        encode_multipart(BOUNDARY, {"what": "kind:other"}).rsplit(
+            f"--{BOUNDARY}--".encode(), 1
+        )[0]
+        + (
+            f"--{BOUNDARY}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="velik.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+    )
+    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+
+    class Body:
+        """head, then ``gigabyte`` bytes of "x" made as they are read, then tail."""
+
+        def __init__(self):
+            self.position = 0
+            self.total = len(head) + gigabyte + len(tail)
+
+        def read(self, size=-1):
+            if size is None or size < 0:
+                size = self.total - self.position
+            self.largest_read = max(getattr(self, "largest_read", 0), size)
+            size = min(size, self.total - self.position, 1024 * 1024)
+            out = bytearray()
+            while len(out) < size:
+                at = self.position + len(out)
+                if at < len(head):
+                    out += head[at : at + size - len(out)]
+                elif at < len(head) + gigabyte:
+                    out += b"x" * min(size - len(out), len(head) + gigabyte - at)
+                else:
+                    start = at - len(head) - gigabyte
+                    out += tail[start : start + size - len(out)]
+            self.position += len(out)
+            return bytes(out)
+
+        def readline(self, size=-1):  # reads up to the next line break: 1 GB here
+            raise AssertionError("the body must never be read by lines")
+
+    body = Body()
+    request = WSGIRequest(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/",
+            "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}",
+            "CONTENT_LENGTH": str(body.total),
+            "wsgi.input": body,
+        }
+    )
+    request.upload_handlers.insert(0, CappedUploadHandler(request))
+    assert request.POST["what"] == "kind:other"
+    assert "file" not in request.FILES
+    assert request.upload_too_large is True
+    assert kept_bytes["bytes"] == 0
+    parsed = body.position
+    assert parsed < 1024 * 1024  # the parser stopped at the file
+    assert drain(request) == DRAIN_MAX_BYTES
+    assert body.position == parsed + DRAIN_MAX_BYTES < body.total
+    assert body.largest_read <= 64 * 1024
+
+
+def test_the_cap_lets_a_file_of_exactly_the_limit_through(settings):
+    from applications.uploads import CappedUploadHandler
+
+    handler = CappedUploadHandler(max_file_bytes=10, max_body_bytes=15)
+    handler.handle_raw_input(None, {}, 15, b"b")
+    handler.new_file("file", "a.pdf", "application/pdf", None)
+    assert handler.receive_data_chunk(b"x" * 6, 0) == b"x" * 6
+    assert handler.receive_data_chunk(b"x" * 4, 6) == b"x" * 4
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x", 10)
+    # All files together: a second file of 6 bytes passes the body cap of 15.
+    handler = CappedUploadHandler(max_file_bytes=10, max_body_bytes=15)
+    handler.receive_data_chunk(b"x" * 10, 0)
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x" * 6, 0)
+    handler = CappedUploadHandler(max_file_bytes=10, max_body_bytes=15)
+    handler.handle_raw_input(None, {}, 16, b"b")
+    with pytest.raises(StopUpload):
+        handler.new_file("file", "a.pdf", "application/pdf", None)
 
 
 def test_documents_page_of_another_applicant_is_404(client, open_draft):
