@@ -54,7 +54,7 @@ from tenders.constants import Category, TenderStatus
 from tenders.demo import CATEGORIES, REVIEW_SUBLISTS
 from tenders.models import AdditionalCondition, SubList, Tender, TenderCategory
 
-from .constants import ApplicationStatus
+from .constants import ApplicationStatus, Section, SectionState
 from .demo import Household, HouseholdMaker
 from .engine_input import APPLICATION_FLAGS, decimal_text, member_case
 from .models import (
@@ -115,10 +115,17 @@ def _staff(lessor: Lessor, code: str) -> dict[str, User]:
     return users
 
 
-def _tender(lessor: Lessor, code: str, n: int) -> Tender:
+def _tender(
+    lessor: Lessor,
+    code: str,
+    n: int,
+    *,
+    status: str = TenderStatus.CLOSED,
+    published_on: datetime.date = PUBLISHED_ON,
+) -> Tender:
     deadline = timezone.make_aware(
         datetime.datetime.combine(
-            PUBLISHED_ON + datetime.timedelta(days=60), datetime.time(12)
+            published_on + datetime.timedelta(days=60), datetime.time(12)
         )
     )
     tender = Tender.objects.create(
@@ -126,10 +133,10 @@ def _tender(lessor: Lessor, code: str, n: int) -> Tender:
         code=code,
         title=f"Generiran razpis {code} ({n} vlog)",
         title_en=f"Generated tender {code} ({n} applications)",
-        status=TenderStatus.CLOSED,
-        published_on=PUBLISHED_ON,
+        status=status,
+        published_on=published_on,
         deadline=deadline,
-        results_expected_on=PUBLISHED_ON + datetime.timedelta(days=240),
+        results_expected_on=published_on + datetime.timedelta(days=240),
         average_net_salary=Decimal("1494.29"),
         salary_source_year=2024,
         salary_source="Statistični urad RS (SURS), povprečna mesečna neto plača 2024",
@@ -541,3 +548,92 @@ def generate_tender(
         f"{len(reviews) - len(verified_cases)} rejected, {len(facts)} fact checks"
     )
     return tender, timings
+
+
+@transaction.atomic
+def generate_drafts(
+    *,
+    applications: int,
+    seed: int,
+    code: str,
+    password_hash: str,
+) -> tuple[Tender, list[tuple[str, int]]]:
+    """An open (published) tender, published today with its deadline in 60 days, and
+    ``applications`` applicants, each with an account (the password of
+    ``password_hash``, made once by the caller) and a complete draft: every section
+    answered and the declaration made, so that saving any page and submitting go
+    through the services as on the site (``python -m bench.http``).
+
+    Bulk inserts, like :func:`generate_tender`. The invitation's PDFs are not made here
+    (``tenders.pdf.tender_documents_publish`` does it, by a person).
+
+    :returns: the tender and ``(email, application id)`` of each applicant.
+    """
+    rng = random.Random(seed)  # noqa: S311 (load data, not secrets)
+    lessor, _new = lessor_ensure(
+        name="Javni stanovanjski sklad (generirani podatki)",
+        slug="generated",
+        type=LessorType.PUBLIC_HOUSING_FUND,
+        municipalities=JSS_MUNICIPALITIES,
+    )
+    today = timezone.localdate()
+    tender = _tender(
+        lessor, code, applications, status=TenderStatus.PUBLISHED, published_on=today
+    )
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    maker = HouseholdMaker(
+        rng,
+        published_on=today,
+        average_net_salary=tender.average_net_salary,
+        municipalities=JSS_MUNICIPALITIES,
+        other_categories=[
+            c.code for c in tender.categories.all() if c.category == Category.OTHER
+        ],
+        additional_conditions=["residence-5y"],
+    )
+    households = [maker.household() for _ in range(applications)]
+    accounts = User.objects.bulk_create(
+        [
+            User(
+                email=f"{code.lower()}-{index:06d}@generated.najem.test",
+                full_name=f"{h.applicant['first_name']} {h.applicant['last_name']}",
+                password=password_hash,
+            )
+            for index, h in enumerate(households)
+        ],
+        batch_size=BATCH,
+    )
+    done = {section.value: SectionState.DONE.value for section in Section}
+    done.pop(Section.CONTACT.value)  # shown for paper applications only
+    drafts = _insert(
+        Application,
+        [
+            Application(
+                tender=tender,
+                applicant=account,
+                status=ApplicationStatus.DRAFT,
+                section_status=done,
+                **dict(household.application),
+            )
+            for account, household in zip(accounts, households, strict=True)
+        ],
+    )
+    _insert(
+        Member,
+        [
+            Member(
+                application=draft,
+                position=position,
+                **{
+                    **person,
+                    "municipality": municipalities[person["municipality"]],
+                },
+            )
+            for draft, household in zip(drafts, households, strict=True)
+            for position, person in enumerate(household.members, start=1)
+        ],
+    )
+    return tender, [
+        (account.email, draft.pk)
+        for account, draft in zip(accounts, drafts, strict=True)
+    ]

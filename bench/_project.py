@@ -65,6 +65,20 @@ def _create_database(url: str) -> None:
     connection.close()
 
 
+def database_url() -> str:
+    """The URL of the database this process uses (for a server it starts: inside
+    pytest, that is the test database)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError("This benchmark needs PostgreSQL (DATABASE_URL).")
+    user = s.get("USER") or ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    at = f"{user}{password}@" if user else ""
+    return f"postgres://{at}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
 def is_postgresql() -> bool:
     from django.db import connection
 

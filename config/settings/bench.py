@@ -9,7 +9,9 @@ server that ``python -m bench.http`` starts); nothing else sets it. Differences 
 - a fast password hasher: each simulated user logs in once, and 200 PBKDF2 logins at
   start would saturate both cores for a minute (the login is not a benchmark target);
 - background tasks run inline (``ImmediateBackend``), so a benchmark times the work of
-  the worker in its own process and can roll it back;
+  the worker in its own process and can roll it back; except in the HTTP benchmark's
+  server (``NAJEM_BENCH_SERVER=1``), where they are queued in the database as in
+  production;
 - no TLS (HTTP on 127.0.0.1), DEBUG off, stored files in a throwaway folder.
 """
 
@@ -34,7 +36,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 AXES_ENABLED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+if not env.bool("NAJEM_BENCH_SERVER", default=False):
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = Path(
     env("NAJEM_BENCH_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="najem-bench-")

@@ -1,0 +1,441 @@
+"""HTTP benchmark with locust against gunicorn (issue 15 item 6).
+
+    python -m bench.http                                  # 200 users, 45 s a phase
+    python -m bench.http --users 20 --seconds 10 --saturation-seconds 5 --queue 1000
+    python -m bench.http --check                          # exit 1 when a target is missed
+
+Needs the ``bench`` extra (``pip install -c constraints.txt -e '.[test,bench]'``) and
+PostgreSQL (``DATABASE_URL``, default ``najem_bench``, created and migrated when
+missing). It prepares, in bulk: an open tender published today with its invitation
+PDFs (``tenders.pdf.tender_documents_publish``) and one account with a complete draft
+per simulated applicant (``applications.generate.generate_drafts``); commission
+members (password, a backup code as second factor, a seat) on the generated tender of
+``--queue`` applications (reused between runs). Then it starts gunicorn
+(``config/gunicorn.py``, 2 sync workers, ``config.settings.bench``) on 127.0.0.1 and
+runs locust headless, each run bounded by ``--seconds``:
+
+- the baseline: ``/healthz`` (a plain Django view: one query, no template);
+- (a) applicants: log in once, save three pages of their draft (the values as they
+  are, through the services), check the answers, submit once, then read the status;
+- (b) the public during a deadline rush: the open tender's page and its invitation PDF;
+- (c) commission members (logged in once with their second factor): random pages of
+  the queue, and the queue filtered by state, sorted by points and searched.
+
+Each at ``--users`` users with 1-3 s between a user's requests (median, p95, errors),
+and again at ``--saturation-users`` users with no pause, for the throughput each page
+reaches beside the plain view's. Logins are shown but not judged.
+
+The server runs with ``config.settings.bench``, which only the benchmarks use: login
+throttling (django-axes) off, since all users come from 127.0.0.1, a fast password
+hasher (each user logs in once; 200 PBKDF2 logins would measure the hasher), background
+tasks queued in the database as in production (no worker runs: no request waits for
+one).
+
+Targets (judged when ``--users`` is at least 200): 0 errors; p95 under 500 ms on every
+page; each scenario's pages at least a third of the plain view's throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import _project
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Bench-http-2026"  # noqa: S105 (throwaway accounts of the benchmark)
+TOKEN = "123456"  # noqa: S105
+TARGET_USERS = 200
+TARGET_P95_MS = 500.0
+TARGET_SHARE = 1 / 3
+SCENARIOS = {
+    "plain": ("PlainUser", "baseline: plain view /healthz"),
+    "applicants": ("ApplicantUser", "(a) applicants saving pages and submitting"),
+    "public": ("PublicUser", "(b) public tender page and invitation PDF"),
+    "commission": ("CommissionUser", "(c) commission paging and filtering the queue"),
+}
+
+
+@dataclass
+class Row:
+    scenario: str
+    phase: str
+    users: int
+    name: str
+    requests: int
+    failures: int
+    rps: float
+    median_ms: float
+    p95_ms: float
+
+    @property
+    def judged(self) -> bool:
+        return "login" not in self.name
+
+
+def prepare(users: int, saturation_users: int, queue: int, seed: int) -> dict[str, Any]:
+    """Accounts, drafts and ids for the simulated users (see the module docstring)."""
+    from django.contrib.auth.hashers import make_password
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from applications.generate import generate_drafts
+    from housing.constants import StaffRole
+    from housing.models import Membership, User
+    from review.constants import CommissionRole
+    from review.models import CommissionSeat
+    from tenders.pdf import tender_documents_publish
+
+    accounts = users + saturation_users
+    hashed = make_password(PASSWORD)
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    code = f"bh-{stamp[2:]}"  # a tender code has at most 20 characters
+    tender, drafts = generate_drafts(
+        applications=accounts, seed=seed, code=code, password_hash=hashed
+    )
+    tender_documents_publish(tender=tender, by=None)
+    queue_tender = _project.generated_tender(queue)
+    chair = _project.staff(queue_tender, "chair")
+    staff = User.objects.bulk_create(
+        User(
+            email=f"{code}-member-{i:04d}@generated.najem.test",
+            full_name=f"Član komisije {i}",
+            password=hashed,
+        )
+        for i in range(accounts)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, lessor=queue_tender.lessor, role=StaffRole.COMMISSION_MEMBER)
+        for u in staff
+    )
+    CommissionSeat.objects.bulk_create(
+        CommissionSeat(
+            tender=queue_tender,
+            user=u,
+            role=CommissionRole.MEMBER,
+            appointed_by=chair,
+        )
+        for u in staff
+    )
+    devices = StaticDevice.objects.bulk_create(
+        StaticDevice(user=u, name="backup", confirmed=True) for u in staff
+    )
+    StaticToken.objects.bulk_create(StaticToken(device=d, token=TOKEN) for d in devices)
+    return {
+        "password": PASSWORD,
+        "applicants": [{"email": e, "application": pk} for e, pk in drafts],
+        "staff": [{"email": u.email, "token": TOKEN} for u in staff],
+        "queue_size": queue,
+        "paths": {
+            "login": reverse("login"),
+            "otp_verify": reverse("otp_verify"),
+            "plain": reverse("healthz"),
+            "tender": reverse("tenders:detail", args=[tender.pk]),
+            "invitation": reverse("tenders:pdf", args=[tender.pk]),
+            "queue": reverse("review:queue", args=[queue_tender.pk]),
+        },
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's config, 2 sync workers, on 127.0.0.1."""
+    server = subprocess.Popen(  # noqa: S603 (our own executable and arguments)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-c",
+            "python:config.gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(
+                "gunicorn stopped: " + (server.stderr.read() or b"").decode()[-2000:]
+                if server.stderr
+                else "gunicorn stopped"
+            )
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/healthz", timeout=2
+            ) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def run_locust(
+    *,
+    scenario: str,
+    phase: str,
+    users: int,
+    seconds: int,
+    first_account: int,
+    env: dict[str, str],
+    port: int,
+    workdir: Path,
+) -> list[Row]:
+    """One headless locust run of one user class; its rows from the CSV stats."""
+    user_class, _title = SCENARIOS[scenario]
+    prefix = workdir / f"{scenario}-{phase}"
+    run_env = dict(
+        env,
+        BENCH_HTTP_WAIT="think" if phase == "load" else "none",
+        BENCH_HTTP_FROM=str(first_account),
+    )
+    subprocess.run(  # noqa: S603 (our own executable and arguments)
+        [
+            str(ROOT / ".venv/bin/locust"),
+            "-f",
+            str(ROOT / "bench/http/locustfile.py"),
+            "--headless",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(max(1, users // 4)),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+            user_class,
+        ],
+        cwd=ROOT,
+        env=run_env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    rows = []
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        for record in csv.DictReader(stats):
+            if record["Name"] == "Aggregated":
+                continue
+            rows.append(
+                Row(
+                    scenario=scenario,
+                    phase=phase,
+                    users=users,
+                    name=f"{record['Type']} {record['Name']}",
+                    requests=int(record["Request Count"]),
+                    failures=int(record["Failure Count"]),
+                    rps=float(record["Requests/s"]),
+                    median_ms=float(record["50%"] or 0),
+                    p95_ms=float(record["95%"] or 0),
+                )
+            )
+    return rows
+
+
+def run(
+    *,
+    users: int,
+    seconds: int,
+    saturation_users: int,
+    saturation_seconds: int,
+    queue: int,
+    scenarios: list[str],
+    seed: int = 1,
+) -> list[Row]:
+    media = Path(tempfile.mkdtemp(prefix="najem-bench-http-"))
+    os.environ["NAJEM_BENCH_MEDIA_ROOT"] = str(media)
+    workdir = media / "locust"
+    workdir.mkdir()
+    server = None
+    try:
+        _project.setup()
+        data = prepare(users, saturation_users, queue, seed)
+        data_file = workdir / "data.json"
+        data_file.write_text(json.dumps(data))
+        port = _free_port()
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="config.settings.bench",
+            DATABASE_URL=_project.database_url(),
+            NAJEM_BENCH_SERVER="1",
+            BENCH_HTTP_DATA=str(data_file),
+            PYTHONPATH=str(ROOT),
+        )
+        server = start_server(env, port)
+        rows: list[Row] = []
+        for scenario in ["plain", *scenarios]:
+            for phase, n, secs, first in (
+                ("load", users, seconds, 0),
+                ("saturation", saturation_users, saturation_seconds, users),
+            ):
+                if n <= 0 or secs <= 0:
+                    continue
+                rows += run_locust(
+                    scenario=scenario,
+                    phase=phase,
+                    users=n,
+                    seconds=secs,
+                    first_account=first,
+                    env=env,
+                    port=port,
+                    workdir=workdir,
+                )
+        return rows
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(media, ignore_errors=True)
+
+
+def _phase_rps(rows: list[Row], scenario: str, phase: str) -> float:
+    return sum(
+        r.rps for r in rows if r.scenario == scenario and r.phase == phase and r.judged
+    )
+
+
+def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
+    judged = users >= TARGET_USERS
+    found: list[tuple[str, bool | None]] = []
+    errors = sum(r.failures for r in rows)
+    found.append((f"0 errors (all phases): {errors}", errors == 0))
+    load = [r for r in rows if r.phase == "load" and r.judged]
+    worst = max(load, key=lambda r: r.p95_ms, default=None)
+    if worst is not None:
+        found.append(
+            (
+                f"p95 under {TARGET_P95_MS:.0f} ms at {TARGET_USERS} users "
+                f"(worst: {worst.name}, {worst.p95_ms:.0f} ms)",
+                worst.p95_ms < TARGET_P95_MS if judged else None,
+            )
+        )
+    plain = _phase_rps(rows, "plain", "saturation")
+    for scenario in sorted({r.scenario for r in rows} - {"plain"}):
+        real = _phase_rps(rows, scenario, "saturation")
+        if not plain or not real:
+            continue
+        found.append(
+            (
+                f"{scenario}: throughput at least 1/3 of the plain view's "
+                f"({real:.1f} / {plain:.1f} req/s = {real / plain:.2f})",
+                real / plain >= TARGET_SHARE if judged else None,
+            )
+        )
+    return found
+
+
+def report(rows: list[Row], users: int) -> str:
+    table = [
+        (
+            SCENARIOS[r.scenario][1],
+            r.phase,
+            r.users,
+            r.name,
+            r.requests,
+            r.failures,
+            f"{r.rps:.1f}",
+            f"{r.median_ms:.0f}",
+            f"{r.p95_ms:.0f}",
+        )
+        for r in rows
+    ]
+    lines = [
+        f"HTTP benchmark: gunicorn 2 workers, PostgreSQL, {_project.machine()}",
+        "",
+        _project.markdown(
+            (
+                "scenario",
+                "phase",
+                "users",
+                "request",
+                "requests",
+                "errors",
+                "req/s",
+                "median ms",
+                "p95 ms",
+            ),
+            table,
+        ),
+        "",
+    ]
+    for name, met in verdicts(rows, users):
+        verdict = (
+            f"not judged (fewer than {TARGET_USERS} users)"
+            if met is None
+            else "met"
+            if met
+            else "MISSED"
+        )
+        lines.append(f"target: {name}: {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=TARGET_USERS)
+    parser.add_argument("--seconds", type=int, default=45)
+    parser.add_argument("--saturation-users", type=int, default=10)
+    parser.add_argument("--saturation-seconds", type=int, default=15)
+    parser.add_argument("--queue", type=int, default=10_000)
+    parser.add_argument(
+        "--scenarios",
+        default="applicants,public,commission",
+        help="comma-separated: applicants, public, commission",
+    )
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    rows = run(
+        users=args.users,
+        seconds=args.seconds,
+        saturation_users=args.saturation_users,
+        saturation_seconds=args.saturation_seconds,
+        queue=args.queue,
+        scenarios=[s for s in args.scenarios.split(",") if s],
+    )
+    print(report(rows, args.users))
+    missed = any(met is False for _name, met in verdicts(rows, args.users))
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
