@@ -269,8 +269,11 @@ def store_receipts(submission_id: int) -> None:
 
 
 def on_submitted(submission: ApplicationSubmission) -> None:
-    """What follows a new submission once it commits: its receipts in both languages
-    are stored, then the confirmation email is sent."""
+    """What follows a new submission, called inside its transaction: the job that
+    stores its receipts in both languages (:mod:`applications.tasks`, run by the
+    worker), and, once it commits, the confirmation email."""
+    from .tasks import receipts_start
+
+    receipts_start(submission=submission, by=submission.by)
     pk = submission.pk
-    transaction.on_commit(lambda: store_receipts(pk))
     transaction.on_commit(lambda: send_submission_email(pk))

@@ -57,6 +57,41 @@ def application_receipt(application: Application) -> ApplicationSubmission | Non
     return application.submissions.order_by("-version").first()
 
 
+#: :func:`receipt_state`'s answers.
+RECEIPT_READY, RECEIPT_PENDING, RECEIPT_MISSING = "ready", "pending", "missing"
+#: How long a receipt is awaited from its job before a download renders it itself.
+RECEIPT_WAIT = datetime.timedelta(minutes=5)
+
+
+def receipt_state(submission: ApplicationSubmission, language: str) -> str:
+    """Whether the receipt PDF of ``submission`` in ``language`` is stored
+    (``ready``), still being rendered by its job (``pending``: queued or running,
+    started less than ``RECEIPT_WAIT`` ago), or neither (``missing``: the job failed,
+    the worker is not keeping up, or there is no job; the PDF is then rendered for
+    each download without being stored)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from jobs.constants import JobStatus
+    from jobs.models import Job
+
+    from .models import SubmissionReceipt
+    from .tasks import RECEIPTS_KIND
+
+    if SubmissionReceipt.objects.filter(
+        submission=submission, language=language
+    ).exists():
+        return RECEIPT_READY
+    waiting = Job.objects.filter(
+        kind=RECEIPTS_KIND,
+        target_type=ContentType.objects.get_for_model(ApplicationSubmission),
+        target_id=str(submission.pk),
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        created_at__gte=timezone.now() - RECEIPT_WAIT,
+    ).exists()
+    return RECEIPT_PENDING if waiting else RECEIPT_MISSING
+
+
 @dataclass(frozen=True)
 class DuplicateMember:
     """A person (by EMŠO) in more than one lodged application of a tender."""

@@ -662,14 +662,21 @@ def submit(request: HttpRequest, application: Application) -> HttpResponse:
 @require_safe
 @application_page()
 def confirmation(request: HttpRequest, application: Application) -> HttpResponse:
-    """The receipt: the code, when, and what happens next."""
+    """The receipt: the code, when, and what happens next; the receipt PDF to
+    download, or "being prepared" while the worker renders it (the page checks again
+    with a link, and by itself with JavaScript)."""
     receipt = selectors.application_receipt(application)
     if receipt is None:
         raise Http404
     return render(
         request,
         "applications/confirmation.html",
-        {"application": application, "receipt": receipt, "tender": application.tender},
+        {
+            "application": application,
+            "receipt": receipt,
+            "tender": application.tender,
+            "receipt_state": selectors.receipt_state(receipt, get_language() or "sl"),
+        },
     )
 
 

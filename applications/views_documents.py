@@ -34,6 +34,7 @@ from housing.errors import ServiceError, add_to_form
 from housing.mixins import second_factor_redirect
 from housing.permissions import can_review_applications
 
+from . import selectors
 from .constants import AmendmentStatus, ApplicationStatus, DocumentKind
 from .documents import (
     document_delete,
@@ -262,7 +263,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The receipt of the last submission in the page's language (``?lang=sl|en``)."""
+    """The receipt of the last submission in the page's language (``?lang=sl|en``);
+    a page saying it is being prepared while its job renders it."""
     if redirect_response := second_factor_redirect(request):
         return redirect_response
     application = _application(request, pk, edit=False)
@@ -277,8 +279,20 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         submission=submission, language=language
     ).first()
     if receipt is None:
-        # Stored after every submission commits; should that have failed, the
-        # receipt is rendered for this answer only: a GET never writes.
+        if selectors.receipt_state(submission, language) == selectors.RECEIPT_PENDING:
+            # Its job (applications.tasks) has not stored it yet: say so; the page
+            # links here again.
+            return render(
+                request,
+                "applications/receipt_pending.html",
+                {
+                    "application": application,
+                    "submission": submission,
+                    "again_url": f"{request.path}?lang={language}",
+                },
+            )
+        # Its job failed or is late: the receipt is rendered for this answer only,
+        # a GET never writes.
         _html, pdf = render_receipt_pdf(submission, language)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -6,6 +6,7 @@ import io
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 import pytest
@@ -15,7 +16,10 @@ from applications import services
 from applications.documents import document_upload
 from applications.models import SubmissionReceipt
 from applications.pdf import mask_emso, render_receipt_pdf
+from applications.tasks import RECEIPTS_KIND, RECEIPTS_PRIORITY
 from housing.constants import StaffRole
+from jobs.constants import JobStatus
+from jobs.models import Job
 from tests.applications.conftest import BEFORE
 from tests.applications.test_documents import pdf_bytes
 from tests.housing.factories import LessorFactory, MembershipFactory, UserFactory
@@ -28,8 +32,10 @@ def _private_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
 
 
-@pytest.fixture
-def submitted(draft, applicant, django_capture_on_commit_callbacks):
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def upload_payslip(draft, applicant):
     document_upload(
         application=draft,
         file=SimpleUploadedFile("plačilna lista.pdf", pdf_bytes()),
@@ -37,9 +43,22 @@ def submitted(draft, applicant, django_capture_on_commit_callbacks):
         by=applicant,
         now=BEFORE,
     )
-    with django_capture_on_commit_callbacks(execute=True):
+
+
+@pytest.fixture
+def submitted(draft, applicant, django_capture_on_commit_callbacks):
+    """Submitted, its receipt job run at once (the immediate task backend)."""
+    upload_payslip(draft, applicant)
+    with (
+        override_settings(TASKS=IMMEDIATE),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.application_submit(application=draft, by=applicant, now=BEFORE)
     return draft.submissions.get()
+
+
+def receipt_jobs():
+    return Job.objects.filter(kind=RECEIPTS_KIND)
 
 
 def text_of(pdf: bytes) -> str:
@@ -90,13 +109,16 @@ def test_receipt_pdf_holds_code_documents_and_hashes(
     assert all(w in text for w in words)
 
 
-def test_receipts_are_stored_at_submission_and_a_get_never_writes(
+def test_receipts_are_stored_by_their_job_and_a_get_never_writes(
     client, submitted, draft, applicant
 ):
-    # Both languages are rendered once the submission commits (the fixture runs the
-    # on-commit callbacks); reading them afterwards stores nothing more.
+    # Both languages are rendered by the submission's job (run at once by the
+    # fixture); reading them afterwards stores nothing more.
     stored = {r.language: r for r in SubmissionReceipt.objects.all()}
     assert set(stored) == {"sl", "en"}
+    (job,) = receipt_jobs()
+    assert job.status == JobStatus.DONE
+    assert job.target == submitted
     client.force_login(applicant)
     url = reverse("applications:receipt_pdf", args=[draft.pk])
     first = client.get(url, {"lang": "en"})
@@ -187,3 +209,108 @@ def test_no_email_when_submission_is_refused(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
         services.application_submit(application=draft, by=applicant, now=BEFORE)
     assert mail.outbox == []
+    assert not receipt_jobs().exists()
+
+
+def test_a_double_submit_starts_one_receipt_job(draft, applicant):
+    first = services.application_submit(application=draft, by=applicant, now=BEFORE)
+    again = services.application_submit(application=draft, by=applicant, now=BEFORE)
+    assert again.code == first.code
+    (job,) = receipt_jobs()
+    submission = draft.submissions.get()
+    assert job.status == JobStatus.QUEUED  # the worker runs it
+    assert job.target == submission
+    assert job.lessor == draft.tender.lessor
+    assert job.created_by == applicant
+    assert job.arguments == {"submission_id": submission.pk}
+    assert not SubmissionReceipt.objects.exists()  # nothing rendered in the request
+
+
+# --- with the real worker (it commits and reconnects: transaction=True) -----------------
+
+
+def run_worker():
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v", "0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receipt_is_prepared_by_the_worker_while_the_page_says_so(
+    client, draft, applicant
+):
+    from django_tasks_db.models import DBTaskResult
+
+    upload_payslip(draft, applicant)
+    services.application_submit(application=draft, by=applicant, now=BEFORE)
+    submission = draft.submissions.get()
+    # Committed: the email went at once; the receipt waits for the worker.
+    assert len(mail.outbox) == 1
+    assert not SubmissionReceipt.objects.exists()
+    (job,) = receipt_jobs()
+    assert job.status == JobStatus.QUEUED
+    assert DBTaskResult.objects.get(id=job.task_result_id).priority == (
+        RECEIPTS_PRIORITY
+    )
+
+    client.force_login(applicant)
+    page_url = reverse("applications:confirmation", args=[draft.pk])
+    pdf_url = reverse("applications:receipt_pdf", args=[draft.pk])
+    page = client.get(page_url, HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.context["receipt_state"] == "pending"
+    assert 'data-receipt-state="pending"' in html
+    assert "Your receipt (PDF) is being prepared." in html
+    assert f'href="{page_url}" data-receipt-refresh' in html  # works without JS
+    assert "js/receipt-status.js" in html
+    assert pdf_url not in html
+    pending = client.get(pdf_url, {"lang": "en"})
+    assert pending.status_code == 200
+    assert pending["Content-Type"].startswith("text/html")
+    assert "The receipt is being prepared" in pending.content.decode()
+    assert f'href="{pdf_url}?lang=en"' in pending.content.decode()
+    assert not SubmissionReceipt.objects.exists()  # GETs wrote nothing
+
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    stored = {r.language: r for r in SubmissionReceipt.objects.all()}
+    assert set(stored) == {"sl", "en"}
+    assert all(r.submission_id == submission.pk for r in stored.values())
+
+    page = client.get(page_url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["receipt_state"] == "ready"
+    assert f'href="{pdf_url}"' in page.content.decode()
+    assert "js/receipt-status.js" not in page.content.decode()
+    ready = client.get(pdf_url, {"lang": "en"})
+    body = b"".join(ready.streaming_content)
+    assert body.startswith(b"%PDF-")
+    assert hashlib.sha256(body).hexdigest() == stored["en"].sha256
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_receipt_job_fails_and_the_download_still_answers(
+    client, draft, applicant, monkeypatch
+):
+    from applications import pdf
+
+    services.application_submit(application=draft, by=applicant, now=BEFORE)
+
+    def broken(submission, language):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(pdf, "render_receipt_pdf", broken)
+    run_worker()
+    (job,) = receipt_jobs()
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("ReceiptNotStored: ")
+    assert not SubmissionReceipt.objects.exists()
+    monkeypatch.undo()
+
+    client.force_login(applicant)
+    page = client.get(reverse("applications:confirmation", args=[draft.pk]))
+    assert page.context["receipt_state"] == "missing"
+    response = client.get(reverse("applications:receipt_pdf", args=[draft.pk]))
+    assert response.content.startswith(b"%PDF-")  # rendered for this answer only
+    assert not SubmissionReceipt.objects.exists()
