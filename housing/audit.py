@@ -15,9 +15,14 @@ audited models; ``HistoryRequestMiddleware`` records the acting user. This modul
   database, has no ``TRUNCATE``: its ``flush`` deletes rows, so it gets the ORM guard
   only. Only a table's owner can switch the trigger off, for a deliberate retention
   deletion (``docs/operations.md``); production grants should still keep the
-  application's role from owning these tables (``docs/security.md``).
+  application's role from owning these tables (``docs/security.md``);
+- one registry of every refusing trigger of the project (:func:`register_guard`): the
+  review's append-only logs and the lists' published versions, decisions and appeals
+  register theirs from their apps' ``ready()``, and the one installer creates them all;
+  :func:`guarded_tables` reads back what the database holds.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -146,48 +151,102 @@ def historical_tables() -> list[str]:
     )
 
 
-def _trigger_statements(table: str, quote: Any) -> list[str]:
+# --- One registry of the refusing triggers ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardKind:
+    """One refusing trigger: its name (also its PL/pgSQL function's), the function's
+    ``CREATE OR REPLACE FUNCTION`` statement (built from constants only) and the
+    events it fires on (``BEFORE <events> ... FOR EACH ROW``)."""
+
+    name: str
+    function_sql: str
+    events: str = "UPDATE OR DELETE"
+
+
+#: The audit history's trigger: refuses every ``UPDATE`` and ``DELETE``. Also used by
+#: other append-only tables (the review's logs).
+AUDIT = GuardKind(TRIGGER, _PG_FUNCTION)
+
+#: Tables guarded beside the historical ones: model label -> trigger
+#: (:func:`register_guard`, called from the apps' ``ready()``).
+_REGISTERED: dict[str, GuardKind] = {}
+
+
+def register_guard(label: str, kind: GuardKind) -> None:
+    """Guard the table of the model ``label`` (``"app_label.ModelName"``) with the
+    trigger ``kind`` on PostgreSQL, installed by :func:`install_database_guards`
+    after every ``migrate``. Idempotent; a model has one guard.
+
+    :raises ValueError: when ``label`` is already guarded by another trigger.
+    """
+    known = _REGISTERED.get(label)
+    if known is not None and known != kind:
+        raise ValueError(f"{label} is already guarded by {known.name}")
+    _REGISTERED[label] = kind
+
+
+def registered_guards() -> dict[str, GuardKind]:
+    """Every guarded table -> its trigger: the historical (audit) tables and the
+    tables registered with :func:`register_guard`, sorted by table."""
+    guards = dict.fromkeys(historical_tables(), AUDIT)
+    for label, kind in _REGISTERED.items():
+        guards[apps.get_model(label)._meta.db_table] = kind
+    return dict(sorted(guards.items()))
+
+
+def _trigger_statements(table: str, quote: Any, kind: GuardKind = AUDIT) -> list[str]:
     return [
-        f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}",
-        f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quote(table)} "
-        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()",
+        f"DROP TRIGGER IF EXISTS {kind.name} ON {quote(table)}",
+        f"CREATE TRIGGER {kind.name} BEFORE {kind.events} ON {quote(table)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {kind.name}()",
     ]
 
 
 def install_database_guards(using: str = "default", **kwargs: Any) -> list[str]:
-    """Create (or re-create) the refusing trigger on every historical table that exists.
+    """Create (or re-create) every registered refusing trigger on its table, where the
+    table exists: the historical tables and those of :func:`register_guard`.
 
-    Idempotent; connected to ``post_migrate`` so that a new historical model is guarded
-    as soon as its table is migrated. PostgreSQL only: other databases get the ORM
-    guard alone.
+    Idempotent; connected to ``post_migrate`` (once, by ``housing``) so that a new
+    guarded model is guarded as soon as its table is migrated. PostgreSQL only: other
+    databases get the ORM guards alone.
 
-    :returns: the tables now guarded.
+    :returns: the tables now guarded, sorted.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
     existing = set(connection.introspection.table_names())
-    tables = [t for t in historical_tables() if t in existing]
+    guards = {t: k for t, k in registered_guards().items() if t in existing}
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if tables:
-            cursor.execute(_PG_FUNCTION)
-        for table in tables:
-            for statement in _trigger_statements(table, quote):
+        for kind in {k.name: k for k in guards.values()}.values():
+            cursor.execute(kind.function_sql)
+        for table, kind in guards.items():
+            for statement in _trigger_statements(table, quote, kind):
                 cursor.execute(statement)
-    return tables
+    return list(guards)
+
+
+def database_guards(using: str = "default") -> dict[str, str]:
+    """What the database holds: every table carrying an enabled trigger of the
+    registry -> the trigger's name (PostgreSQL; empty elsewhere)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return {}
+    names = sorted({AUDIT.name} | {k.name for k in _REGISTERED.values()})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = ANY(%s) AND t.tgenabled <> 'D'",
+            [names],
+        )
+        return dict(sorted(cursor.fetchall()))
 
 
 def guarded_tables(using: str = "default") -> list[str]:
-    """The historical tables that carry the enabled refusing trigger (PostgreSQL)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT c.relname FROM pg_trigger t "
-            "JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
-            [TRIGGER],
-        )
-        return sorted(row[0] for row in cursor.fetchall())
+    """The tables that carry an enabled refusing trigger of the registry
+    (PostgreSQL)."""
+    return list(database_guards(using))

@@ -7,15 +7,9 @@ class ListsConfig(AppConfig):
     verbose_name = _("Priority lists")
 
     def ready(self) -> None:
-        # A published version and its entries never change: ORM guards here, and on
-        # PostgreSQL a trigger installed after every migrate (lists.immutable).
-        from django.db.models.signals import post_migrate
-
-        from .immutable import connect_guards, install_database_guards
+        # A published version and its entries, the issued decisions and the recorded
+        # appeals never change: ORM guards here, and on PostgreSQL triggers registered
+        # with housing.audit, whose installer creates them after every migrate.
+        from .immutable import connect_guards
 
         connect_guards()
-        post_migrate.connect(
-            install_database_guards,
-            sender=self,
-            dispatch_uid="lists-published-database-guards",
-        )

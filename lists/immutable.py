@@ -9,6 +9,15 @@ Like the audit history (``housing.audit``), the rule holds twice:
 - PostgreSQL: triggers installed after every ``migrate`` refuse the same ``UPDATE``,
   ``DELETE`` (and ``INSERT`` of entries), so raw SQL is refused too.
 
+Issued decisions and recorded appeals (Art. 24) are kept the same way: a
+:class:`~lists.models.Decision` is never deleted, and changes only once in each of
+the columns filled after it is issued (its PDF with the SHA-256, the delivery date
+the clerk records, the time the email went out); an :class:`~lists.models.Appeal` is
+never deleted, and changes only once: from pending to its outcome (rejected or
+upheld) with the reason, who decided and when. The triggers are registered in the
+one registry of ``housing.audit`` (``register_guard``), whose
+installer creates them after every ``migrate``.
+
 The changes allowed on a published version: the one publishing the next makes
 (``state`` to ``superseded`` with ``superseded_by`` set), and publishing it as the
 final list after the appeals (``final`` to true with ``final_by``/``final_at`` set,
@@ -18,10 +27,11 @@ SQLite (the quick start) gets the ORM guard only.
 
 from typing import Any
 
-from django.db import connections
 from django.db.models.signals import pre_delete, pre_save
 
-from .constants import FROZEN_STATES, ListState
+from housing.audit import GuardKind, register_guard
+
+from .constants import FROZEN_STATES, AppealOutcome, ListState
 
 VERSION_TRIGGER = "najem_list_version_frozen"
 CHILD_TRIGGER = "najem_list_child_frozen"
@@ -84,6 +94,87 @@ BEGIN
 END
 $$
 """  # noqa: S608  # nosec B608 - built from constants only
+
+
+DECISION_TRIGGER = "najem_decision_issued"
+APPEAL_TRIGGER = "najem_appeal_recorded"
+
+#: Columns of a decision filled once after it is issued, each group allowed to change
+#: only from empty: (the column that shows it is empty, the columns it brings).
+DECISION_SET_ONCE = (
+    ("sha256", ("pdf", "sha256")),
+    ("delivered_at", ("delivered_at", "delivery_recorded_by_id")),
+    ("emailed_at", ("emailed_at",)),
+)
+#: Columns of an appeal that its outcome fills (once, from pending).
+APPEAL_OUTCOME_FIELDS = ("outcome", "outcome_reason", "decided_by_id", "decided_at")
+
+
+def _array(columns) -> str:
+    return "ARRAY[" + ", ".join(f"'{c}'" for c in columns) + "]::text[]"
+
+
+def _empty(column: str, row: str) -> str:
+    if column == "sha256":
+        return f"{row}.{column} = ''"
+    return f"{row}.{column} IS NULL"
+
+
+_DECISION_SET_ONCE_SQL = "\n".join(
+    f"""        IF {_empty(flag, "OLD")} AND NOT {_empty(flag, "NEW")} THEN
+            allowed := allowed || {_array(columns)};
+        END IF;"""
+    for flag, columns in DECISION_SET_ONCE
+)
+
+# Built from constants only (no input), so no injection.
+_DECISION_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {DECISION_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    allowed text[] := ARRAY[]::text[];
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+{_DECISION_SET_ONCE_SQL}
+        IF (to_jsonb(NEW) - allowed) = (to_jsonb(OLD) - allowed) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'issued decision % cannot be changed or deleted (%)',
+        OLD.id, TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""  # nosec B608 - built from constants only
+
+_APPEAL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {APPEAL_TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.outcome = '{AppealOutcome.PENDING}'
+        AND NEW.outcome IN ('{AppealOutcome.REJECTED}', '{AppealOutcome.UPHELD}')
+        AND NEW.outcome_reason <> ''
+        AND NEW.decided_by_id IS NOT NULL AND NEW.decided_at IS NOT NULL
+        AND (to_jsonb(NEW) - {_array(APPEAL_OUTCOME_FIELDS)})
+            = (to_jsonb(OLD) - {_array(APPEAL_OUTCOME_FIELDS)}) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'recorded appeal % cannot be changed or deleted (%)',
+        OLD.id, TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""  # nosec B608 - built from constants only
+
+VERSION_GUARD = GuardKind(VERSION_TRIGGER, _VERSION_FUNCTION)
+CHILD_GUARD = GuardKind(CHILD_TRIGGER, _CHILD_FUNCTION, "INSERT OR UPDATE OR DELETE")
+DECISION_GUARD = GuardKind(DECISION_TRIGGER, _DECISION_FUNCTION)
+APPEAL_GUARD = GuardKind(APPEAL_TRIGGER, _APPEAL_FUNCTION)
+
+#: The lists' tables and their triggers (registered in ``housing.audit``).
+GUARDS = {
+    "lists.ListVersion": VERSION_GUARD,
+    "lists.ListEntry": CHILD_GUARD,
+    "lists.CutoffOverride": CHILD_GUARD,
+    "lists.Decision": DECISION_GUARD,
+    "lists.Appeal": APPEAL_GUARD,
+}
 
 
 class ListVersionImmutable(RuntimeError):
@@ -171,8 +262,80 @@ def refuse_child_delete(sender, instance, **kwargs: Any) -> None:
         )
 
 
+class DecisionImmutable(ListVersionImmutable):
+    """Raised when code tries to change an issued decision or a recorded appeal."""
+
+
+def _changed(sender, stored, instance) -> set[str]:
+    return {
+        f.attname
+        for f in sender._meta.concrete_fields
+        if getattr(stored, f.attname) != getattr(instance, f.attname)
+    }
+
+
+def refuse_decision_change(sender, instance, **kwargs: Any) -> None:
+    """``pre_save``: an issued decision changes only where a column is filled once
+    (:data:`DECISION_SET_ONCE`)."""
+    if instance._state.adding or instance.pk is None:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    if stored is None:
+        return
+    allowed: set[str] = set()
+    for flag, columns in DECISION_SET_ONCE:
+        if not getattr(stored, flag) and getattr(instance, flag):
+            allowed |= set(columns)
+    if not _changed(sender, stored, instance) <= allowed:
+        raise DecisionImmutable(
+            f"Decision #{instance.pk} is issued and cannot be changed."
+        )
+
+
+def refuse_appeal_change(sender, instance, **kwargs: Any) -> None:
+    """``pre_save``: a recorded appeal changes once, from pending to its outcome."""
+    if instance._state.adding or instance.pk is None:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    if stored is None:
+        return
+    changed = _changed(sender, stored, instance)
+    if not changed:
+        return
+    if (
+        stored.outcome == AppealOutcome.PENDING
+        and instance.outcome in (AppealOutcome.REJECTED, AppealOutcome.UPHELD)
+        and instance.outcome_reason
+        and instance.decided_by_id
+        and instance.decided_at
+        and changed <= set(APPEAL_OUTCOME_FIELDS)
+    ):
+        return
+    raise DecisionImmutable(f"Appeal #{instance.pk} is recorded and cannot be changed.")
+
+
+def refuse_delete(sender, instance, **kwargs: Any) -> None:
+    """``pre_delete``: decisions and appeals are never deleted."""
+    raise DecisionImmutable(f"{sender._meta.label} #{instance.pk} cannot be deleted.")
+
+
 def connect_guards() -> None:
-    from .models import CutoffOverride, ListEntry, ListVersion
+    from .models import Appeal, CutoffOverride, Decision, ListEntry, ListVersion
+
+    for label, kind in GUARDS.items():
+        register_guard(label, kind)  # the triggers, installed by housing.audit
+    pre_save.connect(
+        refuse_decision_change, sender=Decision, dispatch_uid="lists-decision-save"
+    )
+    pre_save.connect(
+        refuse_appeal_change, sender=Appeal, dispatch_uid="lists-appeal-save"
+    )
+    for model in (Decision, Appeal):
+        pre_delete.connect(
+            refuse_delete,
+            sender=model,
+            dispatch_uid=f"lists-delete-{model._meta.label_lower}",
+        )
 
     pre_save.connect(
         refuse_version_change, sender=ListVersion, dispatch_uid="lists-version-save"
@@ -188,42 +351,3 @@ def connect_guards() -> None:
         pre_delete.connect(
             refuse_child_delete, sender=model, dispatch_uid=f"lists-delete-{label}"
         )
-
-
-def install_database_guards(using: str = "default", **kwargs: Any) -> list[str]:
-    """Create (or re-create) the triggers (PostgreSQL only); idempotent.
-
-    :returns: the tables now guarded.
-    """
-    from .models import CutoffOverride, ListEntry, ListVersion
-
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return []
-    existing = set(connection.introspection.table_names())
-    version_table = ListVersion._meta.db_table
-    if version_table not in existing:
-        return []
-    quote = connection.ops.quote_name
-    guarded = [version_table]
-    with connection.cursor() as cursor:
-        cursor.execute(_VERSION_FUNCTION)
-        cursor.execute(_CHILD_FUNCTION)
-        cursor.execute(
-            f"DROP TRIGGER IF EXISTS {VERSION_TRIGGER} ON {quote(version_table)}"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER {VERSION_TRIGGER} BEFORE UPDATE OR DELETE ON "
-            f"{quote(version_table)} FOR EACH ROW EXECUTE FUNCTION {VERSION_TRIGGER}()"
-        )
-        for model in (ListEntry, CutoffOverride):
-            table = model._meta.db_table
-            if table not in existing:
-                continue
-            cursor.execute(f"DROP TRIGGER IF EXISTS {CHILD_TRIGGER} ON {quote(table)}")
-            cursor.execute(
-                f"CREATE TRIGGER {CHILD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE ON "
-                f"{quote(table)} FOR EACH ROW EXECUTE FUNCTION {CHILD_TRIGGER}()"
-            )
-            guarded.append(table)
-    return guarded

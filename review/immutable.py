@@ -14,16 +14,16 @@ audit history (``housing.audit``), whose guards are reused:
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, models
+from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 
 from housing.audit import (
-    _PG_FUNCTION,
+    AUDIT,
     TRIGGER,
     AuditRecordImmutable,
-    _trigger_statements,
     refuse_history_delete,
     refuse_history_update,
+    register_guard,
 )
 
 #: The append-only models, as ``app_label.ModelName``.
@@ -51,6 +51,7 @@ AppendOnlyManager = models.Manager.from_queryset(AppendOnlyQuerySet)
 
 def connect_guards() -> None:
     for label in APPEND_ONLY:
+        register_guard(label, AUDIT)  # the trigger, installed by housing.audit
         model = apps.get_model(label)
         pre_save.connect(
             refuse_history_update,
@@ -64,32 +65,10 @@ def connect_guards() -> None:
         )
 
 
-def install_database_guards(using: str = "default", **kwargs: Any) -> list[str]:
-    """The refusing trigger on the append-only tables (PostgreSQL only)."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return []
-    existing = set(connection.introspection.table_names())
-    tables = [
-        apps.get_model(label)._meta.db_table
-        for label in APPEND_ONLY
-        if apps.get_model(label)._meta.db_table in existing
-    ]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if tables:
-            cursor.execute(_PG_FUNCTION)
-        for table in tables:
-            for statement in _trigger_statements(table, quote):
-                cursor.execute(statement)
-    return tables
-
-
 __all__ = [
     "APPEND_ONLY",
     "TRIGGER",
     "AppendOnlyManager",
     "AuditRecordImmutable",
     "connect_guards",
-    "install_database_guards",
 ]

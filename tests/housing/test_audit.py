@@ -196,30 +196,59 @@ def test_sqlite_gets_no_trigger_and_keeps_the_orm_guard():
     from housing.audit import guarded_tables, install_database_guards
 
     if connection.vendor == "postgresql":
-        # The same trigger also guards the review's append-only logs (review.immutable).
-        from housing.audit import historical_tables
-
-        audit = [t for t in guarded_tables() if t in historical_tables()]
-        assert install_database_guards() == audit != []
+        assert install_database_guards() == guarded_tables() != []
     else:
         assert install_database_guards() == guarded_tables() == []
 
 
-@needs_postgresql
-def test_every_historical_table_has_the_database_trigger():
-    from housing.audit import guarded_tables, historical_tables
+def test_one_registry_names_every_guarded_table_and_its_trigger():
+    """The audit tables, the review's logs and the lists' tables are registered in
+    housing.audit, each with its trigger (one installer creates them all)."""
+    from housing.audit import AUDIT, historical_tables, registered_guards
+    from lists.immutable import GUARDS
+    from review.immutable import APPEND_ONLY
 
-    tables = historical_tables()
-    assert "housing_historicallessor" in tables
-    assert "housing_historicallessor_municipalities" in tables
-    assert "tenders_historicaltender" in tables
-    # Every audit table, and beside them only the review's append-only logs, which
-    # reuse the trigger (review.immutable).
-    assert set(guarded_tables()) - set(tables) == {
-        "review_reviewlog",
-        "review_specialdataview",
+    guards = {table: kind.name for table, kind in registered_guards().items()}
+    # Every historical table gets the audit trigger.
+    assert historical_tables() != []
+    assert {t: guards[t] for t in historical_tables()} == dict.fromkeys(
+        historical_tables(), AUDIT.name
+    )
+    # Beside them, exactly the tables the apps registered.
+    others = {t: n for t, n in guards.items() if t not in historical_tables()}
+    assert others == {
+        **{apps.get_model(label)._meta.db_table: AUDIT.name for label in APPEND_ONLY},
+        **{apps.get_model(label)._meta.db_table: k.name for label, k in GUARDS.items()},
     }
-    assert set(tables) <= set(guarded_tables())
+    assert {
+        "review_reviewlog",
+        "lists_decision",
+        "lists_appeal",
+        "lists_listversion",
+    } <= set(others)
+    # audit, version, child, decision, appeal
+    assert len(set(guards.values())) == 5
+
+
+def test_a_model_has_one_guard():
+    from housing.audit import AUDIT, register_guard
+    from lists.immutable import DECISION_GUARD
+
+    register_guard("lists.Decision", DECISION_GUARD)  # again: nothing changes
+    with pytest.raises(ValueError, match="already guarded"):
+        register_guard("lists.Decision", AUDIT)
+
+
+@needs_postgresql
+def test_the_database_holds_every_registered_trigger():
+    from housing.audit import database_guards, registered_guards
+
+    assert database_guards() == {
+        table: kind.name for table, kind in registered_guards().items()
+    }
+    assert "housing_historicallessor" in database_guards()
+    assert "housing_historicallessor_municipalities" in database_guards()
+    assert "tenders_historicaltender" in database_guards()
 
 
 @needs_postgresql

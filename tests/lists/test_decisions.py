@@ -4,6 +4,7 @@ import datetime
 import io
 
 from django.core import mail
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 import pytest
@@ -15,6 +16,7 @@ from lists import services
 from lists.constants import AppealOutcome, DecisionKind, ListState
 from lists.models import Appeal, Decision, ListVersion
 from tests.lists.conftest import close, make_application, new_applicant, verify
+from tests.lists.guards import guards_off
 
 
 def pdf_text(decision) -> str:
@@ -164,7 +166,8 @@ def test_decisions_refused_on_a_draft(verified, tender, staff):
 def _delivered_on(decision, day):
     """Issued and delivered on ``day`` (as if it were some days ago)."""
     at = datetime.datetime.combine(day, datetime.time(9), tzinfo=LJUBLJANA)
-    Decision.objects.filter(pk=decision.pk).update(issued_at=at, delivered_at=at)
+    with guards_off(Decision):
+        Decision.objects.filter(pk=decision.pk).update(issued_at=at, delivered_at=at)
     decision.refresh_from_db()
     return decision
 
@@ -347,3 +350,128 @@ def test_slovenian_refusal(issued, with_rejected, staff):
             now=datetime.datetime(2026, 3, 20, tzinfo=LJUBLJANA),
         )
     assert "prepozna" in error.value.messages[0]
+
+
+# --- Issued decisions and recorded appeals never change (lists.immutable) -----------
+
+
+def _paper_and_online(decisions, with_rejected):
+    paper = decisions[with_rejected[2].pk]
+    online = decisions[with_rejected[0].pk]
+    assert paper.delivered_at is None
+    assert online.delivered_at is not None
+    return paper, online
+
+
+def test_issued_decision_refused_changes_and_deletes_in_the_orm(
+    issued, with_rejected, staff
+):
+    from lists.immutable import DecisionImmutable
+
+    _version, decisions = issued
+    _paper, online = _paper_and_online(decisions, with_rejected)
+    assert online.sha256
+    points = online.points
+    online.points = 999
+    with pytest.raises(DecisionImmutable):
+        online.save()
+    fresh = Decision.objects.get(pk=online.pk)
+    fresh.delivered_at = timezone.now()  # delivered once already: never again
+    with pytest.raises(DecisionImmutable):
+        fresh.save(update_fields=["delivered_at"])
+    with pytest.raises(DecisionImmutable), transaction.atomic():
+        fresh.delete()
+    assert Decision.objects.get(pk=online.pk).points == points
+
+
+def test_recorded_appeal_changes_only_to_its_outcome(issued, with_rejected, staff):
+    from lists.immutable import DecisionImmutable
+
+    _version, decisions = issued
+    decision = decisions[with_rejected[0].pk]
+    appeal = services.appeal_record(
+        decision=decision,
+        received_on=timezone.localdate(),
+        grounds="Napačen dohodek.",
+        by=staff["clerk"],
+    )
+    appeal.grounds = "Drugačni razlogi."
+    with pytest.raises(DecisionImmutable):
+        appeal.save()
+    appeal = services.appeal_decide(
+        appeal=appeal, outcome="rejected", reason="Ne.", by=staff["chair"]
+    )
+    appeal.outcome = AppealOutcome.UPHELD
+    with pytest.raises(DecisionImmutable):
+        appeal.save()
+    with pytest.raises(DecisionImmutable), transaction.atomic():
+        appeal.delete()
+    assert Appeal.objects.get().outcome == AppealOutcome.REJECTED
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The trigger exists on PostgreSQL only (SQLite: the ORM guard).",
+)
+def test_issued_decisions_and_appeals_refused_by_postgresql(
+    issued, with_rejected, staff
+):
+    from django.db import DatabaseError
+
+    _version, decisions = issued
+    paper, online = _paper_and_online(decisions, with_rejected)
+    appeal = services.appeal_record(
+        decision=online,
+        received_on=timezone.localdate(),
+        grounds="Napačen dohodek.",
+        by=staff["clerk"],
+    )
+    refused = [
+        ("UPDATE lists_decision SET points = 999 WHERE id = %s", [online.pk]),
+        ("UPDATE lists_decision SET kind = 'classified' WHERE id = %s", [paper.pk]),
+        ("UPDATE lists_decision SET sha256 = 'x' WHERE id = %s", [online.pk]),
+        ("UPDATE lists_decision SET emailed_at = now() WHERE id = %s", [online.pk]),
+        ("UPDATE lists_decision SET delivered_at = now() WHERE id = %s", [online.pk]),
+        # The delivery is recorded once, and with nothing else changed.
+        (
+            "UPDATE lists_decision SET delivered_at = now(), points = 1 WHERE id = %s",
+            [paper.pk],
+        ),
+        ("DELETE FROM lists_decision WHERE id = %s", [paper.pk]),
+        ("UPDATE lists_appeal SET grounds = 'x' WHERE id = %s", [appeal.pk]),
+        (
+            "UPDATE lists_appeal SET received_on = '2020-01-01' WHERE id = %s",
+            [appeal.pk],
+        ),
+        # An outcome needs its reason, who and when.
+        ("UPDATE lists_appeal SET outcome = 'upheld' WHERE id = %s", [appeal.pk]),
+        ("DELETE FROM lists_appeal WHERE id = %s", [appeal.pk]),
+    ]
+    for sql, params in refused:
+        with (
+            pytest.raises(DatabaseError, match="cannot be changed or deleted"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    points = online.points
+    online.refresh_from_db()
+    assert online.points == points
+    assert Appeal.objects.get().grounds == "Napačen dohodek."
+    # What the services do is still allowed: a paper delivery recorded once, the
+    # appeal's outcome once.
+    services.decision_delivery_record(
+        decision=paper, delivered_on=timezone.localdate(), by=staff["clerk"]
+    )
+    services.appeal_decide(
+        appeal=appeal, outcome="rejected", reason="Ne.", by=staff["chair"]
+    )
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE lists_appeal SET outcome = 'upheld' WHERE id = %s", [appeal.pk]
+        )
+    assert Appeal.objects.get().outcome == AppealOutcome.REJECTED
