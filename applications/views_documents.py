@@ -19,7 +19,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from housing.downloads import file_response, protect_download
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import second_factor_redirect
 from housing.permissions import can_review_applications
@@ -49,16 +49,6 @@ from .models import Application, Document, SubmissionReceipt
 from .pdf import render_receipt_pdf
 from .permissions import can_edit_application
 from .uploads import capped_uploads
-
-NO_STORE = "private, no-store"
-
-
-def _attachment(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = NO_STORE
-    # Opened by mistake in the browser, it still runs nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _may_read(user, application: Application) -> bool:
@@ -244,17 +234,11 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not _may_read(request.user, document.application):
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return file_response(
+        document.file,
         filename=download_name(document),
         content_type=document.content_type,
     )
-    return _attachment(response)
 
 
 # --- the receipt --------------------------------------------------------------------------
@@ -297,15 +281,10 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["X-Receipt-SHA256"] = hashlib.sha256(pdf).hexdigest()
-        return _attachment(response)
-    response = FileResponse(
-        receipt.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+        return protect_download(response)
+    response = file_response(receipt.file, filename=filename)
     response["X-Receipt-SHA256"] = receipt.sha256
-    return _attachment(response)
+    return response
 
 
 # --- what the commission issued ----------------------------------------------------------
@@ -328,18 +307,11 @@ def scoring_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not issued:
         raise Http404
     record = issued[0]
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{application.code}-scoring-record.pdf",
-        content_type="application/pdf",
+    response = file_response(
+        record.file, filename=f"{application.code}-scoring-record.pdf"
     )
     response["X-Document-SHA256"] = record.sha256
-    return _attachment(response)
+    return response
 
 
 # --- the applicant's data (GDPR Art. 15, 20) ----------------------------------------------
@@ -360,7 +332,7 @@ def data_json(request: HttpRequest) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="najem-data.json"'
-    return _attachment(response)
+    return protect_download(response)
 
 
 @require_safe
@@ -370,4 +342,4 @@ def data_pdf(request: HttpRequest) -> HttpResponse:
     _html, pdf = render_export_pdf(request.user, language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="najem-data.pdf"'
-    return _attachment(response)
+    return protect_download(response)

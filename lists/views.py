@@ -21,6 +21,7 @@ from django.views.decorators.http import (
 )
 
 from applications.models import Application
+from housing.downloads import file_response
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
 from jobs.services import job_start
@@ -77,12 +78,10 @@ def version_detail(request, pk: int):
 def version_pdf(request, pk: int, language: str):
     version = _visible_version(request, pk)
     file = {"sl": version.pdf, "en": version.pdf_en}.get(language)
-    if not file:
+    if file is None:
         raise Http404
-    return FileResponse(
-        file.open("rb"),
-        content_type="application/pdf",
-        filename=export.filename(version, f"{language}.pdf"),
+    return file_response(
+        file, filename=export.filename(version, f"{language}.pdf"), public=True
     )
 
 
@@ -331,11 +330,8 @@ def version_diff(request, pk: int):
 
 
 def _decision_pdf_response(decision: Decision) -> FileResponse:
-    if not decision.pdf:
-        raise Http404
-    return FileResponse(
-        decision.pdf.open("rb"),
-        content_type="application/pdf",
+    return file_response(
+        decision.pdf,
         filename=f"decision-{decision.application.code}-v{decision.version.number}.pdf",
     )
 

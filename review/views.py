@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from applications.documents import (
 )
 from applications.models import AmendmentRequest, Application
 from applications.selectors import duplicate_members, lodged_applications
+from housing.downloads import file_response
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
 from housing.models import User
@@ -668,17 +669,7 @@ def record_download(request: HttpRequest, pk: int) -> HttpResponse:
     if not perm.can_read_special(request.user, record.review):
         raise PermissionDenied
     log_special_view(request.user, application, "scoring record")
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{application.code}-scoring-record.pdf",
-        content_type="application/pdf",
-    )
-    return response
+    return file_response(record.file, filename=f"{application.code}-scoring-record.pdf")
 
 
 @require_safe
@@ -695,15 +686,10 @@ def photo_download(request: HttpRequest, pk: int) -> HttpResponse:
     if not perm.can_read_special(request.user, review):
         raise PermissionDenied
     log_special_view(request.user, application, "inspection photo")
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     stem = (photo.original_name.rsplit(".", 1)[0] or "photo")[:100]
     extension = EXTENSIONS.get(photo.content_type, "bin")
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return file_response(
+        photo.file,
         filename=f"{application.code}-{stem}.{extension}",
         content_type=photo.content_type,
     )

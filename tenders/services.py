@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from housing.errors import NON_FIELD, ErrorCollector, ServiceError
 from housing.models import Lessor, User
 from housing.permissions import can_configure_tenders, has_role
-from scoring.engine.editions import EDITIONS
+from scoring.engine import EDITIONS
 
 from .constants import (
     EARLIEST_PUBLICATION,

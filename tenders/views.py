@@ -4,17 +4,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from housing.downloads import file_response
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
 from housing.permissions import can_configure_tenders
-from scoring.engine.editions import EDITIONS
+from scoring.engine import EDITIONS
 
 from . import pdf as invitation_pdf
 from . import services
@@ -84,12 +85,12 @@ def tender_invitation_pdf(request, pk: int):
     etag = f'"{document.sha256}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = FileResponse(
-            document.file.open("rb"),
-            content_type="application/pdf",
+        response = file_response(
+            document.file,
             filename=invitation_pdf.document_filename(
                 document.tender, document.language, document.version
             ),
+            public=True,
         )
     response["ETag"] = etag
     # A named version never changes; "the newest" changes with an amendment notice.

@@ -14,8 +14,10 @@ from typing import Any
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import FileResponse
 from django.urls import reverse
 
+from .downloads import download_problem
 from .world import ACTORS, GROUPS, World
 
 # --- Outcomes --------------------------------------------------------------------------
@@ -209,7 +211,9 @@ def outcome_problem(response, expected: Outcome, world: World) -> str | None:
 
 
 def header_problem(response, signed_in: bool) -> str | None:
-    """Headers every HTML page carries (docs/security.md)."""
+    """Headers every HTML page carries (docs/security.md), and every stored file."""
+    if isinstance(response, FileResponse):
+        return download_problem(response)
     if not response.get("Content-Type", "").startswith("text/html"):
         return None
     csp = response.get("Content-Security-Policy", "")
