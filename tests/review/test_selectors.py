@@ -172,3 +172,44 @@ def test_assessment_lines_with_special_points_only_for_the_commission(
     assert "7.2" not in [line.code for line in hidden.lines]
     assert hidden.claimed_total == shown.claimed_total
     assert SpecialDataView.objects.count() == 1
+
+
+def test_scoring_cases_verified_else_last_submission_rejected_left_out(
+    tender, staff, applicant, django_assert_max_num_queries
+):
+    from applications.constants import ApplicationStatus
+    from applications.models import ApplicationSubmission
+    from review.constants import ReviewState
+    from review.models import ApplicationReview
+    from review.selectors import scoring_cases
+
+    verified, resubmitted, rejected, unopened, withdrawn = (
+        make_application(tender, UserFactory()) for _ in range(5)
+    )
+    for application in (verified, resubmitted, rejected):
+        services.review_open(application=application, by=staff["chair"])
+    ApplicationReview.objects.filter(application=verified).update(
+        state=ReviewState.VERIFIED, verified_case={"code": "verified-case"}
+    )
+    ApplicationReview.objects.filter(application=rejected).update(
+        state=ReviewState.REJECTED
+    )
+    first = resubmitted.submissions.get()
+    ApplicationSubmission.objects.create(
+        application=resubmitted,
+        version=2,
+        code=resubmitted.code,
+        submitted_at=first.submitted_at,
+        case={"code": "second-version"},
+        digest="1" * 64,
+        receipt={},
+    )
+    type(withdrawn).objects.filter(pk=withdrawn.pk).update(
+        status=ApplicationStatus.WITHDRAWN
+    )
+    with django_assert_max_num_queries(4):
+        cases = scoring_cases(tender)
+    assert set(cases) == {verified.pk, resubmitted.pk, unopened.pk}
+    assert cases[verified.pk] == {"code": "verified-case"}
+    assert cases[resubmitted.pk] == {"code": "second-version"}
+    assert cases[unopened.pk] == unopened.submissions.get().case
