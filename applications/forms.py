@@ -7,14 +7,45 @@ household member are one small form per member (``prefix`` ``m<pk>``).
 """
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import NajemFormMixin
 
 from .constants import HousingStatus, MemberRole, Section, Sex
+from .countries import country_choices
 from .models import Application, Member
 
 HIDDEN_VERSION = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class CountryInput(forms.TextInput):
+    """A text input with the countries as suggestions (a ``<datalist>`` of codes
+    with their names in the page's language). Typing still works: a code, or a
+    name in Slovenian or English (the service turns it into the code). A text input,
+    not a select of 250 options: short to type on a phone, and ``IP`` fits in it."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"autocomplete": "off", "spellcheck": "false", **(attrs or {})}
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-countries"
+        context["widget"]["attrs"]["list"] = list_id
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id') or name}-countries"
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            country_choices("sl" if get_language() == "sl" else "en"),
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id, options)
 
 
 class DateInput(forms.DateInput):
@@ -106,10 +137,12 @@ class MemberForm(VersionedForm):
     )
     citizenship = forms.CharField(
         label=_("Citizenship"),
-        max_length=2,
+        max_length=60,
+        widget=CountryInput(),
         help_text=_(
-            "Two-letter country code, for example SI for Slovenia, HR for Croatia, UA "
-            "for Ukraine. A person granted international protection writes IP."
+            "The country's name or its two-letter code, for example SI for Slovenia, "
+            "HR for Croatia, UA for Ukraine. A person granted international protection "
+            "writes IP."
         ),
     )
     municipality = forms.ModelChoiceField(
@@ -125,7 +158,7 @@ class MemberForm(VersionedForm):
         help_text=_("Only if it is not in the list above."),
     )
 
-    input_widths = {"emso": 20, "citizenship": 3}
+    input_widths = {"emso": 20, "citizenship": 20}
 
     def __init__(self, *args, application: Application, applicant: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +168,6 @@ class MemberForm(VersionedForm):
         self.fields["emso"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         )
-        self.fields["citizenship"].widget.attrs["spellcheck"] = "false"
         if applicant:
             del self.fields["role"]
             self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"

@@ -19,11 +19,13 @@ from stdnum.si import emso as stdnum_emso
 from housing.errors import ErrorCollector
 
 from .constants import INTERNATIONAL_PROTECTION, LJUBLJANA, Sex
+from .countries import code_for_name, is_country
 
 MONEY_MAX = Decimal("9999999999.99")
 CENT = Decimal("0.01")
 _COUNTRY = re.compile(r"[A-Z]{2}")
-# Codes that are not a country: "EU" is a token of the tender only.
+# Codes that are not a citizenship: "EU" is a token of the tender only (and
+# exceptionally reserved in ISO 3166-1, so not in the list either).
 _NOT_COUNTRIES = frozenset({"EU"})
 
 
@@ -116,17 +118,29 @@ def text(
 
 
 def citizenship(value: Any, field: str, errors: ErrorCollector) -> str:
-    code = "" if value is None else str(value).strip().upper()
+    """A country's ISO 3166-1 alpha-2 code (or ``XK``, Kosovo), or ``IP`` for
+    international protection; a country's name in Slovenian or English is taken for
+    its code (:mod:`applications.countries`). Returns the code."""
+    text = "" if value is None else str(value).strip()
+    code = text.upper()
     if not code:
         errors.add(field, _("This field is required."))
-    elif not _COUNTRY.fullmatch(code) or code in _NOT_COUNTRIES:
-        errors.add(
-            field,
-            _(
-                "Enter a two-letter country code, or %(ip)s for international protection."
-            )
-            % {"ip": INTERNATIONAL_PROTECTION},
+        return code
+    if code == INTERNATIONAL_PROTECTION or (
+        _COUNTRY.fullmatch(code) and code not in _NOT_COUNTRIES and is_country(code)
+    ):
+        return code
+    by_name = code_for_name(text)
+    if by_name is not None:
+        return by_name
+    errors.add(
+        field,
+        _(
+            "Enter a country from the list, by its name or its two-letter code (for "
+            "example SI for Slovenia), or %(ip)s for international protection."
         )
+        % {"ip": INTERNATIONAL_PROTECTION},
+    )
     return code
 
 

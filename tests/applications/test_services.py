@@ -374,6 +374,38 @@ def test_the_same_person_twice_in_a_household_is_refused(draft):
     assert "emso" in error.errors
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("HR", "HR"),
+        ("ua", "UA"),
+        (" de ", "DE"),
+        ("XK", "XK"),  # Kosovo: user-assigned, used by the registers
+        ("IP", "IP"),  # international protection
+        ("ip", "IP"),
+        ("Hrvaška", "HR"),  # a name in Slovenian...
+        ("hrvaska", "HR"),  # ...without the accent...
+        ("Croatia", "HR"),  # ...or in English
+        ("Združene države", "US"),
+        ("Bosnia and Herzegovina", "BA"),
+    ],
+)
+def test_citizenship_is_stored_as_the_iso_code(draft, typed, stored):
+    member = add_member(draft, citizenship=typed, emso="")
+    assert member.citizenship == stored
+
+
+@pytest.mark.parametrize("typed", ["ZZ", "XX", "EU", "UK", "S1", "Narnija", "Slo"])
+def test_citizenship_that_is_no_country_is_refused(draft, typed):
+    with translation.override("en"):
+        error = refused(add_member, draft, citizenship=typed, emso="")
+    assert error.errors["citizenship"] == [
+        "Enter a country from the list, by its name or its two-letter code (for "
+        "example SI for Slovenia), or IP for international protection."
+    ]
+    assert draft.members.count() == 1
+
+
 def test_a_foreign_member_may_have_no_emso(draft):
     member = add_member(draft, citizenship="HR", emso="")
     assert member.emso == ""

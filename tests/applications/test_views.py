@@ -221,6 +221,40 @@ def test_member_page_checks_the_emso(client, draft, applicant):
     assert draft.members.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("headers", "name"), [(EN, "Croatia"), ({"accept-language": "sl"}, "Hrvaška")]
+)
+def test_member_page_suggests_countries_in_the_page_language(
+    client, draft, applicant, headers, name
+):
+    client.force_login(applicant)
+    url = reverse("applications:member_add", args=[draft.pk])
+    html = client.get(url, headers=headers).content.decode()
+    assert 'list="id_citizenship-countries"' in html
+    assert '<datalist id="id_citizenship-countries">' in html
+    assert f'<option value="HR">{name}</option>' in html
+    assert '<option value="XK">Kosovo</option>' in html
+    assert html.count("<option value=") > 240
+    draft.refresh_from_db()
+    response = client.post(
+        url,
+        {
+            "expected_version": draft.row_version,
+            "role": "other",
+            "first_name": "Ivana",
+            "last_name": "Horvat",
+            "birth_date": "1990-02-03",
+            "sex": "F",
+            "emso": "",
+            "citizenship": name,
+            "municipality": draft.tender.lessor.municipalities.first().pk,
+        },
+        headers=headers,
+    )
+    assert response.status_code == 302
+    assert draft.members.get(first_name="Ivana").citizenship == "HR"
+
+
 def test_a_stale_page_shows_the_conflict_at_the_top(client, draft, applicant):
     client.force_login(applicant)
     draft.refresh_from_db()
