@@ -41,3 +41,17 @@ def check_page(page) -> None:
     """The checks every page passes: no sideways scrolling and no axe-core violation."""
     assert overflow_px(page) == 0, f"{page.url} is {overflow_px(page)} px too wide"
     assert axe_violations(page) == [], page.url
+
+
+def too_wide(page) -> list[str]:
+    """The elements that reach past the window's right edge (what breaks reflow),
+    as ``tag#id.class`` with their right edge, for an assertion's message."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+          .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .filter(e => !(e.parentElement && e.parentElement.closest('.table-responsive')))
+          .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+               + (e.className && typeof e.className === 'string'
+                  ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+               + ' ' + Math.round(e.getBoundingClientRect().right))"""
+    )
