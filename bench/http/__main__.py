@@ -69,6 +69,10 @@ SCENARIOS = {
 }
 
 
+#: The failures locust recorded in this process's runs (shown under the table).
+ERRORS: list[str] = []
+
+
 @dataclass
 class Row:
     scenario: str
@@ -266,6 +270,14 @@ def run_locust(
                     p95_ms=float(record["95%"] or 0),
                 )
             )
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        with failures.open(newline="") as found:
+            for record in csv.DictReader(found):
+                ERRORS.append(
+                    f"{scenario} {phase}: {record['Method']} {record['Name']}: "
+                    f"{record['Error'][:200]} ({record['Occurrences']} times)"
+                )
     return rows
 
 
@@ -287,6 +299,8 @@ def run(
     try:
         _project.setup()
         data = prepare(users, saturation_users, queue, seed)
+        from django.conf import settings
+
         data_file = workdir / "data.json"
         data_file.write_text(json.dumps(data))
         port = _free_port()
@@ -294,6 +308,7 @@ def run(
             os.environ,
             DJANGO_SETTINGS_MODULE="config.settings.bench",
             DATABASE_URL=_project.database_url(),
+            NAJEM_BENCH_MEDIA_ROOT=str(settings.MEDIA_ROOT),  # the invitation PDFs
             NAJEM_BENCH_SERVER="1",
             BENCH_HTTP_DATA=str(data_file),
             PYTHONPATH=str(ROOT),
@@ -398,6 +413,7 @@ def report(rows: list[Row], users: int) -> str:
         ),
         "",
     ]
+    lines += [f"error: {line}" for line in ERRORS[:20]]
     for name, met in verdicts(rows, users):
         verdict = (
             f"not judged (fewer than {TARGET_USERS} users)"

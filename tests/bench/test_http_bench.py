@@ -1,0 +1,87 @@
+"""The HTTP benchmark (bench/http): the form reader, the verdicts, and on PostgreSQL a
+tiny real run (gunicorn and locust, a few users for a few seconds)."""
+
+import importlib.util
+
+import pytest
+
+from bench.http.__main__ import Row, main, verdicts
+from bench.http.forms import post_form
+
+PAGE = """
+<form action="/i18n/setlang/" method="post"><input name="language" value="en"></form>
+<form method="post">
+  <input type="hidden" name="csrfmiddlewaretoken" value="t">
+  <input name="expected_version" value="3">
+  <input type="checkbox" name="employed" checked><input type="checkbox" name="no">
+  <input type="radio" name="status" value="a"><input type="radio" name="status" value="b" checked>
+  <select name="m"><option value="1">x</option><option value="2" selected>y</option></select>
+  <select name="first"><option value="f">f</option></select>
+  <textarea name="note">hello</textarea>
+  <input type="file" name="upload">
+  <button type="submit" name="continue" value="1">Save</button>
+</form>
+<form action="/applications/1/submit/" method="post"><input name="s" value="1"></form>
+"""
+
+
+def test_the_form_is_sent_as_a_browser_would():
+    action, fields = post_form(PAGE)
+    assert action == ""
+    assert fields == [
+        ("csrfmiddlewaretoken", "t"),
+        ("expected_version", "3"),
+        ("employed", "on"),
+        ("status", "b"),
+        ("m", "2"),
+        ("first", "f"),
+        ("note", "hello"),
+        ("continue", "1"),
+    ]
+    assert post_form(PAGE, "/submit/") == ("/applications/1/submit/", [("s", "1")])
+    with pytest.raises(LookupError):
+        post_form(PAGE, "/nowhere/")
+
+
+def row(scenario, phase, name, rps, p95, failures=0):
+    return Row(scenario, phase, 200, name, 100, failures, rps, p95 / 2, p95)
+
+
+def test_verdicts():
+    rows = [
+        row("plain", "load", "GET plain", 90, 20),
+        row("plain", "saturation", "GET plain", 300, 20),
+        row("public", "load", "GET page", 90, 450),
+        row("public", "load", "POST login (once per user)", 10, 3000),
+        row("public", "saturation", "GET page", 120, 300),
+        row("commission", "saturation", "GET queue", 60, 300, failures=1),
+    ]
+    found = dict(verdicts(rows, 200))
+    assert found["0 errors (all phases): 1"] is False
+    assert found["p95 under 500 ms at 200 users (worst: GET page, 450 ms)"] is True
+    shares = {name.split(":")[0]: met for name, met in found.items() if "1/3" in name}
+    assert shares == {"public": True, "commission": False}
+    assert all(met is None for name, met in verdicts(rows, 20) if "errors" not in name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tiny_real_run(capsys):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("gunicorn serves the benchmark's data from PostgreSQL only")
+    if importlib.util.find_spec("locust") is None:  # importing it would patch threads
+        pytest.skip("the bench extra (locust) is not installed")
+    argv = ["--users", "3", "--seconds", "4", "--saturation-users", "2"]
+    argv += ["--saturation-seconds", "3", "--queue", "60"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    for request in (
+        "GET plain: /healthz",
+        "POST applicant: save section",
+        "GET public: tender page",
+        "GET public: invitation PDF",
+        "GET commission: queue page",
+    ):
+        assert f"| {request} |" in out
+    assert "target: 0 errors (all phases): 0: met" in out, out
