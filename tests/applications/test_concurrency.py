@@ -5,6 +5,7 @@ writers with a database lock, so these tests run on PostgreSQL only (CI sets
 ``DATABASE_URL``).
 """
 
+import os
 import threading
 
 from django.db import connection, connections
@@ -14,6 +15,7 @@ import pytest
 from applications.constants import EventKind
 from applications.models import ApplicationCodeCounter, ApplicationSubmission
 from applications.services import application_submit
+from applications.tasks import RECEIPTS_KIND
 from tests.applications.conftest import BEFORE
 
 pytestmark = [
@@ -93,3 +95,62 @@ def test_one_application_submitted_ten_times_at_once_is_submitted_once(tender):
     assert ApplicationSubmission.objects.count() == 1
     assert application.events.filter(kind=EventKind.SUBMITTED).count() == 1
     assert ApplicationCodeCounter.objects.get().last_number == 1
+
+
+# Each thread holds its own connection. PostgreSQL's max_connections is 100 here (and
+# by default), shared with the test's own connection, superuser reserve and whoever
+# else uses the server: 200 at once cannot be had. So the 200 calls run in waves of
+# WAVE threads (default 40, NAJEM_TEST_WAVE_THREADS to change): each wave releases
+# WAVE / 2 applications' two submits at once by one barrier, so every pair is
+# simultaneous and each wave's applications race each other for the lessor's code
+# counter.
+APPLICATIONS = 100
+WAVE = int(os.environ.get("NAJEM_TEST_WAVE_THREADS", "40")) // 2 * 2
+
+
+def test_a_hundred_double_submits_give_a_hundred_submissions(tender):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import mail
+
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.models import Job
+
+    applications = _households(tender, APPLICATIONS)
+    results: list = []
+    per_wave = WAVE // 2
+    for start in range(0, APPLICATIONS, per_wave):
+        wave = applications[start : start + per_wave]
+        calls = [
+            lambda a=a: application_submit(application=a, by=a.applicant, now=BEFORE)
+            for a in wave
+            for _twice in range(2)
+        ]
+        results += run_together(calls)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors[:3]
+    assert len(results) == 2 * APPLICATIONS
+    # Both calls of a pair answer the same application and code.
+    for first, second in zip(results[::2], results[1::2], strict=True):
+        assert first.pk == second.pk
+        assert first.code == second.code
+    submissions = list(ApplicationSubmission.objects.all())
+    assert len(submissions) == APPLICATIONS
+    assert len({s.application_id for s in submissions}) == APPLICATIONS
+    numbers = sorted(int(s.code.rsplit("-", 1)[1]) for s in submissions)
+    assert numbers == list(range(1, APPLICATIONS + 1))  # distinct, no gaps
+    assert ApplicationCodeCounter.objects.get().last_number == APPLICATIONS
+    for application in applications:
+        assert application.events.filter(kind=EventKind.SUBMITTED).count() == 1
+    # One receipt job (and one queued task) per submission.
+    jobs = Job.objects.filter(kind=RECEIPTS_KIND)
+    assert jobs.count() == APPLICATIONS
+    assert set(jobs.values_list("target_id", flat=True)) == {
+        str(s.pk) for s in submissions
+    }
+    assert set(jobs.values_list("target_type", flat=True)) == {
+        ContentType.objects.get_for_model(ApplicationSubmission).pk
+    }
+    assert DBTaskResult.objects.count() == APPLICATIONS
+    assert len(mail.outbox) == APPLICATIONS  # one confirmation email each
