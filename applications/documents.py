@@ -563,6 +563,7 @@ def document_upload(
             member=member,
             kind=kind,
             requirement=requirement,
+            amendment_request=amendment,
             original_name=clean_file_name(getattr(file, "name", "") or ""),
             content_type=checked.content_type,
             size=len(checked.data),
