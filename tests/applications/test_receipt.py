@@ -264,7 +264,7 @@ def test_the_receipt_is_prepared_by_the_worker_while_the_page_says_so(
     assert f'href="{page_url}" data-receipt-refresh' in html  # works without JS
     assert "js/receipt-status.js" in html
     assert pdf_url not in html
-    pending = client.get(pdf_url, {"lang": "en"})
+    pending = client.get(pdf_url, {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="en")
     assert pending.status_code == 200
     assert pending["Content-Type"].startswith("text/html")
     assert "The receipt is being prepared" in pending.content.decode()
