@@ -98,3 +98,27 @@ def test_list_build_accepts_the_generated_tender():
     # Only the second member's approval is missing: every application is placed.
     assert version.engine_output["unassigned"] == []
     assert len(publication_problems(version)) == 1
+
+
+def test_drafts_are_complete_and_submit_through_the_service():
+    from django.contrib.auth.hashers import check_password, make_password
+
+    from applications.constants import ApplicationStatus
+    from applications.generate import generate_drafts
+    from applications.services import application_submit
+
+    tender, drafts = generate_drafts(
+        applications=5, seed=2, code="gen-drafts", password_hash=make_password("pw")
+    )
+    assert tender.status == "published"
+    assert len(drafts) == 5
+    for email, pk in drafts:
+        application = Application.objects.get(pk=pk)
+        assert application.status == ApplicationStatus.DRAFT
+        assert application.applicant.email == email
+        assert check_password("pw", application.applicant.password)
+        submitted = application_submit(
+            application=application, by=application.applicant
+        )
+        assert submitted.status == ApplicationStatus.SUBMITTED
+        assert submitted.code
