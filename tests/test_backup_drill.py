@@ -249,3 +249,95 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
     assert result.returncode != 0
     assert "damaged" in result.stderr
     assert not media.exists()
+
+
+# --- A published list version survives the restore with its hashes (issue 14) --------
+
+from tests.lists import conftest as lists_fixtures  # noqa: E402
+
+lessor = lists_fixtures.lessor
+tender = lists_fixtures.tender
+staff = lists_fixtures.staff
+applicant = lists_fixtures.applicant
+sub_lists = lists_fixtures.sub_lists
+verified = lists_fixtures.verified
+
+
+@pytest.fixture
+def restored_alias(fresh_database) -> Iterator[str]:
+    """A connection alias to the restored database, so the real code reads it.
+
+    Made as a connection of its own, outside ``DATABASES``: Django's test case
+    allows such dynamically created connections."""
+    from django.db import connections
+
+    alias = "restored"
+    settings_dict = {**connections.settings["default"], "NAME": fresh_database}
+    restored = connections["default"].__class__(settings_dict, alias=alias)
+    connections[alias] = restored
+    try:
+        yield alias
+    finally:
+        restored.close()
+        del connections[alias]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restored_published_version_reproduces_its_hashes(
+    tmp_path, fresh_database, restored_alias, settings, tender, staff, verified
+):
+    from lists import services
+    from lists.constants import ListState
+    from lists.models import ListVersion
+    from tests.lists.test_decisions import publish
+
+    media = Path(settings.MEDIA_ROOT)  # where the published PDFs were stored
+    published = publish(tender, staff)
+    assert published.pdf_sha256
+    assert published.pdf_en_sha256
+
+    backups = tmp_path / "backups"
+    made = run(
+        BACKUP,
+        env=script_env(
+            DATABASE_URL=database_url(connection.settings_dict["NAME"]),
+            DJANGO_PRIVATE_MEDIA_ROOT=str(media),
+            NAJEM_BACKUP_DIR=str(backups),
+        ),
+    )
+    assert made.returncode == 0, made.stderr
+    restored_media = tmp_path / "restored-media"
+    restored = run(
+        RESTORE,
+        "--yes",
+        Path(made.stdout.strip().splitlines()[-1]),
+        env=script_env(
+            DATABASE_URL=database_url(fresh_database),
+            DJANGO_PRIVATE_MEDIA_ROOT=str(restored_media),
+        ),
+    )
+    assert restored.returncode == 0, restored.stderr
+
+    # The restored database, read through the models: the published version.
+    version = ListVersion.objects.using(restored_alias).get(
+        tender_id=tender.pk, state=ListState.PUBLISHED
+    )
+    assert version.pk == published.pk
+    # Its stored input and data give the stored hashes again ...
+    assert services.sha256(version.engine_input) == version.input_sha256
+    assert version.input_sha256 == published.input_sha256
+    assert services.sha256(services.version_data(version)) == version.data_sha256
+    assert version.entries.count() == 3  # read from the restored database
+    assert version.data_sha256 == published.data_sha256
+    # ... the engine, run again on the restored input, gives the same output ...
+    assert services.sha256(services.run_rank(version.engine_input)) == (
+        services.sha256(version.engine_output)
+    )
+    assert services.sha256(version.engine_output) == services.sha256(
+        published.engine_output
+    )
+    # ... and the restored PDF files have the SHA-256 the public page shows.
+    for field, digest in (("pdf", "pdf_sha256"), ("pdf_en", "pdf_en_sha256")):
+        path = restored_media / getattr(version, field).name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == getattr(version, digest)
+        assert getattr(version, digest) == getattr(published, digest)
