@@ -291,6 +291,7 @@ def test_after_submission_only_through_an_open_amendment_request(draft, applican
         now=late,
     )
     assert document.kind == DocumentKind.AMENDMENT
+    assert document.amendment_request == amendment  # it answers that request
 
     other = AmendmentRequestFactory(
         application=ApplicationFactory(tender=draft.tender, submitted=True),
