@@ -1,6 +1,7 @@
 """The receipt (issue 12, 6): what a submission keeps, the PDF in both languages, the
 confirmation email once per submission."""
 
+import datetime
 import hashlib
 import io
 
@@ -224,6 +225,20 @@ def test_a_double_submit_starts_one_receipt_job(draft, applicant):
     assert job.created_by == applicant
     assert job.arguments == {"submission_id": submission.pk}
     assert not SubmissionReceipt.objects.exists()  # nothing rendered in the request
+
+
+def test_a_receipt_job_waiting_too_long_leaves_the_download_to_the_request(
+    draft, applicant
+):
+    from applications.selectors import receipt_state
+
+    services.application_submit(application=draft, by=applicant, now=BEFORE)
+    submission = draft.submissions.get()
+    assert receipt_state(submission, "sl") == "pending"
+    (job,) = receipt_jobs()
+    job.created_at -= datetime.timedelta(minutes=6)  # the worker is down or behind
+    job.save(update_fields=["created_at"])
+    assert receipt_state(submission, "sl") == "missing"
 
 
 # --- with the real worker (it commits and reconnects: transaction=True) -----------------
