@@ -15,12 +15,14 @@ answer, which the status timeline then shows. Every page visited passes
 The English run uses no mouse at all; the Slovenian one only for its double click."""
 
 import datetime
+import io
 import struct
 import zlib
 
 from django.utils import timezone
 
 import pytest
+from pypdf import PdfReader
 
 from applications.constants import AmendmentStatus
 from applications.models import (
@@ -34,6 +36,9 @@ from tests.applications.factories import make_emso
 from tests.browser.helpers import PASSWORD, axe_violations, overflow_px, too_wide
 from tests.housing.factories import StaticDeviceFactory
 from tests.review import conftest as review_fixtures
+
+# The receipt PDFs are rendered by a job (applications.tasks): at once here.
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -225,6 +230,19 @@ def person(page, language, *, first, last, birth, sex, emso, role=None) -> None:
     assert page.locator("#id_municipality option:checked").inner_text() == "Ljubljana"
 
 
+def receipt_text(page, pk: int) -> str:
+    """Download the receipt from the confirmation page (Tab to its link, Enter): its
+    text."""
+    start_over(page)
+    tab_to(page, f"a[href$='/applications/{pk}/receipt.pdf']")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    with open(download.value.path(), "rb") as handle:
+        pdf = handle.read()
+    assert pdf.startswith(b"%PDF")
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
 def log_in(page, base: str, email: str) -> None:
     page.goto(base + "/accounts/login/")
     check_page(page)
@@ -236,8 +254,9 @@ def log_in(page, base: str, email: str) -> None:
 
 @pytest.mark.parametrize("language", ["sl", "en"])
 def test_whole_journey_by_keyboard(
-    page, live_server, tender, staff, applicant, language
+    page, live_server, settings, tender, staff, applicant, language
 ):
+    settings.TASKS = IMMEDIATE
     base = live_server.url
     applicant.preferred_language = language  # the language logging in switches to
     applicant.save(update_fields=["preferred_language"])
@@ -382,6 +401,7 @@ def test_whole_journey_by_keyboard(
     assert other_tab.locator("[data-application-code]").inner_text() == code
     other_tab.close()
     assert ApplicationSubmission.objects.filter(application=application).count() == 1
+    assert receipt_text(page, application.pk).count(code) >= 1
 
     # A correction before the deadline: a new version with the same code.
     press(page, f"main a[href$='/applications/{application.pk}/']")
@@ -413,6 +433,7 @@ def test_whole_journey_by_keyboard(
     ]
     application.refresh_from_db()
     assert application.pregnancy is True
+    assert code in receipt_text(page, application.pk)  # the new version's receipt
 
     # The deadline passes; the commission asks for a document (Art. 20(2)).
     type(tender).objects.filter(pk=tender.pk).update(
@@ -435,7 +456,15 @@ def test_whole_journey_by_keyboard(
     assert page.get_by_text(text).count() == 1
     answer_link = f"a[href$='/amendments/{amendment.pk}/']"
     press(page, answer_link)
-    press(page, f"main a[href$='/applications/{application.pk}/documents/']")
+    upload_link = f"main a[href$='/applications/{application.pk}/documents/']"
+    assert (
+        page.locator(upload_link).inner_text()
+        == {
+            "sl": "Naložite dokumente",
+            "en": "Upload documents",
+        }[language]
+    )
+    press(page, upload_link)
     upload(page, "certificate.png", "image/png", png_bytes())
     assert page.locator("[data-error-summary]").count() == 0, page.locator(
         "main"
