@@ -1420,7 +1420,6 @@ def inspection_record(
     )
     inspection.members_present.set(people)
     inspection.photos.set(photos)
-    stored = _store_photos(inspection, checked, by, now)
     _bump(review)
     _log(
         review,
@@ -1430,10 +1429,12 @@ def inspection_record(
         new={
             "date": date.isoformat(),
             "present": sorted(u.pk for u in people),
-            "photos": [p.sha256 for p in stored],
+            "photos": [result.sha256 for _name, result in checked],
         },
         at=now,
     )
+    # The files last: a failure removes those already written (the rows roll back).
+    _store_photos(inspection, checked, by, now)
     return inspection
 
 

@@ -219,3 +219,25 @@ def test_photo_download_only_for_the_commission_without_a_conflict(
     client.force_login(review.application.applicant)
     assert client.get(url).status_code == 403
     assert SpecialDataView.objects.filter(what="inspection photo").count() == 2
+
+
+def test_a_failed_write_leaves_no_file_and_no_row(review, staff, settings, monkeypatch):
+    from pathlib import Path
+
+    saved = InspectionPhoto.save
+    calls = []
+
+    def failing_save(self, *args, **kwargs):
+        calls.append(self.original_name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return saved(self, *args, **kwargs)
+
+    monkeypatch.setattr(InspectionPhoto, "save", failing_save)
+    with pytest.raises(OSError, match="disk full"):
+        record(review, staff, [upload("a.png", png()), upload("b.png", png())])
+    assert calls == ["a.png", "b.png"]
+    assert not Inspection.objects.exists()
+    assert not InspectionPhoto.objects.exists()
+    root = Path(settings.MEDIA_ROOT) / "review" / "photos"
+    assert not [p for p in root.rglob("*") if p.is_file()]
