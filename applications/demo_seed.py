@@ -8,7 +8,14 @@
   ineligible: over the income limit, another dwelling; a rejection drafted), among
   them paper applications the clerk entered and two with the same person (EMŠO);
 - the older tender (JSS-2024): 14 applications, all verified, its lists built (chair),
-  approved (the commission member) and published.
+  approved (the commission member) and published; the decisions issued; an appeal
+  (the runner-up of a sub-list against the first's additional condition or
+  category) recorded by
+  the clerk and upheld, the fact rejected and the application verified again; version
+  2 built, approved and published (it supersedes version 1), its changed decisions
+  issued, and after the 15 days version 2 published as the final list (Art. 24(5)).
+  These steps are dated after the tender's deadline (``OLDER_TIMELINE``), so the
+  time to appeal has passed.
 
 Every block is skipped once its data exists, so a second run changes nothing. The
 households come from :mod:`applications.demo` with a fixed seed.
@@ -23,10 +30,19 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from housing.errors import ServiceError
 from housing.models import Municipality, User
-from lists.constants import ListState
-from lists.models import ListVersion
-from lists.services import list_approve, list_build, list_publish
+from lists.constants import AppealOutcome, ListState
+from lists.models import ListEntry, ListVersion
+from lists.services import (
+    appeal_decide,
+    appeal_record,
+    decisions_issue,
+    final_list_publish,
+    list_approve,
+    list_build,
+    list_publish,
+)
 from review.constants import CommissionRole, FactState
 from review.models import ApplicationReview
 from review.services import (
@@ -34,6 +50,7 @@ from review.services import (
     completeness_mark_complete,
     fact_confirm,
     fact_correct,
+    fact_reject,
     facts_confirm_bulk,
     rejection_draft,
     review_open,
@@ -43,7 +60,7 @@ from review.services import (
 from tenders.constants import TenderStatus
 from tenders.models import Tender
 
-from .constants import SECTION_FIELDS, SECTION_MEMBER_FIELDS, Section
+from .constants import LJUBLJANA, SECTION_FIELDS, SECTION_MEMBER_FIELDS, Section
 from .demo import LIST_A, LIST_B, OTHER_DWELLING, OVER_INCOME, Household, HouseholdMaker
 from .models import Application, Member
 from .pdf import store_receipts
@@ -492,10 +509,161 @@ def seed_older_tender(
         if review.state != "verified":
             _verify(review, member=member, chair=chair)
     with transaction.atomic():
-        version = list_build(tender=tender, by=chair)
-        version = list_approve(version=version, by=member)
-        list_publish(version=version, by=chair)
+        _publish_lists(tender, staff, at=_older_at(tender, "published"))
     return created + 1
+
+
+#: Days after the older tender's deadline of each step of its lists (10:00 in
+#: Ljubljana; approval and publication one and two hours after the build).
+OLDER_TIMELINE = {
+    "published": 60,
+    "decisions": 62,
+    "appeal": 70,
+    "upheld": 90,
+    "published_again": 92,
+    "decisions_again": 93,
+    "final": 123,
+}
+
+
+def _older_at(tender: Tender, step: str) -> datetime.datetime:
+    day = timezone.localtime(tender.deadline, LJUBLJANA).date() + datetime.timedelta(
+        days=OLDER_TIMELINE[step]
+    )
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=LJUBLJANA)
+
+
+def _publish_lists(
+    tender: Tender, staff: dict[str, User], *, at: datetime.datetime
+) -> ListVersion:
+    """Built by the chair, approved by the second member, published by the chair."""
+    hour = datetime.timedelta(hours=1)
+    version = list_build(tender=tender, by=staff["chair"], now=at)
+    version = list_approve(version=version, by=staff["member"], now=at + hour)
+    return list_publish(version=version, by=staff["chair"], now=at + 2 * hour)
+
+
+class _Trial(Exception):
+    """Rolls a trial correction back (:func:`_appeal_case`)."""
+
+
+def _rejection_lowers_points(
+    review: ApplicationReview, path: str, by: User, at: datetime.datetime
+) -> bool:
+    """Whether rejecting the fact ``path`` leaves the application eligible with fewer
+    points (tried in a savepoint that is always rolled back)."""
+    before = review.verified_total
+    try:
+        with transaction.atomic():
+            fact_reject(
+                review=review,
+                path=path,
+                reason="-",
+                expected_version=_review_version(review),
+                by=by,
+                now=at,
+            )
+            after = review_verify(
+                review=ApplicationReview.objects.get(pk=review.pk),
+                expected_version=_review_version(review),
+                by=by,
+                now=at,
+            )
+            lower = bool(after.verified_eligible) and after.verified_total < before
+            raise _Trial(lower)
+    except _Trial as trial:
+        return bool(trial.args[0])
+    except ServiceError:
+        return False
+
+
+def _appeal_case(
+    version: ListVersion, by: User, at: datetime.datetime
+) -> tuple[ListEntry, ListEntry, str]:
+    """The first of a sub-list, the runner-up who appeals against it, and the path
+    of a claim of the first's (a yes, an additional condition or a category) whose
+    rejection costs it points: the first such case in the list order."""
+    entries = list(
+        version.entries.exclude(sub_list="")
+        .exclude(rank=None)
+        .order_by("position")
+        .select_related("application")
+    )
+    for first in entries:
+        runner_up = next(
+            (e for e in entries if e.sub_list == first.sub_list and e.rank == 2), None
+        )
+        if first.rank != 1 or runner_up is None:
+            continue
+        review = ApplicationReview.objects.get(application=first.application_id)
+        for fact in review.facts.order_by("position", "path"):
+            claim = fact.path.startswith(("additional:", "category:")) or (
+                fact.path.startswith("application.") and fact.claimed is True
+            )
+            if claim and _rejection_lowers_points(review, fact.path, by, at):
+                return first, runner_up, fact.path
+    raise RuntimeError("the demo's older tender has no sub-list to appeal on")
+
+
+def seed_older_appeal(tender: Tender, *, staff: dict[str, User]) -> int:
+    """Decisions, an upheld appeal, version 2 and the final list (module docstring);
+    skipped once the final list exists."""
+    if ListVersion.objects.filter(tender=tender, final=True).exists():
+        return 0
+    chair, member, clerk = staff["chair"], staff["member"], staff["clerk"]
+    version = ListVersion.objects.get(tender=tender, state=ListState.PUBLISHED)
+    with transaction.atomic():
+        decisions = {
+            d.application_id: d
+            for d in decisions_issue(
+                version=version, by=chair, now=_older_at(tender, "decisions")
+            )
+        }
+        upheld = _older_at(tender, "upheld")
+        first, runner_up, path = _appeal_case(version, member, upheld)
+        received = _older_at(tender, "appeal")
+        appeal = appeal_record(
+            decision=decisions[runner_up.application_id],
+            received_on=received.date(),
+            grounds=(
+                f"Vloga {first.code}, prva na podlisti {first.sub_list}, ne izpolnjuje "
+                "pogoja, za katerega je dobila točke."
+            ),
+            by=clerk,
+            now=received,
+        )
+        appeal_decide(
+            appeal=appeal,
+            outcome=AppealOutcome.UPHELD,
+            reason=(
+                f"Pogoj vloge {first.code} ni dokazan; komisija je dejstvo "
+                "zavrnila in liste sestavila znova."
+            ),
+            by=chair,
+            now=upheld,
+        )
+        review = ApplicationReview.objects.get(application=first.application_id)
+        fact_reject(
+            review=review,
+            path=path,
+            reason="Pritožba utemeljena: pogoj ni dokazan.",
+            expected_version=_review_version(review),
+            by=member,
+            now=upheld,
+        )
+        review = ApplicationReview.objects.get(pk=review.pk)
+        review_verify(
+            review=review,
+            expected_version=_review_version(review),
+            by=chair,
+            now=upheld,
+        )
+        again = _publish_lists(tender, staff, at=_older_at(tender, "published_again"))
+        decisions_issue(
+            version=again, by=chair, now=_older_at(tender, "decisions_again")
+        )
+        final_list_publish(version=again, by=chair, now=_older_at(tender, "final"))
+    return 1
 
 
 def seed_demo_applications(*, lessor) -> int:
@@ -529,12 +697,9 @@ def _seed_demo_applications(lessor) -> int:
         User.objects.get(email="applicant1@najem.test"),
         User.objects.get(email="applicant2@najem.test"),
     )
-    created += seed_older_tender(
-        Tender.objects.get(lessor=lessor, code="JSS-2024"),
-        admin=admin,
-        staff=staff,
-        users=users,
-    )
+    older = Tender.objects.get(lessor=lessor, code="JSS-2024")
+    created += seed_older_tender(older, admin=admin, staff=staff, users=users)
+    created += seed_older_appeal(older, staff=staff)
     created += seed_closed_tender(
         Tender.objects.get(lessor=lessor, code="JSS-2025"),
         admin=admin,

@@ -230,3 +230,63 @@ def test_seed_demo_applications_reviews_and_lists_idempotent():
     assert {"A1", "A2", "A3", "A4"} <= set(
         version.entries.values_list("sub_list", flat=True)
     )
+    # ... appealed and final: the decisions issued on version 1, an appeal recorded
+    # by the clerk and upheld by the chair, version 2 re-ranked (it supersedes
+    # version 1), its changed decisions issued, and version 2 the final list.
+    from lists.models import Appeal, Decision
+
+    older = version.tender
+    assert version.number == 2
+    assert version.final
+    assert version.final_by.email == "chair@najem.test"
+    first = ListVersion.objects.get(tender=older, number=1)
+    assert first.state == "superseded"
+    assert first.superseded_by == version
+    assert Decision.objects.filter(version=first).count() == 14
+    changed = Decision.objects.filter(version=version)
+    assert 1 <= changed.count() < 14
+    appeal = Appeal.objects.get(decision__version__tender=older)
+    assert appeal.outcome == "upheld"
+    assert appeal.recorded_by.email == "clerk@najem.test"
+    assert appeal.decided_by.email == "chair@najem.test"
+    assert appeal.decided_at < version.published_at < version.final_at
+    # The appellant's opponent lost the rejected fact's points in version 2.
+    first_codes = {e.code: e.total for e in first.entries.all()}
+    moved = {e.code for e in version.entries.all() if e.total != first_codes[e.code]}
+    assert len(moved) == 1
+    assert moved <= set(changed.values_list("application__code", flat=True))
+    for decision in Decision.objects.filter(version__tender=older):
+        assert decision.sha256
+        assert decision.delivered_at is not None
+
+
+def test_seed_demo_older_tender_reachable_from_the_home_page(client):
+    """From the home page to the archive, to the tender with its two versions, the
+    final list, hashes and cut-offs, and each version's public page."""
+    import re
+
+    from lists.models import ListVersion
+
+    seed(applications=True)
+    english = {"accept-language": "en"}
+    older = Tender.objects.get(code="JSS-2024")
+
+    def links(url):
+        page = client.get(url, headers=english)
+        assert page.status_code == 200, url
+        return page.content.decode(), set(
+            re.findall(r'href="([^"#?]+)', page.content.decode())
+        )
+
+    _home, home_links = links("/")
+    archive = next(u for u in home_links if u.startswith("/tenders/archive"))
+    _page, archive_links = links(archive)
+    assert f"/tenders/{older.pk}/" in archive_links
+    text, tender_links = links(f"/tenders/{older.pk}/")
+    assert "Final list" in text
+    for version in ListVersion.objects.filter(tender=older):
+        assert f"/lists/{version.pk}/" in tender_links
+        for digest in (version.input_sha256, version.data_sha256, version.pdf_sha256):
+            assert digest in text
+        assert client.get(f"/lists/{version.pk}/").status_code == 200
+    assert text.count("Cut-offs per sub-list") == 2
