@@ -2,7 +2,8 @@
 reviews :func:`review.selectors.reviews_for` lets the user list.
 
 Filters that need the whole tender ranked by the engine (sub-list, near a cut-off,
-the cut-off flag) call the selectors only when they are chosen, so the plain queue
+the cut-off flag) call the selectors only when they are chosen (the first two through
+the cached :func:`review.selectors.placements`), so the plain queue
 answers with a fixed number of queries whatever the number of applications.
 Claimed categories are read from the claims under review (``FactCheck`` paths) and
 offer only claims that are not special-category data.
@@ -19,7 +20,7 @@ from tenders.models import Tender
 
 from .constants import NEAR_CUTOFF_POINTS, ReviewState
 from .models import FactCheck
-from .selectors import flags_for, near_cutoffs
+from .selectors import flags_for, placements
 
 # Claims of the Form that may be filtered on: not special-category data.
 PLAIN_CLAIMS = (
@@ -39,7 +40,6 @@ FLAG_CHOICES = (
 
 CHANNEL_CHOICES = (("online", _("Online")), ("paper", _("On paper")))
 LIST_CHOICES = (("A", _("List A")), ("B", _("List B")))
-EVERYTHING = 10**9
 
 
 def category_choices(tender: Tender) -> list[tuple[str, str]]:
@@ -165,7 +165,7 @@ class QueueFilter(django_filters.FilterSet):
         return queryset.filter(Exists(facts))
 
     def filter_sub_list(self, queryset, name, value):
-        placed = near_cutoffs(self.tender, EVERYTHING)
+        placed = placements(self.tender)
         return queryset.filter(
             application_id__in=[pk for pk, n in placed.items() if n.sub_list == value]
         )
@@ -185,7 +185,11 @@ class QueueFilter(django_filters.FilterSet):
     def filter_near_cutoff(self, queryset, name, value):
         if not value:
             return queryset
-        near = near_cutoffs(self.tender)
+        near = {
+            pk: n
+            for pk, n in placements(self.tender).items()
+            if abs(n.distance) <= NEAR_CUTOFF_POINTS
+        }
         if not near:
             return queryset.none()
         distance = Case(

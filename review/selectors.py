@@ -8,9 +8,11 @@ which application, what), which the applicant sees in their data download
 (:func:`special_data_views_for`).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -351,7 +353,10 @@ def near_cutoffs(
     cut-off (either side), ranking verified totals where there are and provisional
     ones elsewhere. Empty when the tender has no sub-lists or the engine refuses a
     case (an application it refuses cannot be placed)."""
-    rules = tender_rules(tender)
+    return _placements(tender, tender_rules(tender), within)
+
+
+def _placements(tender: Tender, rules: Any, within: int) -> dict[int, NearCutoff]:
     if not rules.sub_lists:
         return {}
     cases = scoring_cases(tender)
@@ -377,6 +382,49 @@ def near_cutoffs(
                 found[by_code[entry.code]] = NearCutoff(
                     sub_list=code, cutoff=sub_list.cutoff, total=entry.total
                 )
+    return found
+
+
+EVERYTHING = 10**9
+PLACEMENTS_SECONDS = 60 * 60
+
+
+def placements(tender: Tender) -> dict[int, NearCutoff]:
+    """Every placed application's sub-list, cut-off and total (:func:`near_cutoffs`
+    without a limit), for the queue's sub-list and near-cut-off filters.
+
+    Ranking a whole tender takes seconds (``docs/performance.md``), so the result is
+    kept in Django's cache under a fingerprint of what it depends on: the tender's
+    rules as the engine gets them and its last change, the number of lodged
+    applications (a withdrawal), the last submission (a new code or a corrected
+    version) and the last review log row (every change of a review's state or
+    verified case writes one, ``review.services``). Any of those changing gives a
+    new key, so a stale ranking is never read; an unchanged tender is ranked once per
+    cache (per process with the default local-memory cache). Four small queries."""
+    rules = tender_rules(tender)
+    if not rules.sub_lists:
+        return {}
+    fingerprint = repr(
+        (
+            tender.pk,
+            tender.updated_at.isoformat() if tender.updated_at else "",
+            rules,
+            lodged_applications(tender).count(),
+            ApplicationSubmission.objects.filter(application__tender=tender)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first(),
+            ReviewLog.objects.filter(tender=tender)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first(),
+        )
+    )
+    key = "najem:review:placements:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _placements(tender, rules, EVERYTHING)
+        cache.set(key, found, PLACEMENTS_SECONDS)
     return found
 
 

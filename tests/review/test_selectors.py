@@ -213,3 +213,66 @@ def test_scoring_cases_verified_else_last_submission_rejected_left_out(
     assert cases[verified.pk] == {"code": "verified-case"}
     assert cases[resubmitted.pk] == {"code": "second-version"}
     assert cases[unopened.pk] == unopened.submissions.get().case
+
+
+def test_placements_cached_until_the_tender_changes(tender, staff, applicant):
+    from django.core.cache import cache
+
+    from review.constants import ReviewState
+    from review.models import ApplicationReview
+    from review.selectors import placements
+    from scoring import engine
+    from tests.tenders.factories import SubListFactory
+
+    cache.clear()
+    SubListFactory(
+        tender=tender, list_kind="A", code="A1", rule="families", dwellings=1
+    )
+    strong = make_application(tender, applicant)
+    weaker = make_application(tender, UserFactory(), single_parent=False)
+    for application in (strong, weaker):
+        services.review_open(application=application, by=staff["chair"])
+    ranked = []
+    real_rank = engine.rank
+
+    def counting_rank(*args, **kwargs):
+        ranked.append(1)
+        return real_rank(*args, **kwargs)
+
+    import review.selectors as module
+
+    original = module.engine.rank
+    module.engine.rank = counting_rank
+    try:
+        first = placements(tender)
+        assert first == near_cutoffs(tender, within=10**9)
+        assert first[weaker.pk].distance == -40
+        assert len(ranked) == 2  # placements, then near_cutoffs
+        assert placements(tender) == first
+        assert len(ranked) == 2  # from the cache
+        # A withdrawal changes the lodged applications: ranked again without it.
+        type(strong).objects.filter(pk=strong.pk).update(status="withdrawn")
+        after = placements(tender)
+        assert len(ranked) == 3
+        assert set(after) == {weaker.pk}
+        assert after[weaker.pk].distance == 0  # now the cut-off itself
+        # A review change writes a log row: ranked again (here the weaker one
+        # rejected, so nothing is placed).
+        review = ApplicationReview.objects.get(application=weaker)
+        services.rejection_draft(
+            review=review,
+            reason="Preseženi dohodki.",
+            article="3",
+            expected_version=review.row_version,
+            by=staff["member"],
+        )
+        review.refresh_from_db()
+        services.rejection_issue(
+            review=review, expected_version=review.row_version, by=staff["chair"]
+        )
+        review.refresh_from_db()
+        assert review.state == ReviewState.REJECTED
+        assert placements(tender) == {}
+        assert len(ranked) == 4
+    finally:
+        module.engine.rank = original
