@@ -21,6 +21,8 @@ def test_it_runs_at_a_tiny_size_and_rolls_back():
     (result,) = results
     assert result.applications == 30
     assert list(result.steps) == list(bench.STEPS)
+    assert list(result.cpu) == list(bench.STEPS)
+    assert result.cpu[bench.STEPS[2]] > 0  # the PDFs cost CPU, here or in the workers
     assert result.pdf_bytes["public sl"] > 1000
     assert result.pdf_bytes["public en"] > 1000
     assert result.pdf_bytes["internal"] > 1000
@@ -30,10 +32,12 @@ def test_it_runs_at_a_tiny_size_and_rolls_back():
     for step in bench.STEPS:
         assert f"| 30 | {step} |" in text
     assert "**total, facts to published lists and 3 PDFs**" in text
+    assert "| wall s | CPU s (with PDF workers) | vs baseline |" in text
     assert "target: whole chain under 30 s at 30:" in text
 
 
 def test_the_target_is_judged_at_every_size():
     fast = bench.Result(3_500, 3_000, 1.0, {"build": 5.0, "publish": 20.0})
+    assert fast.total == 25.0
     slow = bench.Result(50_000, 40_000, 9.0, {"build": 25.0, "publish": 200.0})
     assert [m for _n, m in bench.verdicts([fast, slow])] == [True, False]
