@@ -63,10 +63,13 @@ class Result:
 
 
 def _cpu() -> float:
-    """User + system CPU of this process and of its finished children."""
+    """User + system CPU of this process, plus what the PDF renderer's worker
+    processes reported for their chunks (forkserver workers are not children, so
+    ``RUSAGE_CHILDREN`` would miss them)."""
+    from documents_pdf.long_table import WORKER_CPU_SECONDS
+
     me = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    return me.ru_utime + me.ru_stime + WORKER_CPU_SECONDS[0]
 
 
 def internal_pdf(version: Any, language: str = "sl") -> bytes:
