@@ -34,7 +34,6 @@ from applications.models import (
 from review.services import amendment_request, review_open
 from tests.applications.factories import make_emso
 from tests.browser.helpers import PASSWORD, axe_violations, overflow_px, too_wide
-from tests.housing.factories import StaticDeviceFactory
 from tests.review import conftest as review_fixtures
 
 # The receipt PDFs are rendered by a job (applications.tasks): at once here.
@@ -137,7 +136,8 @@ def open_task(page, path: str) -> None:
 
 
 def start_over(page) -> None:
-    """Tab order starts again from the top of the page."""
+    """Tab order starts again from the top of the page (as after loading it): the
+    focus leaves the element that has it."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
 
 
@@ -150,7 +150,6 @@ def assert_error_summary(page, field_id: str) -> None:
     check_page(page)
     link = f"[data-error-summary] a[href='#{field_id}']"
     assert page.locator(link).count() == 1, summary.inner_text()
-    page.locator("[data-error-summary]").focus()
     tab_to(page, link, limit=20)
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == field_id
@@ -392,7 +391,7 @@ def test_whole_journey_by_keyboard(
     assert code == "LJ-2026-00001"
     # The second tab, still on check your answers, gets the same receipt.
     with other_tab.expect_navigation():
-        other_tab.locator(button).focus()
+        tab_to(other_tab, button)
         other_tab.keyboard.press("Enter")
     assert other_tab.locator("[data-application-code]").count() == 1, (
         other_tab.url,
@@ -440,7 +439,6 @@ def test_whole_journey_by_keyboard(
         deadline=timezone.now() - datetime.timedelta(minutes=1)
     )
     chair = staff["chair"]
-    StaticDeviceFactory(user=chair, tokens=["123456"])
     review = review_open(application=application, by=chair)
     text = (
         "Priložite potrdilo o nosečnosti."
