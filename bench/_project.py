@@ -28,7 +28,9 @@ def setup(*, migrate: bool = True) -> None:
 
     if apps.ready:
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    # Always the bench settings: another module would, e.g., queue the e2e tasks for a
+    # worker that does not run, or measure with DEBUG's query log.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
     _create_database(os.environ["DATABASE_URL"])
     import django

@@ -59,7 +59,7 @@ class Result:
         return self.build.wall / self.baseline.wall if self.baseline.wall else 0.0
 
 
-def _rolled_back(work: Callable[[], Any]) -> tuple[Timing, Any]:
+def rolled_back(work: Callable[[], Any]) -> tuple[Timing, Any]:
     """Time ``work()`` in a transaction that is rolled back afterwards."""
     from django.db import transaction
 
@@ -141,10 +141,10 @@ def measure(tender: Any, repeat: int = 1) -> Result:
     best_build: Timing | None = None
     entries = 0
     for _ in range(repeat):
-        timing, _n = _rolled_back(lambda: baseline(tender, chair))
+        timing, _n = rolled_back(lambda: baseline(tender, chair))
         if best_base is None or timing.wall < best_base.wall:
             best_base = timing
-        timing, entries = _rolled_back(lambda: build(tender, chair))
+        timing, entries = rolled_back(lambda: build(tender, chair))
         if best_build is None or timing.wall < best_build.wall:
             best_build = timing
     assert best_base is not None
