@@ -93,9 +93,9 @@ def _ranking_filters(
     member = CommissionSeat.objects.get(tender=tender, role=CommissionRole.MEMBER).user
     client = _login(member)
     queue = reverse("review:queue", args=[tender.pk])
-    first = tender.sublists.order_by("position").first()
+    sub_list = tender.sublists.order_by("position").first()
     pages = {
-        f"filter: sub-list {first.code}": f"{queue}?sub_list={first.code}",
+        f"filter: sub-list {sub_list.code}": f"{queue}?sub_list={sub_list.code}",
         "filter: near a cut-off": f"{queue}?near_cutoff=on",
         "generated queue, page 100": f"{queue}?page=100",
     }
