@@ -243,3 +243,20 @@ def test_lists_published_appealed_re_ranked_and_final(
             # No names on the public page.
             assert first.applicant.full_name not in anonymous.inner_text("main")
     public.close()
+
+    # The applicant whose points changed: their page shows their latest decision
+    # (version 2's) with its hash, in both languages.
+    own = context.browser.new_context(
+        bypass_csp=True, viewport={"width": 320, "height": 800}
+    )
+    applicant_page = own.new_page()
+    applicant_page.set_extra_http_headers({"Accept-Language": "en"})
+    log_in(applicant_page, base, first.applicant.email, code=None)
+    for language in ("sl", "en"):
+        applicant_page.set_extra_http_headers({"Accept-Language": language})
+        go(applicant_page, f"{base}/applications/{first.pk}/")
+        latest = Decision.objects.get(application=first, version=v2)
+        link = f"/applications/{first.pk}/decisions/{latest.pk}/decision.pdf"
+        assert applicant_page.locator(f"a[href='{link}']").count() == 1
+        assert latest.sha256 in applicant_page.inner_text("main")
+    own.close()
