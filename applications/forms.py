@@ -402,10 +402,16 @@ class PropertyMemberForm(NajemFormMixin, forms.Form):
 
 
 class AmendmentAnswerForm(NajemFormMixin, forms.Form):
+    # Not required here: documents uploaded for the request answer it too; the
+    # service refuses an answer with neither (at this field).
     answer_text = forms.CharField(
         label=_("Your answer"),
         max_length=5000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional if the documents you uploaded for this request answer it."
+        ),
     )
 
 

@@ -4,8 +4,11 @@ At submission :func:`receipt_snapshot` keeps what the receipt shows besides the
 engine input (``ApplicationSubmission.case``): members' names with a masked EMŠO, the
 postal address and every document with its SHA-256. The PDF is rendered from the
 submission only, never from the application as it is now (a correction must not
-change an earlier receipt), the first time it is asked for in a language, and kept
-with its SHA-256 (:class:`~applications.models.SubmissionReceipt`).
+change an earlier receipt), in both languages by a background job started inside
+the submitting transaction (:mod:`applications.tasks`, run by the worker), and kept
+with its SHA-256 (:class:`~applications.models.SubmissionReceipt`). Until it is
+stored, a download renders the PDF for that answer only and stores nothing (a GET
+never writes; ``views_documents.receipt_pdf``).
 
 EMŠO on the receipt: the first seven digits (the birth date, shown anyway) and six
 stars, ``0105991******``: enough to tell members apart, useless for identity theft if
@@ -29,6 +32,7 @@ from django.utils.translation import gettext as _
 from documents_pdf.stored import store_pdf
 
 from .constants import LJUBLJANA, HousingStatus, MemberRole, Sex
+from .documents import delete_on_rollback
 from .models import Application, ApplicationSubmission, Member, SubmissionReceipt
 
 RECEIPT_CSS = """
@@ -188,21 +192,38 @@ def render_receipt_pdf(
 
 def receipt_for(submission: ApplicationSubmission, language: str) -> SubmissionReceipt:
     """The stored receipt PDF of ``submission`` in ``language``, rendered and kept
-    the first time (two requests at once: the first stored one wins)."""
+    the first time (two workers at once: the first stored one wins).
+
+    The file is written before its row: should the row's transaction, or one around
+    it, roll back, the file is deleted with it
+    (:func:`applications.documents.delete_on_rollback`), and a failed row write
+    deletes it at once: a receipt that is not on record leaves no file.
+    """
     found = SubmissionReceipt.objects.filter(
         submission=submission, language=language
     ).first()
     if found is not None:
         return found
     _html, pdf = render_receipt_pdf(submission, language)
-    return store_pdf(
-        SubmissionReceipt(submission=submission, language=language),
-        pdf,
-        name="receipt.pdf",
-        stored=lambda: SubmissionReceipt.objects.get(
-            submission=submission, language=language
-        ),
-    )
+    receipt = SubmissionReceipt(submission=submission, language=language)
+    try:
+        kept = store_pdf(
+            receipt,
+            pdf,
+            name="receipt.pdf",
+            stored=lambda: SubmissionReceipt.objects.get(
+                submission=submission, language=language
+            ),
+        )
+    except BaseException:
+        # The file was saved but its row was not (store_pdf deletes it only when
+        # another receipt was stored first).
+        if receipt.file.name and receipt.file.storage.exists(receipt.file.name):
+            receipt.file.storage.delete(receipt.file.name)
+        raise
+    if kept is receipt:
+        delete_on_rollback(receipt.file.storage, receipt.file.name)
+    return kept
 
 
 RECEIPT_LANGUAGES = ("sl", "en")
@@ -254,9 +275,12 @@ def send_submission_email(submission_id: int) -> None:
 def store_receipts(submission_id: int) -> None:
     """Render and store the receipt of a submission in both languages, once.
 
-    Called after the submission commits, so that reading a receipt (a GET) never has
-    to write one. A failed rendering is logged and leaves the receipt to be rendered
-    on request (without storing it) until ``receipt_for`` is called again.
+    Run by the receipts job (:func:`applications.tasks.render_receipts`, started
+    inside the submitting transaction and run by the worker once it commits), so
+    that neither the submitting request nor reading a receipt (a GET) renders into
+    storage; the demo data calls it directly. A failed rendering is logged and
+    leaves that language missing: the job then fails and may be retried, and until
+    then a download renders the receipt without storing it.
     """
     submission = ApplicationSubmission.objects.filter(pk=submission_id).first()
     if submission is None:

@@ -1074,12 +1074,23 @@ def amendment_answer(
     by: User,
     now: datetime.datetime | None = None,
 ) -> AmendmentRequest:
-    """Answer the commission's amendment request by its deadline (Art. 20(2)) with a
-    short answer and/or documents already uploaded to the application.
+    """Answer the commission's amendment request by its deadline (Art. 20(2)) with
+    documents and/or a short answer.
+
+    The documents of the answer are those uploaded for this request
+    (``applications.documents.document_upload(amendment=...)`` links them to it), and
+    any other ``documents`` of the application given here (they are linked to it
+    now). An answer needs at least one document or a text: the applicant who
+    uploaded what was asked for need not type anything.
+
+    The event log records which documents answered, each as
+    ``documents.<id>.sha256:<hex>`` in ``changed_fields``, and ``answer_text`` when
+    a text was given: never the text, a document's name or kind (a medical report's
+    name or kind would tell a special-category fact the log must not keep).
 
     :raises ServiceError: ``closed`` after the request's deadline, ``frozen`` when it is
-        no longer open, ``invalid`` (nothing given, too long, a foreign document),
-        ``forbidden``.
+        no longer open or the application was withdrawn, ``invalid`` (nothing given,
+        too long, a document of another application or request), ``forbidden``.
     """
     now = _now(now)
     amendment = (
@@ -1094,6 +1105,11 @@ def amendment_answer(
             _("This request has already been answered or has expired."),
             code="frozen",
         )
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ServiceError(
+            _("This application was withdrawn and can no longer be changed."),
+            code="frozen",
+        )
     if now.replace(microsecond=0) > amendment.deadline:
         raise ServiceError(
             _("The time limit for this request (%(deadline)s) has passed.")
@@ -1104,10 +1120,33 @@ def amendment_answer(
     text = check.text(
         answer_text, "answer_text", errors, max_length=ANSWER_MAX, required=False
     )
-    if any(d.application_id != application.pk for d in documents):
+    # Read afresh: the rows, not what the caller's instances say. An upload for
+    # this request locks the request first, so none can slip in after this read.
+    chosen = {d.pk for d in documents}
+    given = list(
+        Document.objects.select_for_update()
+        .filter(pk__in=chosen)
+        .only("pk", "application_id", "amendment_request_id", "sha256")
+    )
+    if len(given) != len(chosen) or any(
+        d.application_id != application.pk
+        or d.amendment_request_id not in (None, amendment.pk)
+        for d in given
+    ):
         errors.add("documents", _("Choose documents of this application only."))
-    if not text and not documents and not errors:
-        errors.add("answer_text", _("Write an answer or attach a document."))
+    uploaded = list(
+        Document.objects.select_for_update()
+        .filter(amendment_request=amendment)
+        .only("pk", "application_id", "amendment_request_id", "sha256")
+    )
+    answering = sorted(
+        {d.pk: d for d in [*uploaded, *given]}.values(), key=lambda d: d.pk
+    )
+    if not text and not answering and not errors:
+        errors.add(
+            "answer_text",
+            _("Write a short answer, or upload a document for this request."),
+        )
     errors.raise_if_any()
 
     amendment.answer_text = text
@@ -1117,13 +1156,12 @@ def amendment_answer(
     amendment.save(
         update_fields=["answer_text", "status", "answered_at", "answered_by"]
     )
-    if documents:
-        Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+    if given:
+        Document.objects.filter(pk__in=[d.pk for d in given]).update(
             amendment_request=amendment
         )
     changed = ["answer_text"] if text else []
-    if documents:
-        changed.append("documents")
+    changed += [f"documents.{d.pk}.sha256:{d.sha256}" for d in answering]
     _event(
         application,
         EventKind.AMENDMENT_ANSWERED,

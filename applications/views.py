@@ -723,13 +723,13 @@ def withdraw(request: HttpRequest, application: Application) -> HttpResponse:
 def amendment_answer(
     request: HttpRequest, application: Application, amendment_pk: int
 ) -> HttpResponse:
-    """Answer the commission's request with a short text. Documents for the answer:
-    the uploads (applications/documents.py) attach them to the request, then pass them
-    to ``amendment_answer(documents=...)`` here."""
+    """Answer the commission's request with the documents uploaded for it (the
+    documents page, applications/views_documents.py) and/or a short text: the
+    service takes the request's documents itself."""
     amendment = get_object_or_404(application.amendment_requests, pk=amendment_pk)
     if amendment.status != AmendmentStatus.OPEN:
         raise PermissionDenied
-    form = AmendmentAnswerForm(request.POST or None)
+    form = AmendmentAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.amendment_answer(
@@ -745,5 +745,10 @@ def amendment_answer(
     return render(
         request,
         "applications/amendment_answer.html",
-        {"application": application, "amendment": amendment, "form": form},
+        {
+            "application": application,
+            "amendment": amendment,
+            "documents": amendment.documents.order_by("uploaded_at", "pk"),
+            "form": form,
+        },
     )

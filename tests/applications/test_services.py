@@ -704,7 +704,10 @@ def test_amendment_answered_in_time_with_a_document(draft):
     document.refresh_from_db()
     assert document.amendment_request == answered
     event = draft.events.get(kind=EventKind.AMENDMENT_ANSWERED)
-    assert event.changed_fields == ["answer_text", "documents"]
+    assert event.changed_fields == [
+        "answer_text",
+        f"documents.{document.pk}.sha256:{document.sha256}",
+    ]
 
 
 def test_amendment_answer_is_checked(draft):
