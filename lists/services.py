@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -64,8 +65,18 @@ def run_rank(engine_input: dict[str, Any]) -> dict[str, Any]:
 
     :raises engine.InvalidFacts: when the engine refuses the input.
     """
-    tender, applications = read_rank(decode(canonical(engine_input)))
-    return ranking_json(engine.rank(tender, applications))
+    return _rank_and_hash(engine_input)[0]
+
+
+def _rank_and_hash(engine_input: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """:func:`run_rank` and the :func:`sha256` of ``engine_input``, from one
+    encoding of it to canonical JSON (the bytes the engine reads are the bytes hashed).
+    """
+    data = canonical(engine_input)
+    tender, applications = read_rank(decode(data))
+    return ranking_json(engine.rank(tender, applications)), hashlib.sha256(
+        data
+    ).hexdigest()
 
 
 # --- the engine input ------------------------------------------------------------------
@@ -129,23 +140,24 @@ def build_problems(tender: Tender, now: datetime.datetime | None = None) -> list
     problems = []
     if tender.deadline > now:
         problems.append(_("The tender is still open for applications."))
-    lodged = list(lodged_applications(tender).order_by("code"))
+    # Only the columns needed (a review's JSON columns are large, issue 14 "Speed").
+    lodged = list(
+        lodged_applications(tender).order_by("code").values_list("pk", "code")
+    )
     reviews = {
-        r.application_id: r
-        for r in ApplicationReview.objects.filter(application__tender=tender)
+        application_id: (state, rejection_state)
+        for application_id, state, rejection_state in ApplicationReview.objects.filter(
+            application__tender=tender
+        ).values_list("application_id", "state", "rejection_state")
     }
     undecided = []
-    for application in lodged:
-        review = reviews.get(application.pk)
-        decided = review is not None and (
-            review.state == ReviewState.REJECTED
-            or (
-                review.state == ReviewState.VERIFIED
-                and review.rejection_state != RejectionState.DRAFTED
-            )
+    for pk, code in lodged:
+        state, rejection_state = reviews.get(pk, (None, None))
+        decided = state == ReviewState.REJECTED or (
+            state == ReviewState.VERIFIED and rejection_state != RejectionState.DRAFTED
         )
         if not decided:
-            undecided.append(application.code)
+            undecided.append(code)
     if undecided:
         problems.append(
             _(
@@ -188,8 +200,22 @@ def _next_number(tender: Tender) -> int:
 def version_data(version: ListVersion) -> dict[str, Any]:
     """The data of a version: its sub-lists (dwellings, cut-off, whether the lessor
     set it) and its entries in list order; ``data_sha256`` is of this."""
-    sub_lists = version.engine_output.get("sub_lists", {})
-    set_by_lessor = lessor_cutoffs(version.engine_input)
+    return _data(
+        version.engine_input,
+        version.engine_output,
+        version.entries.order_by("position"),
+    )
+
+
+def _data(
+    engine_input: dict[str, Any],
+    engine_output: dict[str, Any],
+    entries: Iterable[ListEntry],
+) -> dict[str, Any]:
+    """:func:`version_data` of a version's input, output and ``entries`` (in
+    position order), stored or about to be."""
+    sub_lists = engine_output.get("sub_lists", {})
+    set_by_lessor = lessor_cutoffs(engine_input)
     return {
         "sub_lists": [
             {
@@ -210,7 +236,7 @@ def version_data(version: ListVersion) -> dict[str, Any]:
                 "total": e.total,
                 "within": e.within,
             }
-            for e in version.entries.order_by("position")
+            for e in entries
         ],
     }
 
@@ -258,17 +284,18 @@ def _save_version(
     by: User,
     now: datetime.datetime,
     based_on: ListVersion | None = None,
-) -> ListVersion:
-    """Run the engine on ``engine_input`` and save a new draft with its entries;
-    every earlier draft or approved version becomes superseded by it."""
+) -> tuple[ListVersion, list[ListEntry]]:
+    """Run the engine on ``engine_input`` and save a new draft with its entries
+    (returned too; its hashes are of what is written, not read back); every earlier
+    draft or approved version becomes superseded by it."""
     try:
-        output = run_rank(engine_input)
+        output, input_sha256 = _rank_and_hash(engine_input)
     except engine.InvalidFacts as error:
         lang = translation.get_language() or "sl"
         raise ServiceError(
             {None: [f"{p}: {m}" for p, m in error.messages(lang)]}
         ) from error
-    version = ListVersion.objects.create(
+    version = ListVersion(
         tender=tender,
         number=_next_number(tender),
         state=ListState.DRAFT,
@@ -277,7 +304,7 @@ def _save_version(
         built_at=now,
         engine_input=engine_input,
         engine_output=output,
-        input_sha256=sha256(engine_input),
+        input_sha256=input_sha256,
         data_sha256="",
     )
     applications = dict(
@@ -285,16 +312,19 @@ def _save_version(
             tender=tender, code__in=[c["code"] for c in engine_input["applications"]]
         ).values_list("code", "pk")
     )
-    ListEntry.objects.bulk_create(_entries(version, output, applications))
-    version.data_sha256 = sha256(version_data(version))
-    version.save(update_fields=["data_sha256"])
+    # The entries refer to the version before it is saved (Django fills in its id
+    # when they are), so the version is inserted once, with both hashes.
+    entries = _entries(version, output, applications)
+    version.data_sha256 = sha256(_data(engine_input, output, entries))
+    version.save(force_insert=True)
+    ListEntry.objects.bulk_create(entries)
     for older in ListVersion.objects.filter(
         tender=tender, state__in=(ListState.DRAFT, ListState.APPROVED)
     ).exclude(pk=version.pk):
         older.state = ListState.SUPERSEDED
         older.superseded_by = version
         older.save(update_fields=["state", "superseded_by"])
-    return version
+    return version, entries
 
 
 def _latest(tender: Tender) -> ListVersion | None:
@@ -333,24 +363,26 @@ def list_build(
     problems = build_problems(tender, now)
     if problems:
         raise ServiceError({None: problems})
+    # Only the verified facts, their code and total: one JSON column decoded.
     reviews = list(
         ApplicationReview.objects.filter(
             application__tender=tender,
             application__in=lodged_applications(tender),
             state=ReviewState.VERIFIED,
-        ).select_related("application")
+        ).values_list("application__code", "verified_case", "verified_total")
     )
-    cases = [review.verified_case for review in reviews]
+    cases = [case for _code, case, _total in reviews]
     latest = _latest(tender)
     cutoffs = lessor_cutoffs(latest.engine_input) if latest else {}
     engine_input = rank_input(tender, cases, cutoffs)
-    version = _save_version(tender=tender, engine_input=engine_input, by=by, now=now)
-    totals = {e.code: e.total for e in version.entries.all()}
+    version, entries = _save_version(
+        tender=tender, engine_input=engine_input, by=by, now=now
+    )
+    totals = {e.code: e.total for e in entries}
     stale = sorted(
-        r.application.code
-        for r in reviews
-        if r.application.code in totals
-        and totals[r.application.code] != r.verified_total
+        code
+        for code, _case, verified_total in reviews
+        if code in totals and totals[code] != verified_total
     )
     if stale:
         raise ServiceError(
@@ -417,7 +449,7 @@ def list_cutoff_set(
             item.pop("cutoff", None)
             if cutoff is not None:
                 item["cutoff"] = cutoff
-    new = _save_version(
+    new, _new_entries = _save_version(
         tender=tender, engine_input=engine_input, by=by, now=now, based_on=version
     )
     CutoffOverride.objects.create(
