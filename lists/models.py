@@ -34,6 +34,10 @@ def pdf_path(instance: "ListVersion", filename: str) -> str:
     return f"lists/{instance.tender_id}/{uuid.uuid4().hex}.pdf"
 
 
+def internal_pdf_path(instance: "ListVersion", filename: str) -> str:
+    return f"lists/{instance.tender_id}/internal/{uuid.uuid4().hex}.pdf"
+
+
 class FrozenQuerySet(models.QuerySet):
     """Refuses bulk updates and deletes touching a frozen version (no per-row signal
     would catch them). ``version_path`` leads from the row to its version's state."""
@@ -155,6 +159,26 @@ class ListVersion(models.Model):
     )
     pdf_en_sha256 = models.CharField(
         _("SHA-256 of the PDF (English)"), max_length=64, blank=True
+    )
+    # The internal list with the applicants' names, for the commission only
+    # (issue 14, 3): rendered with the public PDFs when the version is published.
+    internal_pdf = models.FileField(
+        _("internal PDF with names (Slovenian)"),
+        upload_to=internal_pdf_path,
+        max_length=200,
+        blank=True,
+    )
+    internal_pdf_sha256 = models.CharField(
+        _("SHA-256 of the internal PDF (Slovenian)"), max_length=64, blank=True
+    )
+    internal_pdf_en = models.FileField(
+        _("internal PDF with names (English)"),
+        upload_to=internal_pdf_path,
+        max_length=200,
+        blank=True,
+    )
+    internal_pdf_en_sha256 = models.CharField(
+        _("SHA-256 of the internal PDF (English)"), max_length=64, blank=True
     )
 
     objects = FrozenQuerySet.as_manager()

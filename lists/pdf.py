@@ -79,3 +79,111 @@ def render_version_pdf(version: ListVersion, language: str) -> bytes | None:
             header_lines=header,
             footer_note=f"{version.tender.code} v{version.number}",
         )
+
+
+# --- the internal list with names, for the commission only (issue 14, 3) ---------------
+
+
+def household_names(version: ListVersion) -> dict[int, str]:
+    """The names of each household on ``version``, by application id: the
+    applicant first, then the other members in their order. Names only: no birth
+    date, EMŠO, address, nor any health or other special-category fact."""
+    from applications.constants import MemberRole
+    from applications.models import Member
+
+    members = (
+        Member.objects.filter(
+            application_id__in=version.entries.values("application_id")
+        )
+        .order_by("application_id", "position", "pk")
+        .values_list("application_id", "role", "first_name", "last_name")
+    )
+    found: dict[int, list[tuple[bool, str]]] = {}
+    for application_id, role, first, last in members:
+        found.setdefault(application_id, []).append(
+            (role != MemberRole.APPLICANT, f"{first} {last}".strip())
+        )
+    # sorted() is stable: the applicant first, the others in their order.
+    return {
+        application_id: ", ".join(name for _other, name in sorted(people))
+        for application_id, people in found.items()
+    }
+
+
+def internal_rows(version: ListVersion) -> list[tuple[object, ...]]:
+    """The rows of the internal list: rank, code, names, points, list, sub-list,
+    rank in the list, within the cut-off."""
+    names = household_names(version)
+    rows = []
+    for entry in version.entries.order_by("position"):
+        within = "" if entry.within is None else _("yes") if entry.within else _("no")
+        rows.append(
+            (
+                entry.rank if entry.rank is not None else "-",
+                entry.code,
+                names.get(entry.application_id, ""),
+                entry.total,
+                entry.list if entry.list != "all" else "",
+                entry.sub_list or "-",
+                entry.list_rank,
+                within,
+            )
+        )
+    return rows
+
+
+def render_internal_pdf(version: ListVersion, language: str) -> bytes | None:
+    """The internal list of ``version`` in ``language`` (with the households'
+    names; for the tender's commission only, never published), or ``None`` when the
+    long-table renderer is not installed."""
+    try:
+        from documents_pdf.long_table import Column, render_long_table_pdf
+    except ImportError:  # pragma: no cover - the renderer ships separately
+        logger.warning("documents_pdf.long_table is missing: no internal list PDF")
+        return None
+    with translation.override(language):
+        cutoffs = [
+            _("Sub-list %(code)s: %(dwellings)s dwellings, cut-off %(cutoff)s points")
+            % {
+                "code": code,
+                "dwellings": sub["dwellings"],
+                "cutoff": "-" if sub["cutoff"] is None else sub["cutoff"],
+            }
+            for code, sub in version.engine_output.get("sub_lists", {}).items()
+        ]
+        published = version.published_at or version.built_at
+        header = [
+            version.tender.title,
+            _(
+                "INTERNAL: for the tender's commission only, with personal data; "
+                "not to be published."
+            ),
+            _("Version %(number)s, published %(date)s")
+            % {
+                "number": version.number,
+                "date": formats.date_format(published, "DATE_FORMAT"),
+            },
+            *cutoffs,
+            _("SHA-256 of the engine input: %(hash)s") % {"hash": version.input_sha256},
+            _("SHA-256 of the data: %(hash)s") % {"hash": version.data_sha256},
+        ]
+        columns = [
+            Column(_("Rank"), "7%", "right"),
+            Column(_("Application code"), "17%"),
+            Column(_("Applicant and household"), "34%"),
+            Column(_("Points"), "8%", "right"),
+            Column(_("List"), "6%", "center"),
+            Column(_("Sub-list"), "9%", "center"),
+            Column(_("Rank in the list"), "9%", "right"),
+            Column(_("Within the cut-off"), None, "center"),
+        ]
+        return render_long_table_pdf(
+            title=_("Internal priority list: %(tender)s")
+            % {"tender": version.tender.code},
+            columns=columns,
+            rows=internal_rows(version),
+            language=language,
+            header_lines=header,
+            footer_note=_("%(tender)s v%(number)s, internal")
+            % {"tender": version.tender.code, "number": version.number},
+        )

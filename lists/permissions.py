@@ -64,3 +64,15 @@ def can_record_appeals(user: User | None, tender: Tender) -> bool:
         seat_role(user, tender) is not None
         or has_role(user, tender.lessor_id, {StaffRole.LESSOR_ADMIN})
     )
+
+
+def can_view_internal_list(user: User | None, tender: Tender) -> bool:
+    """The internal list with the households' names (issue 14, 3): the tender's
+    commission only (every seat: chair, member, clerk), not a seat holder with a
+    conflict on the whole tender; never the lessor's admin or a superuser as such
+    (no seat)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return seat_role(user, tender) is not None and not has_conflict(
+        user, tender.pk, None
+    )

@@ -523,14 +523,18 @@ def publication_problems(version: ListVersion) -> list[str]:
 
 def _render_pdfs(version: ListVersion) -> None:
     """The public list as PDF in Slovenian and English (no names: application code,
-    list, sub-list, rank, points, within the cut-off), with its SHA-256."""
-    from .pdf import render_version_pdf
+    list, sub-list, rank, points, within the cut-off), with its SHA-256; and the
+    internal list with the households' names for the commission (issue 14, 3), the
+    same way. Saved with the publication (the version is not frozen yet)."""
+    from .pdf import render_internal_pdf, render_version_pdf
 
-    for language, field, digest in (
-        ("sl", "pdf", "pdf_sha256"),
-        ("en", "pdf_en", "pdf_en_sha256"),
+    for render, language, field, digest in (
+        (render_version_pdf, "sl", "pdf", "pdf_sha256"),
+        (render_version_pdf, "en", "pdf_en", "pdf_en_sha256"),
+        (render_internal_pdf, "sl", "internal_pdf", "internal_pdf_sha256"),
+        (render_internal_pdf, "en", "internal_pdf_en", "internal_pdf_en_sha256"),
     ):
-        data = render_version_pdf(version, language)
+        data = render(version, language)
         if data is None:
             return
         getattr(version, field).save(f"{language}.pdf", ContentFile(data), save=False)

@@ -28,6 +28,11 @@ urlpatterns = [
     path("staff/lists/<int:pk>/approve/", views.version_approve, name="approve"),
     path("staff/lists/<int:pk>/publish/", views.version_publish, name="publish"),
     path("staff/lists/<int:pk>/diff/", views.version_diff, name="diff"),
+    path(
+        "staff/lists/<int:pk>/internal-<str:language>.pdf",
+        views.version_internal_pdf,
+        name="internal_pdf",
+    ),
     path("staff/lists/<int:pk>/decisions/", views.decisions_issue, name="decisions"),
     path("staff/lists/<int:pk>/final/", views.final_publish, name="final"),
     path("staff/tenders/<int:pk>/appeals/", views.appeals, name="appeals"),

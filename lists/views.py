@@ -202,6 +202,9 @@ def _manage(request, version: ListVersion, form: CutoffForm | None = None):
             "has_sub_lists": bool(codes),
             "can_build": perm.can_build_lists(request.user, version.tender),
             "can_approve": perm.can_approve_list(request.user, version),
+            "can_view_internal": perm.can_view_internal_list(
+                request.user, version.tender
+            ),
             "editable": version.state in (ListState.DRAFT, ListState.APPROVED),
             "job": selectors.latest_job(tasks.PUBLISH_KIND, version),
         },
@@ -212,6 +215,22 @@ def _manage(request, version: ListVersion, form: CutoffForm | None = None):
 @staff_otp_required
 def version_manage(request, pk: int):
     return _manage(request, _staff_version(request, pk))
+
+
+@require_safe
+@staff_otp_required
+def version_internal_pdf(request, pk: int, language: str):
+    """The internal list with names (issue 14, 3): only the tender's commission, as
+    a private attachment; 404 for anyone else and before it is published."""
+    version = _version(pk)
+    if not perm.can_view_internal_list(request.user, version.tender):
+        raise Http404
+    file = {"sl": version.internal_pdf, "en": version.internal_pdf_en}.get(language)
+    if file is None:
+        raise Http404
+    return file_response(
+        file, filename=export.filename(version, f"internal-{language}.pdf")
+    )
 
 
 @require_POST

@@ -1892,6 +1892,43 @@ def list_cases() -> list[Case]:
         Case("lists:manage", draft, everyone(NOT_ALLOWED), method="post"),
         Case("lists:diff", draft, everyone(NOT_ALLOWED), method="post"),
     ]
+    # The internal list with names (issue 14, 3): the commission of X only (chair,
+    # member, clerk); X's admin and the superuser (no seat) 404 like everyone else.
+    internal = "lists.permissions.can_view_internal_list"
+    commission_x = {CHAIR_X, MEMBER_X, CLERK_X}
+    cases += [
+        Case(
+            "lists:internal_pdf",
+            kw("list_published_x", language=language),
+            staff_of_x(NOT_FOUND, **dict.fromkeys(commission_x, OK)),
+            label=f"published {language}",
+            guards=(internal,),
+        )
+        for language in ("sl", "en")
+    ]
+    cases += [
+        Case(
+            "lists:internal_pdf",
+            kw("list_published_x", language="sl"),
+            staff_of_x(NOT_FOUND, **dict.fromkeys(commission_x - {MEMBER_X}, OK)),
+            setup=member_conflict,
+            label="published sl, member's conflict on the tender",
+            guards=(internal,),
+        ),
+        # A draft has no internal PDF (rendered at publication).
+        Case(
+            "lists:internal_pdf",
+            kw("list_draft_x", language="sl"),
+            staff_of_x(NOT_FOUND),
+            label="draft X",
+        ),
+        Case(
+            "lists:internal_pdf",
+            kw("list_published_x", language="sl"),
+            everyone(NOT_ALLOWED),
+            method="post",
+        ),
+    ]
     # Cut-off: a new draft version (its own page: a redirect, no fixed target).
     cases += [
         Case(
