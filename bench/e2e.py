@@ -14,11 +14,9 @@ tender can be reused):
    worker would run the same function);
 2. approve: a second member, ``lists.services.list_approve``;
 3. publish: ``lists.tasks.publish_lists`` (``list_publish``: the public PDFs in
-   Slovenian and English, rendered by ``documents_pdf`` and stored with their SHA-256);
-4. the internal PDF with names for the commission. **Stand-in**: the product has no
-   internal list PDF yet (issue 14 item 3); this renders the same long table as the
-   public one with the applicant's name added, through the same renderer, so its cost is
-   counted.
+   Slovenian and English and the internal PDFs with the households' names for the
+   commission in both languages, all rendered by ``documents_pdf`` and stored with
+   their SHA-256; issue 14 item 3).
 
 Beside it, as the baseline of the same run, ``lists`` benchmark's baseline: only reading
 the verified facts and writing the entries. Target: under 30 s wall for the whole chain
@@ -42,8 +40,7 @@ TARGET_SECONDS = 30.0
 STEPS = (
     "build lists A and B with sub-lists (task)",
     "approve (second member)",
-    "publish: public PDFs sl + en (task)",
-    "internal PDF with names (stand-in)",
+    "publish: public PDFs sl + en, internal PDFs with names sl + en (task)",
 )
 
 
@@ -70,51 +67,6 @@ def _cpu() -> float:
 
     me = resource.getrusage(resource.RUSAGE_SELF)
     return me.ru_utime + me.ru_stime + WORKER_CPU_SECONDS[0]
-
-
-def internal_pdf(version: Any, language: str = "sl") -> bytes:
-    """The internal list with names (stand-in, see the module docstring)."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from applications.models import Member
-    from documents_pdf import Column, render_long_table_pdf
-    from lists.pdf import version_rows
-
-    names = {
-        application_id: f"{first} {last}"
-        for application_id, first, last in Member.objects.filter(
-            application__tender=version.tender, position=1
-        ).values_list("application_id", "first_name", "last_name")
-    }
-    application_ids = list(
-        version.entries.order_by("position").values_list("application_id", flat=True)
-    )
-    rows = [
-        (row[0], names.get(application_id, ""), *row[1:])
-        for application_id, row in zip(
-            application_ids, version_rows(version), strict=True
-        )
-    ]
-    with translation.override(language):
-        columns = [
-            Column(_("Application code"), "18%"),
-            Column("Ime in priimek" if language == "sl" else "Name", "22%"),
-            Column(_("List"), "6%", "center"),
-            Column(_("Sub-list"), "10%", "center"),
-            Column(_("Rank"), "8%", "right"),
-            Column(_("Rank in the list"), "12%", "right"),
-            Column(_("Points"), "10%", "right"),
-            Column(_("Within the cut-off"), None, "center"),
-        ]
-        pdf: bytes = render_long_table_pdf(
-            title=f"{version.tender.code} v{version.number} (interno)",
-            columns=columns,
-            rows=rows,
-            language=language,
-            footer_note=f"{version.tender.code} v{version.number}",
-        )
-    return pdf
 
 
 def measure(tender: Any) -> Result:
@@ -169,13 +121,13 @@ def measure(tender: Any) -> Result:
             return ListVersion.objects.get(pk=version.pk)
 
         version = timed(STEPS[2], publish)
-        if version.state != "published" or not version.pdf:
+        if version.state != "published" or not version.internal_pdf:
             raise RuntimeError(f"version {version.pk} was not published with its PDFs")
-        internal = timed(STEPS[3], lambda: internal_pdf(version))
         result.pdf_bytes = {
             "public sl": version.pdf.size,
             "public en": version.pdf_en.size,
-            "internal": len(internal),
+            "internal sl": version.internal_pdf.size,
+            "internal en": version.internal_pdf_en.size,
         }
         result.entries = version.entries.count()
         transaction.set_rollback(True)
@@ -214,7 +166,7 @@ def report(results: list[Result]) -> str:
         rows.append(
             (
                 n,
-                f"**total, facts to published lists and 3 PDFs** ({r.entries:,} entries)",
+                f"**total, facts to published lists and 4 PDFs** ({r.entries:,} entries)",
                 f"**{r.total:.2f}**",
                 f"{sum(r.cpu.values()):.2f}",
                 f"{r.total / r.baseline:.1f}x" if r.baseline else "",

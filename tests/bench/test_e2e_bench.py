@@ -25,13 +25,14 @@ def test_it_runs_at_a_tiny_size_and_rolls_back():
     assert result.cpu[bench.STEPS[2]] > 0  # the PDFs cost CPU, here or in the workers
     assert result.pdf_bytes["public sl"] > 1000
     assert result.pdf_bytes["public en"] > 1000
-    assert result.pdf_bytes["internal"] > 1000
+    assert result.pdf_bytes["internal sl"] > 1000
+    assert result.pdf_bytes["internal en"] > 1000
     assert not ListVersion.objects.exists()
     text = bench.report(results)
     assert f"| 30 | {BASELINE} |" in text
     for step in bench.STEPS:
         assert f"| 30 | {step} |" in text
-    assert "**total, facts to published lists and 3 PDFs**" in text
+    assert "**total, facts to published lists and 4 PDFs**" in text
     assert "| wall s | CPU s (with PDF workers) | vs baseline |" in text
     assert "target: whole chain under 30 s at 30:" in text
 
