@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from documents_pdf.weasy import shared_font_config, shared_url_fetcher
+
 # Rows that one process renders faster than starting workers and merging.
 ROWS_IN_ONE_PROCESS = 1200
 # Pages per chunk: about 1,200 rows, a few hundred MiB in one worker.
@@ -186,14 +188,34 @@ def _html(
     return "".join(parts)
 
 
+_LEAN_HTML: list[Any] = []
+
+
 def _weasy_html(source: str) -> Any:
-    import weasyprint  # slow to import (about 1 s): only when a PDF is rendered
+    """A WeasyPrint document of ``source`` with the lean user-agent stylesheet (parsed
+    once per process) and this thread's URL fetcher (``documents_pdf.weasy``)."""
+    if not _LEAN_HTML:
+        import weasyprint  # slow to import (about 1 s): only when a PDF is rendered
 
-    class LeanHTML(weasyprint.HTML):
-        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
-            return [weasyprint.CSS(string=_LEAN_UA)]
+        lean_ua = [weasyprint.CSS(string=_LEAN_UA)]
 
-    return LeanHTML(string=source)
+        class LeanHTML(weasyprint.HTML):
+            def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+                return lean_ua
+
+        _LEAN_HTML.append(LeanHTML)
+    return _LEAN_HTML[0](string=source, url_fetcher=shared_url_fetcher())
+
+
+def _render(source: str) -> Any:
+    """The laid-out document of ``source`` (this thread's font configuration)."""
+    return _weasy_html(source).render(font_config=shared_font_config())
+
+
+def _warm_up() -> None:
+    """In a new worker: pay the start-up (fonts, fetcher, stylesheet) while the main
+    process lays out the probe."""
+    _render("<p>0</p>").write_pdf(pdf_variant="pdf/ua-1")
 
 
 def _rows_per_page(document: Any) -> list[int]:
@@ -221,9 +243,22 @@ def _render_chunk(
         start_page=chunk.start_page,
         total_pages=total_pages,
     )
-    document = _weasy_html(source).render()
+    document = _render(source)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     return chunk.index, pdf, len(document.pages), time.process_time() - cpu
+
+
+def _balanced_pages(
+    rows: int, first_page: int, per_page: int, chunk_pages: int, workers: int
+) -> int:
+    """Pages per chunk, at most ``chunk_pages``, so that the chunks come in rounds of
+    ``workers`` of about equal length: 10,000 rows in 2 processes make 10 chunks of
+    about 1,000 rows rather than 8 of 1,200 and a short ninth that one process
+    renders alone while the other waits."""
+    pages = 1 + math.ceil(max(0, rows - first_page) / per_page)
+    chunks = math.ceil(pages / chunk_pages)
+    chunks = workers * math.ceil(chunks / workers)
+    return max(1, min(chunk_pages, math.ceil(pages / chunks)))
 
 
 def _plan(
@@ -270,26 +305,23 @@ def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
 
 
 def _render_chunks(
+    pool: concurrent.futures.ProcessPoolExecutor,
     spec: _Spec,
     chunks: list[_Chunk],
-    workers: int,
     progress: Callable[[int, int], None] | None,
     total_rows: int,
 ) -> dict[int, tuple[bytes, int]]:
     total_pages = sum(chunk.pages for chunk in chunks)
     done_rows = 0
     results: dict[int, tuple[bytes, int]] = {}
-    with _pool(workers) as pool:
-        futures = [
-            pool.submit(_render_chunk, spec, chunk, total_pages) for chunk in chunks
-        ]
-        for future in concurrent.futures.as_completed(futures):
-            index, pdf, pages, cpu = future.result()
-            WORKER_CPU_SECONDS[0] += cpu
-            results[index] = (pdf, pages)
-            done_rows += len(chunks[index].rows)
-            if progress is not None:
-                progress(done_rows, total_rows)
+    futures = [pool.submit(_render_chunk, spec, chunk, total_pages) for chunk in chunks]
+    for future in concurrent.futures.as_completed(futures):
+        index, pdf, pages, cpu = future.result()
+        WORKER_CPU_SECONDS[0] += cpu
+        results[index] = (pdf, pages)
+        done_rows += len(chunks[index].rows)
+        if progress is not None:
+            progress(done_rows, total_rows)
     return results
 
 
@@ -444,11 +476,30 @@ def render_long_table_pdf(
             start_page=None,
             total_pages=None,
         )
-        pdf: bytes = _weasy_html(source).write_pdf(pdf_variant="pdf/ua-1")
+        pdf: bytes = _render(source).write_pdf(pdf_variant="pdf/ua-1")
         if progress is not None:
             progress(len(table), len(table))
         return pdf
 
+    with _pool(workers) as pool:
+        # The workers start (fork, fonts) while this process lays out the probe.
+        warm = [pool.submit(_warm_up) for _worker in range(workers)]
+        chunks = _probe_and_plan(spec, table, chunk_pages, workers)
+        concurrent.futures.wait(warm)
+        results = _render_chunks(pool, spec, chunks, progress, len(table))
+        rendered = {index: pages for index, (_pdf, pages) in results.items()}
+        if any(rendered[chunk.index] != chunk.pages for chunk in chunks):
+            # A row wrapped: render again with every chunk's real length (the layout
+            # of a chunk does not depend on its page numbers, so once is enough).
+            chunks = _renumber(chunks, rendered)
+            results = _render_chunks(pool, spec, chunks, progress, len(table))
+    return _merge([results[chunk.index][0] for chunk in chunks], spec)
+
+
+def _probe_and_plan(
+    spec: _Spec, table: list[tuple[str, ...]], chunk_pages: int, workers: int
+) -> list[_Chunk]:
+    """Lay out the first rows to learn how many fit on a page; plan the chunks."""
     probe_html = _html(
         spec,
         table[:PROBE_ROWS],
@@ -457,17 +508,12 @@ def render_long_table_pdf(
         start_page=None,
         total_pages=None,
     )
-    probe = _weasy_html(probe_html).render()
+    probe = _render(probe_html)
     counts = _rows_per_page(probe)
     first_page = max(1, counts[0])
     # The second page is full when a third exists; a wrapped row may shorten one.
     per_page = max(1, max(counts[1:-1], default=counts[0]))
-    chunks = _plan(table, first_page, per_page, max(1, chunk_pages))
-    results = _render_chunks(spec, chunks, workers, progress, len(table))
-    rendered = {index: pages for index, (_pdf, pages) in results.items()}
-    if any(rendered[chunk.index] != chunk.pages for chunk in chunks):
-        # A row wrapped: render again with every chunk's real length (the layout of a
-        # chunk does not depend on its page numbers, so once is enough).
-        chunks = _renumber(chunks, rendered)
-        results = _render_chunks(spec, chunks, workers, progress, len(table))
-    return _merge([results[chunk.index][0] for chunk in chunks], spec)
+    pages = _balanced_pages(
+        len(table), first_page, per_page, max(1, chunk_pages), workers
+    )
+    return _plan(table, first_page, per_page, pages)

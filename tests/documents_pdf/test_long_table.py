@@ -191,3 +191,17 @@ def test_text_is_escaped():
     assert 'content: "x \\"y\\" \\\\"' in html
     assert "counter-reset: page 3" in html
     assert '" / 9"' in html
+
+
+def test_chunks_come_in_even_rounds_for_the_workers():
+    # 10,000 rows, 40 on the first page and 52 on the others: 193 pages. At most 24
+    # pages a chunk would make 9 chunks (one rendered alone at the end); balanced for
+    # 2 workers, 10 chunks of at most 20 pages.
+    pages = long_table._balanced_pages(10_000, 40, 52, 24, 2)
+    assert pages == 20
+    chunks = long_table._plan([("x",)] * 10_000, 40, 52, pages)
+    assert len(chunks) == 10
+    assert sum(chunk.pages for chunk in chunks) == 193
+    # Never more than chunk_pages, never fewer than one page.
+    assert long_table._balanced_pages(10_000, 40, 52, 5, 2) == 5
+    assert long_table._balanced_pages(30, 40, 52, 24, 2) == 1
