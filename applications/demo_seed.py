@@ -670,11 +670,19 @@ def seed_demo_applications(*, lessor) -> int:
     """Everything above for the demo lessor's three tenders; returns objects
     created (applications, and the published lists).
 
-    What the services leave to run after the commit (receipt PDFs and confirmation
-    emails of ~75 past submissions, amendment emails and letters) is dropped: it
-    would print every email on the console and take a minute of PDF rendering at
-    every start. A receipt not stored is rendered when it is first asked for
-    (``applications.pdf.store_receipts``); applicant1's is stored here.
+    What the services leave to run after the commit (the confirmation emails of ~75
+    past submissions, amendment emails and letters) is dropped: it would print every
+    email on the console.
+
+    The receipts are not dropped: each submission starts its receipt job inside the
+    seed's transaction (``applications.tasks.render_receipts``), so ~75 jobs stay
+    queued, below the default priority (the staff's jobs go first), for the worker
+    (``manage.py db_worker``, started by ``./scripts/run``) to render after the seed.
+    Rendering them here would add about two minutes (1.6 s a submission, both
+    languages) to a seed of about 40 s. Until the worker has stored one, its page
+    says the receipt is being prepared, and without a worker the PDF is rendered for
+    each download without being stored (``applications.selectors.receipt_state``).
+    applicant1's receipt is stored here (its job then finds it stored).
     """
     connection = transaction.get_connection()
     pending = len(connection.run_on_commit)

@@ -172,6 +172,17 @@ def test_seed_demo_applications_reviews_and_lists_idempotent():
     first = full_snapshot()
     seed(applications=True)
     assert full_snapshot() == first
+    # Every submission's receipt is left to the worker as one queued job (neither
+    # dropped nor rendered in the seed); seeding again starts none more.
+    from applications.models import ApplicationSubmission
+    from applications.tasks import RECEIPTS_KIND
+    from jobs.models import Job
+
+    receipt_jobs = Job.objects.filter(kind=RECEIPTS_KIND)
+    assert sorted(receipt_jobs.values_list("target_id", flat=True)) == sorted(
+        str(pk) for pk in ApplicationSubmission.objects.values_list("pk", flat=True)
+    )
+    assert set(receipt_jobs.values_list("status", flat=True)) == {"queued"}
 
     # The open tender: applicant1 submitted, applicant2 a draft.
     assert Application.objects.get(
