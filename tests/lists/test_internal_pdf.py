@@ -122,3 +122,24 @@ def test_staff_without_a_seat_get_404_and_no_link(
     assert client.get(url).status_code == 404
     page = client.get(f"/staff/lists/{published.pk}/")
     assert url not in page.content.decode()
+
+
+def test_postgresql_refuses_replacing_the_internal_pdf(published):
+    from django.db import connection, transaction
+    from django.db.utils import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The trigger exists on PostgreSQL only (SQLite: the ORM guard).")
+    for sql in (
+        "UPDATE lists_listversion SET internal_pdf_sha256 = 'x' WHERE id = %s",
+        "UPDATE lists_listversion SET internal_pdf_en = 'other.pdf' WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [published.pk])
+    version = ListVersion.objects.get(pk=published.pk)
+    assert version.internal_pdf_sha256 == published.internal_pdf_sha256
+    assert version.internal_pdf_en.name == published.internal_pdf_en.name
