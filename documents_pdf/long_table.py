@@ -7,10 +7,13 @@ One WeasyPrint rendering of a long table costs more than linear time and memory
 1. lays out the first rows once to learn how many rows fit on the first page and on
    each further page (lean CSS: no ``border-collapse``, fixed table layout, one row
    height, a minimal user-agent stylesheet, no complex selectors);
-2. cuts the rows into chunks of whole pages (``chunk_pages``, about 1,200 rows), so
-   that every chunk's first page number and the document's page count are known
-   before any chunk is rendered;
-3. renders the chunks in parallel worker processes (``workers``, default 2), each a
+2. cuts the rows into chunks of whole pages (at most ``chunk_pages``, about 1,200
+   rows, and as many chunks as make full rounds of the workers), so that every
+   chunk's first page number and the document's page count are known before any
+   chunk is rendered;
+3. renders the chunks in parallel worker processes (``workers``, default 2, started
+   while the first rows are laid out, with WeasyPrint's fonts, URL fetcher and
+   user-agent stylesheet made once per process: ``documents_pdf.weasy``), each a
    tagged PDF (PDF/UA-1) whose footer already says "Stran 27 / 204";
 4. checks every chunk's page count against the plan: a row that wrapped onto two
    lines makes a chunk longer, and then the chunks are rendered again with the counts
