@@ -32,6 +32,30 @@ def version_rows(version: ListVersion) -> list[tuple[object, ...]]:
     return rows
 
 
+def _version_lines(version: ListVersion) -> list[str]:
+    """The header lines both lists share: the version and its date, each sub-list's
+    dwellings and cut-off, and the SHA-256 of the engine input and of the data."""
+    published = version.published_at or version.built_at
+    return [
+        _("Version %(number)s, published %(date)s")
+        % {
+            "number": version.number,
+            "date": formats.date_format(published, "DATE_FORMAT"),
+        },
+        *(
+            _("Sub-list %(code)s: %(dwellings)s dwellings, cut-off %(cutoff)s points")
+            % {
+                "code": code,
+                "dwellings": sub["dwellings"],
+                "cutoff": "-" if sub["cutoff"] is None else sub["cutoff"],
+            }
+            for code, sub in version.engine_output.get("sub_lists", {}).items()
+        ),
+        _("SHA-256 of the engine input: %(hash)s") % {"hash": version.input_sha256},
+        _("SHA-256 of the data: %(hash)s") % {"hash": version.data_sha256},
+    ]
+
+
 def render_version_pdf(version: ListVersion, language: str) -> bytes | None:
     """The PDF of ``version`` in ``language``, or ``None`` when the long-table
     renderer is not installed."""
@@ -41,27 +65,7 @@ def render_version_pdf(version: ListVersion, language: str) -> bytes | None:
         logger.warning("documents_pdf.long_table is missing: no PDF of the list")
         return None
     with translation.override(language):
-        cutoffs = [
-            _("Sub-list %(code)s: %(dwellings)s dwellings, cut-off %(cutoff)s points")
-            % {
-                "code": code,
-                "dwellings": sub["dwellings"],
-                "cutoff": "-" if sub["cutoff"] is None else sub["cutoff"],
-            }
-            for code, sub in version.engine_output.get("sub_lists", {}).items()
-        ]
-        published = version.published_at or version.built_at
-        header = [
-            version.tender.title,
-            _("Version %(number)s, published %(date)s")
-            % {
-                "number": version.number,
-                "date": formats.date_format(published, "DATE_FORMAT"),
-            },
-            *cutoffs,
-            _("SHA-256 of the engine input: %(hash)s") % {"hash": version.input_sha256},
-            _("SHA-256 of the data: %(hash)s") % {"hash": version.data_sha256},
-        ]
+        header = [version.tender.title, *_version_lines(version)]
         columns = [
             Column(_("Application code"), "22%"),
             Column(_("List"), "8%", "center"),
@@ -142,30 +146,13 @@ def render_internal_pdf(version: ListVersion, language: str) -> bytes | None:
         logger.warning("documents_pdf.long_table is missing: no internal list PDF")
         return None
     with translation.override(language):
-        cutoffs = [
-            _("Sub-list %(code)s: %(dwellings)s dwellings, cut-off %(cutoff)s points")
-            % {
-                "code": code,
-                "dwellings": sub["dwellings"],
-                "cutoff": "-" if sub["cutoff"] is None else sub["cutoff"],
-            }
-            for code, sub in version.engine_output.get("sub_lists", {}).items()
-        ]
-        published = version.published_at or version.built_at
         header = [
             version.tender.title,
             _(
                 "INTERNAL: for the tender's commission only, with personal data; "
                 "not to be published."
             ),
-            _("Version %(number)s, published %(date)s")
-            % {
-                "number": version.number,
-                "date": formats.date_format(published, "DATE_FORMAT"),
-            },
-            *cutoffs,
-            _("SHA-256 of the engine input: %(hash)s") % {"hash": version.input_sha256},
-            _("SHA-256 of the data: %(hash)s") % {"hash": version.data_sha256},
+            *_version_lines(version),
         ]
         columns = [
             Column(_("Rank"), "7%", "right"),
