@@ -4,6 +4,7 @@ language. Uses the long-table renderer (``documents_pdf.long_table``), which kee
 a list of thousands of rows fast and bounded in memory."""
 
 import logging
+from typing import Any
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -60,29 +61,40 @@ def render_version_pdf(version: ListVersion, language: str) -> bytes | None:
     """The PDF of ``version`` in ``language``, or ``None`` when the long-table
     renderer is not installed."""
     try:
-        from documents_pdf.long_table import Column, render_long_table_pdf
+        from documents_pdf.long_table import render_long_table_pdf
     except ImportError:  # pragma: no cover - the renderer ships separately
         logger.warning("documents_pdf.long_table is missing: no PDF of the list")
         return None
+    return render_long_table_pdf(**version_pdf_arguments(version, language))
+
+
+def version_pdf_arguments(version: ListVersion, language: str) -> dict[str, Any]:
+    """The keyword arguments of ``documents_pdf``'s long-table renderer for the
+    public list of ``version`` in ``language`` (read here, in this thread's
+    transaction; rendered anywhere)."""
+    from documents_pdf.long_table import Column
+
     with translation.override(language):
         header = [version.tender.title, *_version_lines(version)]
         columns = [
-            Column(_("Application code"), "22%"),
-            Column(_("List"), "8%", "center"),
-            Column(_("Sub-list"), "12%", "center"),
+            # Wide enough for a code of 24 characters on one line: a row of one
+            # line costs the renderer about half of a row of two (issue 15, 2).
+            Column(_("Application code"), "27%"),
+            Column(_("List"), "7%", "center"),
+            Column(_("Sub-list"), "11%", "center"),
             Column(_("Rank"), "10%", "right"),
-            Column(_("Rank in the list"), "14%", "right"),
-            Column(_("Points"), "12%", "right"),
+            Column(_("Rank in the list"), "13%", "right"),
+            Column(_("Points"), "10%", "right"),
             Column(_("Within the cut-off"), None, "center"),
         ]
-        return render_long_table_pdf(
-            title=_("Priority list: %(tender)s") % {"tender": version.tender.code},
-            columns=columns,
-            rows=version_rows(version),
-            language=language,
-            header_lines=header,
-            footer_note=f"{version.tender.code} v{version.number}",
-        )
+        return {
+            "title": _("Priority list: %(tender)s") % {"tender": version.tender.code},
+            "columns": columns,
+            "rows": version_rows(version),
+            "language": language,
+            "header_lines": header,
+            "footer_note": f"{version.tender.code} v{version.number}",
+        }
 
 
 # --- the internal list with names, for the commission only (issue 14, 3) ---------------
@@ -141,10 +153,18 @@ def render_internal_pdf(version: ListVersion, language: str) -> bytes | None:
     names; for the tender's commission only, never published), or ``None`` when the
     long-table renderer is not installed."""
     try:
-        from documents_pdf.long_table import Column, render_long_table_pdf
+        from documents_pdf.long_table import render_long_table_pdf
     except ImportError:  # pragma: no cover - the renderer ships separately
         logger.warning("documents_pdf.long_table is missing: no internal list PDF")
         return None
+    return render_long_table_pdf(**internal_pdf_arguments(version, language))
+
+
+def internal_pdf_arguments(version: ListVersion, language: str) -> dict[str, Any]:
+    """The long-table renderer's keyword arguments for the internal list of
+    ``version`` in ``language`` (as :func:`version_pdf_arguments`)."""
+    from documents_pdf.long_table import Column
+
     with translation.override(language):
         header = [
             version.tender.title,
@@ -164,13 +184,13 @@ def render_internal_pdf(version: ListVersion, language: str) -> bytes | None:
             Column(_("Rank in the list"), "9%", "right"),
             Column(_("Within the cut-off"), None, "center"),
         ]
-        return render_long_table_pdf(
-            title=_("Internal priority list: %(tender)s")
+        return {
+            "title": _("Internal priority list: %(tender)s")
             % {"tender": version.tender.code},
-            columns=columns,
-            rows=internal_rows(version),
-            language=language,
-            header_lines=header,
-            footer_note=_("%(tender)s v%(number)s, internal")
+            "columns": columns,
+            "rows": internal_rows(version),
+            "language": language,
+            "header_lines": header,
+            "footer_note": _("%(tender)s v%(number)s, internal")
             % {"tender": version.tender.code, "number": version.number},
-        )
+        }

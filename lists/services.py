@@ -526,17 +526,25 @@ def _render_pdfs(version: ListVersion) -> None:
     list, sub-list, rank, points, within the cut-off), with its SHA-256; and the
     internal list with the households' names for the commission (issue 14, 3), the
     same way. Saved with the publication (the version is not frozen yet)."""
-    from .pdf import render_internal_pdf, render_version_pdf
+    from .pdf import internal_pdf_arguments, version_pdf_arguments
 
-    for render, language, field, digest in (
-        (render_version_pdf, "sl", "pdf", "pdf_sha256"),
-        (render_version_pdf, "en", "pdf_en", "pdf_en_sha256"),
-        (render_internal_pdf, "sl", "internal_pdf", "internal_pdf_sha256"),
-        (render_internal_pdf, "en", "internal_pdf_en", "internal_pdf_en_sha256"),
-    ):
-        data = render(version, language)
-        if data is None:
-            return
+    try:
+        from documents_pdf.long_table import render_long_tables_pdf
+    except ImportError:  # pragma: no cover - the renderer ships separately
+        logger.warning("documents_pdf.long_table is missing: no PDF of the list")
+        return
+    outputs = (
+        (version_pdf_arguments, "sl", "pdf", "pdf_sha256"),
+        (version_pdf_arguments, "en", "pdf_en", "pdf_en_sha256"),
+        (internal_pdf_arguments, "sl", "internal_pdf", "internal_pdf_sha256"),
+        (internal_pdf_arguments, "en", "internal_pdf_en", "internal_pdf_en_sha256"),
+    )
+    # The rows are read here (this transaction); the four PDFs share one pool of
+    # worker processes (issue 15, 2).
+    pdfs = render_long_tables_pdf(
+        [arguments(version, language) for arguments, language, _f, _d in outputs]
+    )
+    for (_arguments, language, field, digest), data in zip(outputs, pdfs, strict=True):
         getattr(version, field).save(f"{language}.pdf", ContentFile(data), save=False)
         setattr(version, digest, hashlib.sha256(data).hexdigest())
 

@@ -205,3 +205,31 @@ def test_chunks_come_in_even_rounds_for_the_workers():
     # Never more than chunk_pages, never fewer than one page.
     assert long_table._balanced_pages(10_000, 40, 52, 5, 2) == 5
     assert long_table._balanced_pages(30, 40, 52, 24, 2) == 1
+
+
+def test_several_tables_share_one_pool_and_come_back_in_order(monkeypatch):
+    # Short documents are one task of the shared pool, long ones are chunked; the
+    # PDFs come back in the order asked, each numbered and tagged on its own.
+    monkeypatch.setattr(long_table, "ROWS_IN_ONE_PROCESS", 100)
+    documents = [
+        {"title": "Kratka", "columns": COLUMNS["sl"], "rows": rows(40, "sl"), "language": "sl"},
+        {"title": "Long", "columns": COLUMNS["en"], "rows": rows(400, "en"), "language": "en", "footer_note": "JSS"},
+        {"title": "Dolga", "columns": COLUMNS["sl"], "rows": rows(300, "sl"), "language": "sl"},
+    ]  # fmt: skip
+    before = long_table.WORKER_CPU_SECONDS[0]
+    pdfs = long_table.render_long_tables_pdf(documents, chunk_pages=2)
+    assert long_table.WORKER_CPU_SECONDS[0] > before  # rendered by the workers
+    import pikepdf
+
+    for document, pdf in zip(documents, pdfs, strict=True):
+        texts = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+        n = len(texts)
+        assert page_numbers(texts) == [(page, n) for page in range(1, n + 1)]
+        assert document["title"] in texts[0]
+        last = len(document["rows"])
+        assert f"NAJ-{last:05d}" in texts[-1]
+        assert f"NAJ-{last + 1:05d}" not in "".join(texts)
+        tagged = pikepdf.open(io.BytesIO(pdf))
+        assert str(tagged.Root.Lang) == document["language"]
+        assert bool(tagged.Root.MarkInfo.Marked)
+    assert len(PdfReader(io.BytesIO(pdfs[1])).pages) > 2  # chunked and merged
