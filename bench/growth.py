@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "performance-growth"
 WORSE_THAN_LINEAR = 1.25
 GENERATE = "generate_tender (bulk inserts)"
-E2E_TOTAL = "e2e: whole chain, facts to published lists and 3 PDFs"
+E2E_TOTAL = "e2e: whole chain, facts to published lists and their PDFs"
 
 Costs = dict[str, dict[int, float]]
 

@@ -61,12 +61,14 @@ ensure_venv() {
     say "Creating .venv with $("$py" --version)"
     "$py" -m venv .venv
   fi
-  local stamp=.venv/.najem-installed want
-  want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
+  # The bench extra (locust, matplotlib) too: the suite runs a tiny real run of each
+  # benchmark, which would otherwise be skipped.
+  local stamp=.venv/.najem-installed want extras="test,bench"
+  want="$( (cat pyproject.toml constraints.txt; echo "$extras") | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "Installing Python dependencies (pinned by constraints.txt)"
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
+    .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
     echo "$want" > "$stamp"
   fi
 }

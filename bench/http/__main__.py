@@ -14,7 +14,10 @@ members (password, a backup code as second factor, a seat) on the generated tend
 (``config/gunicorn.py``, 2 sync workers, ``config.settings.bench``) on 127.0.0.1 and
 runs locust headless, each run bounded by ``--seconds``:
 
-- the baseline: ``/healthz`` (a plain Django view: one query, no template);
+- the baseline: ``/healthz`` (a plain Django view: one query, no template), and
+  beside it, not judged, a static page in the site's template (``/accessibility/``:
+  every middleware, the session, the base template, no domain query), which shows
+  what any page of this site costs before it does its own work;
 - (a) applicants: log in once, save three pages of their draft (the values as they
   are, through the services), check the answers, submit once, then read the status;
 - (b) the public during a deadline rush: the open tender's page and its invitation PDF;
@@ -63,6 +66,7 @@ TARGET_P95_MS = 500.0
 TARGET_SHARE = 1 / 3
 SCENARIOS = {
     "plain": ("PlainUser", "baseline: plain view /healthz"),
+    "page": ("PageUser", "reference: static page in the site's template"),
     "applicants": ("ApplicantUser", "(a) applicants saving pages and submitting"),
     "public": ("PublicUser", "(b) public tender page and invitation PDF"),
     "commission": ("CommissionUser", "(c) commission paging and filtering the queue"),
@@ -149,6 +153,7 @@ def prepare(users: int, saturation_users: int, queue: int, seed: int) -> dict[st
             "login": reverse("login"),
             "otp_verify": reverse("otp_verify"),
             "plain": reverse("healthz"),
+            "page": reverse("accessibility"),
             "tender": reverse("tenders:detail", args=[tender.pk]),
             "invitation": reverse("tenders:pdf", args=[tender.pk]),
             "queue": reverse("review:queue", args=[queue_tender.pk]),
@@ -315,7 +320,7 @@ def run(
         )
         server = start_server(env, port)
         rows: list[Row] = []
-        for scenario in ["plain", *scenarios]:
+        for scenario in ["plain", "page", *scenarios]:
             for phase, n, secs, first in (
                 ("load", users, seconds, 0),
                 ("saturation", saturation_users, saturation_seconds, users),
@@ -365,14 +370,18 @@ def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
             )
         )
     plain = _phase_rps(rows, "plain", "saturation")
-    for scenario in sorted({r.scenario for r in rows} - {"plain"}):
+    page = _phase_rps(rows, "page", "saturation")
+    for scenario in sorted({r.scenario for r in rows} - {"plain", "page"}):
         real = _phase_rps(rows, scenario, "saturation")
         if not plain or not real:
             continue
+        beside_page = (
+            f"; {real / page:.2f} of the static page's {page:.1f} req/s" if page else ""
+        )
         found.append(
             (
                 f"{scenario}: throughput at least 1/3 of the plain view's "
-                f"({real:.1f} / {plain:.1f} req/s = {real / plain:.2f})",
+                f"({real:.1f} / {plain:.1f} req/s = {real / plain:.2f}{beside_page})",
                 real / plain >= TARGET_SHARE if judged else None,
             )
         )

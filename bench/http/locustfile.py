@@ -69,6 +69,17 @@ class PlainUser(HttpUser):
         self.client.get(DATA["paths"]["plain"], name="plain: /healthz")
 
 
+class PageUser(HttpUser):
+    """Beside the baseline, not judged: a static page in the site's template (every
+    middleware, the session, the base template; no domain query)."""
+
+    wait_time = WAIT
+
+    @task
+    def page(self) -> None:
+        self.client.get(DATA["paths"]["page"], name="page: /accessibility/")
+
+
 class ApplicantUser(_LoggedIn):
     """An applicant near the deadline: saves pages of a complete draft (the values
     as they are), checks the answers and submits once, then reads the status page."""

@@ -23,8 +23,7 @@ def test_it_runs_and_writes_the_table_and_the_chart(tmp_path, capsys):
         f"lists: {BASELINE}",
         f"lists: {BUILD}",
         "e2e: build lists A and B with sub-lists (task)",
-        "e2e: publish: public PDFs sl + en (task)",
-        "e2e: internal PDF with names (stand-in)",
+        "e2e: publish: public PDFs sl + en, internal PDFs with names sl + en (task)",
         bench.E2E_TOTAL,
     ):
         assert f"| {name} |" in text

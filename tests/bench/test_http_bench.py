@@ -51,6 +51,7 @@ def test_verdicts():
     rows = [
         row("plain", "load", "GET plain", 90, 20),
         row("plain", "saturation", "GET plain", 300, 20),
+        row("page", "saturation", "GET static page", 150, 30),
         row("public", "load", "GET page", 90, 450),
         row("public", "load", "POST login (once per user)", 10, 3000),
         row("public", "saturation", "GET page", 120, 300),
@@ -60,7 +61,9 @@ def test_verdicts():
     assert found["0 errors (all phases): 1"] is False
     assert found["p95 under 500 ms at 200 users (worst: GET page, 450 ms)"] is True
     shares = {name.split(":")[0]: met for name, met in found.items() if "1/3" in name}
+    # The static page is a reference beside the baseline, never judged itself.
     assert shares == {"public": True, "commission": False}
+    assert any("0.80 of the static page's 150.0 req/s" in name for name in found)
     assert all(met is None for name, met in verdicts(rows, 20) if "errors" not in name)
 
 
@@ -78,6 +81,7 @@ def test_a_tiny_real_run(capsys):
     out = capsys.readouterr().out
     for request in (
         "GET plain: /healthz",
+        "GET page: /accessibility/",
         "POST applicant: save section",
         "GET public: tender page",
         "GET public: invitation PDF",
