@@ -29,6 +29,11 @@ class PrivatePagesNoStoreMiddleware:
 
 SESSION_LOGIN_AT_KEY = "najem_login_at"
 SESSION_LAST_ACTIVITY_KEY = "najem_last_activity"
+# The last activity is written at most once a minute: a write of the session row on
+# every request (a database UPDATE each time) bought nothing but a finer idle clock.
+# The idle limit is counted from the stamp, so a session may end up to this many
+# seconds before the limit, never after it (docs/decisions.md).
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def _now() -> int:
@@ -85,7 +90,9 @@ class SessionTimeoutMiddleware:
         if idle or too_old:
             logout(request)  # flushes the session, request.user becomes anonymous
             request.najem_session_expired = True
-        elif last_activity != now:
+        elif last_activity is None or now - last_activity >= min(
+            ACTIVITY_RESOLUTION_SECONDS, settings.NAJEM_SESSION_IDLE_SECONDS // 2
+        ):
             session[SESSION_LAST_ACTIVITY_KEY] = now
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):

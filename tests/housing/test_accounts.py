@@ -1004,3 +1004,21 @@ def test_weak_password_messages_in_slovenian(password, message):
     with translation.override("sl"), pytest.raises(ValidationError) as refused:
         validate_password(password)
     assert message in refused.value.messages
+
+
+def test_activity_is_stamped_at_most_once_a_minute(client, actors):
+    """A request within a minute of the last stamp does not write the session (no
+    UPDATE of its row on every page); one a minute later does."""
+    from django.contrib.sessions.models import Session
+
+    client.force_login(actors["applicant_a"])
+    set_clocks(client, activity_ago=30)
+    key = client.session.session_key
+    stored = Session.objects.get(pk=key).session_data
+    stamp = client.session[SESSION_LAST_ACTIVITY_KEY]
+    assert client.get("/", headers=EN).wsgi_request.user.is_authenticated
+    assert Session.objects.get(pk=key).session_data == stored
+    assert client.session[SESSION_LAST_ACTIVITY_KEY] == stamp
+    set_clocks(client, activity_ago=61)
+    assert client.get("/", headers=EN).wsgi_request.user.is_authenticated
+    assert client.session[SESSION_LAST_ACTIVITY_KEY] >= int(time.time()) - 5
