@@ -1,0 +1,270 @@
+"""``housing.field_html`` writes what crispy-bootstrap5's field templates (as the site
+had changed them, kept in ``tests/reference_templates/``) wrote, for every kind of
+widget and state the site's forms have, and for the site's real forms.
+
+Each form is rendered twice, with fresh instances: once through the site's templates
+(``bootstrap5/field.html`` -> ``{% house_field %}``) and once with the reference
+templates first in the template path. The two must be the same HTML up to whitespace
+between tags.
+"""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import engines
+from django.test import override_settings
+from django.utils import translation
+
+import pytest
+
+from housing.field_html import render_field
+
+REFERENCE = Path(__file__).resolve().parent.parent / "reference_templates"
+# (the site's forms are made from the applications tests' fixtures: hence this folder)
+
+
+def _normal(html: str) -> str:
+    html = re.sub(r">\s+", ">", html)
+    html = re.sub(r"\s+<", "<", html)
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s+>", ">", html).strip()
+
+
+@contextmanager
+def _reference_templates():
+    """The reference templates first. crispy keeps its form templates in
+    ``lru_cache``s (made by the engine of the moment, whose includes then resolve in
+    that engine): cleared on the way in and out."""
+    templates = [dict(settings.TEMPLATES[0])]
+    templates[0]["DIRS"] = [REFERENCE, *templates[0]["DIRS"]]
+    _clear_crispy_caches()
+    try:
+        with override_settings(TEMPLATES=templates):
+            yield
+    finally:
+        _clear_crispy_caches()
+
+
+def _clear_crispy_caches():
+    from crispy_forms.templatetags import crispy_forms_filters, crispy_forms_tags
+
+    for module in (crispy_forms_filters, crispy_forms_tags):
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                value.cache_clear()
+
+
+SOURCES = {
+    "field": "{% load crispy_forms_filters %}"
+    "{% for field in form %}{{ field|as_crispy_field }}{% endfor %}",
+    "form": "{% load crispy_forms_tags %}{{ form|crispy }}",
+    "options": '{% for field in form %}{% include "bootstrap5/field.html" with '
+    'form_show_errors=True form_show_labels=True field_class="col-9" '
+    'label_class="col-3" wrapper_class="w" tag=tag form_class=form_class %}'
+    "{% endfor %}",
+}
+
+
+def _render(make_form, source: str, **context) -> str:
+    template = engines["django"].from_string(SOURCES[source])
+    return template.render({"form": make_form(), **context})
+
+
+def assert_same(make_form, source: str = "field", **context) -> str:
+    """Render ``make_form()`` both ways; return the site's HTML."""
+    ours = _render(make_form, source, **context)
+    with _reference_templates():
+        theirs = _render(make_form, source, **context)
+    assert _normal(ours) == _normal(theirs)
+    return ours
+
+
+def test_the_reference_really_is_crispys_template():
+    """The comparison would be empty if both sides used the site's template."""
+    used = []
+    from housing.templatetags import najem_fields
+
+    original = najem_fields.render_field
+    najem_fields.render_field = lambda *a, **k: used.append(1) or original(*a, **k)
+    try:
+        with _reference_templates():
+            for source in ("field", "form"):
+                _render(EveryWidget, source)
+        assert used == []
+        for source in ("field", "form"):
+            _render(EveryWidget, source)
+        assert used
+    finally:
+        najem_fields.render_field = original
+
+
+class EveryWidget(forms.Form):
+    error_css_class = "has-error"
+    required_css_class = "is-required"
+
+    text = forms.CharField(label="Ime & priimek <b>", help_text="A <em>hint</em>")
+    optional_text = forms.CharField(required=False, max_length=5)
+    number = forms.DecimalField(min_value=0, decimal_places=2)
+    email = forms.EmailField(required=False)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    password = forms.CharField(widget=forms.PasswordInput)
+    notes = forms.CharField(widget=forms.Textarea, required=False, help_text="Hint")
+    choice = forms.ChoiceField(choices=[("", "---"), ("a", "A & B"), ("b", "B")])
+    many = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], required=False)
+    radio = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        choices=[("1", "One <1>"), ("2", "Two")],
+        help_text="Pick one",
+    )
+    grouped = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("Group", [("x", "X"), ("y", "Y")]), ("z", "Z")],
+        required=False,
+    )
+    tick = forms.BooleanField(required=False, help_text="Tick if so")
+    must_tick = forms.BooleanField(label="I agree")
+    upload = forms.FileField(required=False, help_text="PDF")
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    disabled = forms.CharField(disabled=True, required=False, initial="fixed")
+
+
+BAD = {
+    "text": "",
+    "number": "-1",
+    "email": "not-an-email",
+    "date": "2026-13-40",
+    "choice": "zz",
+    "radio": "9",
+    "grouped": ["x", "nope"],
+    "optional_text": "too long",
+}
+GOOD = {
+    "text": "Ana",
+    "number": "12.50",
+    "date": "2026-01-02",
+    "password": "x",
+    "choice": "a",
+    "many": ["a", "b"],
+    "radio": "2",
+    "grouped": ["x", "z"],
+    "tick": "on",
+    "must_tick": "on",
+}
+
+
+@pytest.mark.parametrize("source", ["field", "form"])
+@pytest.mark.parametrize("data", [None, BAD, GOOD], ids=["unbound", "errors", "valid"])
+def test_every_widget_and_state(source, data):
+    def make():
+        files = {"upload": SimpleUploadedFile("a.pdf", b"%PDF")} if data else None
+        form = EveryWidget(data, files)
+        if data is not None:
+            form.is_valid()
+        return form
+
+    html = assert_same(make, source)
+    if data is BAD:
+        assert 'class="invalid-feedback d-block field-error-message"' in html
+        assert "Ime &amp; priimek &lt;b&gt;" in html
+        assert "A <em>hint</em>" in html
+
+
+@pytest.mark.parametrize("form_class", ["", "form-horizontal"])
+@pytest.mark.parametrize("tag", ["", "td"])
+def test_crispy_context_options(tag, form_class):
+    def make():
+        form = EveryWidget(BAD)
+        form.is_valid()
+        return form
+
+    assert_same(make, "options", tag=tag, form_class=form_class)
+
+
+def test_in_slovenian_the_words_are_translated():
+    def make():
+        form = EveryWidget(BAD)
+        form.is_valid()
+        return form
+
+    with translation.override("sl"):
+        html = assert_same(make)
+    assert "(neobvezno)" in html or "(optional)" not in html
+    assert "Error:" not in html
+
+
+def test_hidden_field_is_only_its_input():
+    form = EveryWidget()
+    assert render_field(form["hidden"]) == str(form["hidden"])
+
+
+def _maker(factory, data):
+    """A function making ``factory(data)``, validated when bound (errors shown)."""
+
+    def make():
+        form = factory(data)
+        if data is not None:
+            form.is_valid()
+        return form
+
+    return make
+
+
+@pytest.mark.django_db
+def test_the_applicant_forms(draft):
+    from applications.forms import MEMBER_FORMS, SECTION_FORMS, MemberForm
+    from applications.models import Member
+
+    member = Member.objects.filter(application=draft).first()
+    factories = [
+        lambda d, fc=form_class, s=section: fc(
+            d, **({"application": draft} if s == "categories" else {})
+        )
+        for section, form_class in SECTION_FORMS.items()
+    ] + [
+        lambda d, fc=form_class: fc(d, prefix=f"m{member.pk}")
+        for form_class in MEMBER_FORMS.values()
+    ]
+    for data in (None, {"expected_version": "x"}):
+        for factory in factories:
+            assert_same(_maker(factory, data))
+        for as_applicant in (True, False):
+            member_form = _maker(
+                lambda d, a=as_applicant: MemberForm(d, application=draft, applicant=a),
+                data,
+            )
+            assert_same(member_form, "form")
+
+
+@pytest.mark.django_db
+def test_the_staff_and_account_forms(draft):
+    from housing.forms_accounts import (
+        AccountForm,
+        OTPVerifyForm,
+        RegistrationForm,
+        ResendVerificationForm,
+    )
+    from lists.forms import CutoffForm
+    from review.forms import AmendmentForm, FactRejectForm, RejectionDraftForm
+    from tenders.forms import TenderCategoryForm, TenderForm
+
+    tender = draft.tender
+    lessors = type(tender.lessor).objects.filter(pk=tender.lessor.pk)
+    factories = [
+        RegistrationForm,
+        ResendVerificationForm,
+        lambda d: AccountForm(d, instance=draft.applicant),
+        OTPVerifyForm,
+        lambda d: CutoffForm(d, sub_lists=["A1", "B1"]),
+        AmendmentForm,
+        FactRejectForm,
+        RejectionDraftForm,
+        lambda d: TenderForm(d, instance=tender, lessors=lessors),
+        lambda d: TenderCategoryForm(d, tender=tender),
+    ]
+    for factory in factories:
+        for data in (None, {}):
+            assert_same(_maker(factory, data), "form")
