@@ -40,14 +40,72 @@ TARGET_SECONDS = 0.3
 TARGET_APPLICATIONS = 10_000
 
 
-def _timed(get: Callable[[], object], repeat: int) -> list[float]:
+def _backend_cpu() -> float | None:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far,
+    from ``/proc`` (the server runs on this machine); ``None`` elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# Per page: CPU seconds per request of this process (Django, the test client) and of
+# the database backend, and queries per request (``run`` fills them).
+CPU: dict[str, tuple[float, float | None]] = {}
+QUERIES: dict[str, int] = {}
+
+
+def _timed(
+    get: Callable[[], object], repeat: int, name: str | None = None
+) -> list[float]:
+    """Wall seconds of ``repeat`` requests after a warm one; with ``name``, their CPU
+    seconds (this process, ``time.process_time``; the database backend, ``/proc``)
+    and queries per request go to ``CPU`` and ``QUERIES``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     get()  # warm: templates, translations, connection
     timings = []
+    backend = _backend_cpu()
+    cpu = time.process_time()
     for _ in range(repeat):
         started = time.perf_counter()
         get()
         timings.append(time.perf_counter() - started)
+    cpu = time.process_time() - cpu
+    after = _backend_cpu()
+    if name is not None and repeat:
+        db = None if backend is None or after is None else (after - backend) / repeat
+        CPU[name] = (cpu / repeat, db)
+        with CaptureQueriesContext(connection) as captured:
+            get()
+        QUERIES[name] = sum(
+            1
+            for q in captured.captured_queries
+            if "SAVEPOINT" not in q["sql"]
+            and not q["sql"].startswith('UPDATE "django_session"')
+        )
     return timings
+
+
+def _analyze() -> None:
+    """Fresh statistics after the bulk inserts, as autovacuum keeps them in
+    production: without them PostgreSQL plans for an empty table (nested loops over
+    10,000 rows) until autovacuum gets round to the new tables."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _login(user):
@@ -85,6 +143,7 @@ def _ranking_filters(
     tender, _timings = generate_tender(
         applications=applications, seed=1, code="bench-queue"
     )
+    _analyze()
     print(
         f"{applications:,} generated applications in "
         f"{time.perf_counter() - started:.1f} s",
@@ -110,7 +169,7 @@ def _ranking_filters(
         assert response.status_code == 200, (url, response.status_code)
         queries[name] = len(captured.captured_queries)
     return {
-        name: _timed(lambda url=url: client.get(url), repeat)
+        name: _timed(lambda url=url: client.get(url), repeat, name)
         for name, url in pages.items()
     }
 
@@ -148,6 +207,7 @@ def run(
         CommissionSeatFactory(tender=tender, user=member, role=CommissionRole.MEMBER)
         started = time.perf_counter()
         bulk_reviews(tender, applications, clerk=member)
+        _analyze()
         print(
             f"{applications:,} applications created in "
             f"{time.perf_counter() - started:.1f} s",
@@ -165,7 +225,7 @@ def run(
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
         results = {
-            name: _timed(lambda url=url: client.get(url), repeat)
+            name: _timed(lambda url=url: client.get(url), repeat, name)
             for name, url in pages.items()
         }
         queries: dict[str, int] = {}
@@ -200,15 +260,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'page':32} {'median':>9} {'p95':>9} {'min':>9} {'queries':>8} {'first':>9}"
+        f" {'CPU ms':>7} {'DB CPU':>7}"
     )
     for name, timings in results.items():
         ordered = sorted(timings)
         p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
         cold = f"{first[name]:8.3f}s" if name in first else ""
+        cpu, db = CPU.get(name, (None, None))
+        cpu_ms = "" if cpu is None else f"{cpu * 1000:7.1f}"
+        db_ms = "" if db is None else f"{db * 1000:7.1f}"
         print(
             f"{name:32} {statistics.median(timings):8.3f}s {p95:8.3f}s "
-            f"{ordered[0]:8.3f}s {queries.get(name, ''):>8} {cold:>9}"
+            f"{ordered[0]:8.3f}s {queries.get(name, QUERIES.get(name, '')):>8} "
+            f"{cold:>9} {cpu_ms:>7} {db_ms:>7}"
         )
+    print(
+        "CPU ms: this process (Django and the test client, time.process_time) per "
+        "request; DB CPU: the PostgreSQL backend's (/proc), per request; queries: "
+        "one request's, without savepoints and the session's stamp"
+    )
     queue_median = statistics.median(results["queue, page 100"])
     ok = queue_median < TARGET_SECONDS
     judged = args.applications >= TARGET_APPLICATIONS

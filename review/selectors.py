@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from applications.constants import ApplicationStatus
 from applications.documents import duplicate_documents
-from applications.models import Application, ApplicationSubmission, Member
+from applications.models import Application, ApplicationSubmission, Document, Member
 from applications.pdf import mask_emso
 from applications.selectors import duplicate_members, lodged_applications
 from housing.models import User
@@ -501,6 +502,138 @@ def review_queue(
         chosen,
         key=lambda r: (abs(near[r.application_id].distance), r.application.code),
     )
+
+
+# The columns the queue's page shows (``templates/review/review_queue.html``,
+# ``review.exports.applicant_name``): a page reads these of its 50 rows only.
+QUEUE_FIELDS = (
+    "application",
+    "submission",
+    "state",
+    "rejection_state",
+    "verified_total",
+    "application__code",
+    "application__applicant",
+    "application__status",
+    "submission__receipt",
+)
+
+
+def duplicate_flags(tender: Tender) -> tuple[Exists, Exists]:
+    """Per review (as annotations): does its application share a person (EMŠO) or a
+    document (SHA-256) with another lodged application of ``tender``? The same
+    answer as :func:`applications.selectors.duplicate_members` and
+    :func:`applications.documents.duplicate_documents` give for the application's
+    code, asked of one page's rows (an index lookup each) instead of grouping every
+    member and document of the tender. Only a lodged application (a code, not
+    withdrawn) is flagged, and only by another lodged one."""
+    lodged = Q(application__tender=tender, application__code__isnull=False) & ~Q(
+        application__status=ApplicationStatus.WITHDRAWN
+    )
+    other_person = (
+        Member.objects.filter(lodged, emso=OuterRef("emso"))
+        .exclude(application_id=OuterRef("application_id"))
+        .values("pk")
+    )
+    person = (
+        Member.objects.filter(lodged, application_id=OuterRef("application_id"))
+        .exclude(emso="")
+        .filter(Exists(other_person))
+        .values("pk")
+    )
+    other_document = (
+        Document.objects.filter(lodged, sha256=OuterRef("sha256"))
+        .exclude(application_id=OuterRef("application_id"))
+        .values("pk")
+    )
+    document = (
+        Document.objects.filter(lodged, application_id=OuterRef("application_id"))
+        .filter(Exists(other_document))
+        .values("pk")
+    )
+    return Exists(person), Exists(document)
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue: Django's :class:`~django.core.paginator.Page` (number,
+    count, pages) and its reviews in the queue's order, each with ``same_person``,
+    ``same_document`` and, with the near-cut-off filter, ``cutoff_distance``."""
+
+    page: Page
+    reviews: list[ApplicationReview]
+
+
+def queue_page(
+    reviews: QuerySet[ApplicationReview],
+    number: str | None,
+    *,
+    tender: Tender,
+    per_page: int,
+) -> QueuePage:
+    """Page ``number`` of ``reviews`` (the filtered, sorted queue; equal sort keys
+    by code) as
+    :meth:`Paginator.get_page <django.core.paginator.Paginator.get_page>` gives it
+    (not a number: the first; out of range: the last), in two queries whatever
+    the size of the tender.
+
+    The first reads the page's ids with the number of rows (``COUNT(*) OVER ()``,
+    no separate count), sorting ids and codes only; the second reads those rows'
+    shown columns (:data:`QUEUE_FIELDS`) with their duplicate flags
+    (:func:`duplicate_flags`). A page past the end (or an empty queue) costs two
+    more (the count, then the last page's ids), as the paginator needs the count to
+    pick the last page."""
+    order = [o for o in reviews.query.order_by if isinstance(o, str)]
+    if order and not {"application__code", "-application__code"} & set(order):
+        # Equal sort keys (a state, a number of points) by code, so that a row is on
+        # one page only: without a last key the database may order ties differently
+        # from one page's query to the next.
+        reviews = reviews.order_by(*reviews.query.order_by, "application__code")
+    paginator = Paginator(reviews, per_page)
+    extra = (
+        ["cutoff_distance"] if "cutoff_distance" in reviews.query.annotations else []
+    )
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    found: list[tuple] = []
+    if wanted >= 1:
+        offset = (wanted - 1) * per_page
+        found = list(
+            reviews.annotate(queue_count=Window(Count("pk"))).values_list(
+                "pk", *extra, "queue_count"
+            )[offset : offset + per_page]
+        )
+    if found:
+        paginator.count = found[0][-1]  # type: ignore[misc]
+        page = paginator.page(wanted)
+    else:
+        page = paginator.get_page(number)
+        offset = (page.number - 1) * per_page
+        found = (
+            list(reviews.values_list("pk", *extra)[offset : offset + per_page])
+            if paginator.count
+            else []
+        )
+    person, document = duplicate_flags(tender)
+    rows = {
+        r.pk: r
+        for r in ApplicationReview.objects.filter(pk__in=[f[0] for f in found])
+        .select_related("application", "submission")
+        .only(*QUEUE_FIELDS)
+        .annotate(same_person=person, same_document=document)
+    }
+    ordered = []
+    for item in found:
+        review = rows.get(item[0])
+        if review is None:  # deleted between the two queries
+            continue
+        if extra:
+            review.cutoff_distance = item[1]
+        ordered.append(review)
+    page.object_list = ordered
+    return QueuePage(page=page, reviews=ordered)
 
 
 # --- the side-by-side assessment -----------------------------------------------------------

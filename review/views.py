@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,11 +26,10 @@ from django.views.decorators.http import require_POST, require_safe
 from applications.constants import AmendmentStatus
 from applications.documents import (
     EXTENSIONS,
-    duplicate_documents,
     required_documents,
 )
 from applications.models import AmendmentRequest, Application
-from applications.selectors import duplicate_members, lodged_applications
+from applications.selectors import lodged_applications
 from housing.downloads import file_response
 from housing.errors import ServiceError, add_to_form
 from housing.mixins import staff_otp_required
@@ -68,6 +66,7 @@ from .selectors import (
     flags_for,
     inspections_for,
     log_special_view,
+    queue_page,
     review_for,
     review_history,
     reviews_for,
@@ -260,20 +259,22 @@ def queue(request: HttpRequest, pk: int) -> HttpResponse:
     """The applications under review: filters, search, sorting, pages of 50."""
     tender = _tender(request, pk)
     filtered = _filtered(request, tender)
-    page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
-    # The duplicates by code (two grouped queries each), not flags_for: that one
-    # maps every lodged application of the tender, and a page shows 50.
-    people = {c for d in duplicate_members(tender) for c in d.codes}
-    documents = {c for d in duplicate_documents(tender) for c in d.codes}
+    # Two queries for the page and its count, the duplicates asked of its 50 rows
+    # only (review.selectors.queue_page): not the whole tender's members and
+    # documents grouped at each request.
+    found = queue_page(
+        filtered.qs, request.GET.get("page"), tender=tender, per_page=PER_PAGE
+    )
+    page = found.page
     rows = [
         {
             "review": r,
             "name": applicant_name(r),
-            "same_person": r.application.code in people,
-            "same_document": r.application.code in documents,
+            "same_person": r.same_person,
+            "same_document": r.same_document,
             "distance": getattr(r, "cutoff_distance", None),
         }
-        for r in page.object_list
+        for r in found.reviews
     ]
     query = request.GET.copy()
     query.pop("page", None)
