@@ -49,6 +49,16 @@ def decimal_text(value: Decimal) -> str:
     return str(value.quantize(_CENT))
 
 
+def household_members(application: Application) -> list[Member]:
+    """The application's members in the household's order, with their municipality:
+    the ones prefetched for this request (:func:`applications.selectors.
+    prefetch_for_check`) when there are, else read now."""
+    cache = getattr(application, "_prefetched_objects_cache", {})
+    if "members" in cache:
+        return list(application.members.all())
+    return list(application.members.select_related("municipality"))
+
+
 def member_case(member: Member) -> dict[str, Any]:
     """One ``members[]`` object of the case format."""
     data: dict[str, Any] = {
@@ -89,7 +99,7 @@ def application_case(application: Application) -> dict[str, Any]:
     data["additional_conditions"] = list(application.additional_conditions)
     data["lost_housing_right_by_court"] = application.lost_housing_right_by_court
     members = sorted(
-        application.members.select_related("municipality"),
+        household_members(application),
         key=lambda m: (m.role != "applicant", m.position, m.pk),
     )
     data["members"] = [member_case(m) for m in members]

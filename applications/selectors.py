@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from scoring import engine
 from tenders.models import Tender
 
 from .constants import ApplicationStatus, MemberRole, Section, SectionState
-from .engine_input import application_case
+from .engine_input import application_case, household_members
 from .models import Application, ApplicationSubmission, Member
 
 
@@ -156,7 +156,28 @@ def applicant_member(application: Application) -> Member | None:
 
 def household(application: Application) -> list[Member]:
     """The members in the household's order (the index of ``members[<i>]`` errors)."""
-    return list(application.members.select_related("municipality"))
+    return household_members(application)
+
+
+#: What the check-your-answers page and submitting read of an application: its
+#: household and the tender's settings (:func:`scoring.services.tender_rules`, the
+#: names of its categories and conditions, the lessor's municipalities).
+CHECK_PREFETCH = (
+    Prefetch("members", queryset=Member.objects.select_related("municipality")),
+    "tender__categories",
+    "tender__additional_conditions",
+    "tender__sublists",
+    "tender__lessor__municipalities",
+)
+
+
+def prefetch_for_check(application: Application) -> Application:
+    """Read the household and the tender's settings once (one query each), so that
+    the checks, the summary and the provisional assessment of one request share them
+    instead of each reading them again. Only for the request's own instance: a write
+    that follows reads the application afresh (``services._lock``)."""
+    prefetch_related_objects([application], *CHECK_PREFETCH)
+    return application
 
 
 def tender_demand(tender: Tender) -> tuple[int, int]:

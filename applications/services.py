@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ from .constants import (
     SectionState,
     Sex,
 )
-from .engine_input import application_case
+from .engine_input import application_case, household_members
 from .models import (
     AmendmentRequest,
     Application,
@@ -59,6 +59,7 @@ from .models import (
     Member,
 )
 from .permissions import can_edit_application
+from .selectors import CHECK_PREFETCH
 
 YEARS_OF_SERVICE_MAX = Decimal("70.00")
 AREA_MAX = Decimal("9999.99")
@@ -279,8 +280,13 @@ def _tender_codes(tender: Tender) -> tuple[list[str], list[str]]:
     """The tender's own (``other:``) categories and its additional conditions, in the
     tender's order."""
     categories = [c.code for c in tender.categories.all() if c.category == "other"]
-    conditions = list(tender.additional_conditions.values_list("code", flat=True))
+    conditions = [c.code for c in tender.additional_conditions.all()]
     return categories, conditions
+
+
+def _area(tender: Tender) -> dict[int, Municipality]:
+    """The municipalities the tender's lessor serves, by id (read once per check)."""
+    return {m.pk: m for m in tender.lessor.municipalities.all()}
 
 
 def _clean_section(
@@ -292,6 +298,7 @@ def _clean_section(
     """
     errors = ErrorCollector()
     clean: dict[str, Any] = {}
+    codes: tuple[list[str], list[str]] | None = None
     for name in SECTION_FIELDS[section]:
         value = values[name]
         if name == "housing_status":
@@ -303,7 +310,9 @@ def _clean_section(
         elif name == "disability_aids_monthly":
             value = check.decimal(value, name, errors)
         elif name in ("other_categories", "additional_conditions"):
-            categories, conditions = _tender_codes(application.tender)
+            if codes is None:
+                codes = _tender_codes(application.tender)
+            categories, conditions = codes
             allowed = categories if name == "other_categories" else conditions
             value = _codes(value, name, allowed, errors)
         elif name == "postal_address":
@@ -433,7 +442,7 @@ def application_save_section(
                 errors.add(field, message)
         clean = {}
 
-    stored = list(application.members.select_related("municipality"))
+    stored = household_members(application)
     if set(members) - {m.pk for m in stored}:
         raise ServiceError(
             _(
@@ -443,6 +452,7 @@ def application_save_section(
             code="conflict",
         )
     today = check.local_today(now)
+    area = _area(application.tender)
     member_clean: list[tuple[Member, dict[str, Any]]] = []
     for index, member in enumerate(stored):
         try:
@@ -452,6 +462,8 @@ def application_save_section(
                 member=member,
                 today=today,
                 prefix=f"members[{index}].",
+                household=stored,
+                area=area,
             )
         except ServiceError as error:
             for field, messages in error.errors.items():
@@ -516,8 +528,15 @@ def _clean_member(
     member: Member | None,
     today: datetime.date,
     prefix: str = "",
+    household: Sequence[Member] | None = None,
+    area: Mapping[int, Municipality] | None = None,
 ) -> dict[str, Any]:
     """Parse and check every field of a member (merged with its stored values).
+
+    ``household`` (the application's stored members) and ``area`` (:func:`_area`),
+    when the caller has read them already under the application's lock or for the
+    same page: the checks against the other members and the lessor's municipalities
+    use them instead of reading them again for each member.
 
     :raises ServiceError: with every message at its field (``prefix`` + name).
     """
@@ -534,10 +553,17 @@ def _clean_member(
     if role not in MemberRole.values:
         at.add("role", _("Choose the member's role."))
     elif role == MemberRole.APPLICANT:
-        others = application.members.filter(role=MemberRole.APPLICANT)
-        if member is not None:
-            others = others.exclude(pk=member.pk)
-        if others.exists():
+        if household is not None:
+            taken = any(
+                m.role == MemberRole.APPLICANT and (member is None or m.pk != member.pk)
+                for m in household
+            )
+        else:
+            others = application.members.filter(role=MemberRole.APPLICANT)
+            if member is not None:
+                others = others.exclude(pk=member.pk)
+            taken = others.exists()
+        if taken:
             at.add("role", _("The household already has an applicant."))
     clean["role"] = role
     clean["first_name"] = check.text(
@@ -568,10 +594,17 @@ def _clean_member(
     ):
         at.add("emso", _("Enter the EMŠO."))
     elif clean["emso"]:
-        same = application.members.filter(emso=clean["emso"])
-        if member is not None:
-            same = same.exclude(pk=member.pk)
-        if same.exists():
+        if household is not None:
+            repeated = any(
+                m.emso == clean["emso"] and (member is None or m.pk != member.pk)
+                for m in household
+            )
+        else:
+            same = application.members.filter(emso=clean["emso"])
+            if member is not None:
+                same = same.exclude(pk=member.pk)
+            repeated = same.exists()
+        if repeated:
             at.add("emso", _("This person is already a member of the household."))
 
     municipality = _municipality(values.get("municipality"))
@@ -591,7 +624,10 @@ def _clean_member(
         at.add("municipality", _("Choose the municipality of permanent residence."))
     elif municipality is not None:
         pk = municipality.pk if isinstance(municipality, Municipality) else municipality
-        found = application.tender.lessor.municipalities.filter(pk=pk).first()
+        if area is not None:
+            found = area.get(pk)
+        else:
+            found = application.tender.lessor.municipalities.filter(pk=pk).first()
         if found is None:
             at.add(
                 "municipality",
@@ -822,7 +858,7 @@ def _check_complete(application: Application, today: datetime.date) -> None:
             for field, messages in error.errors.items():
                 for message in messages:
                     errors.add(field, message)
-    members = list(application.members.select_related("municipality"))
+    members = household_members(application)
     applicants = [m for m in members if m.role == MemberRole.APPLICANT]
     if len(applicants) != 1:
         errors.add("members", _("Enter the applicant among the household members."))
@@ -838,6 +874,7 @@ def _check_complete(application: Application, today: datetime.date) -> None:
             "declaration",
             _("Confirm the declaration and give your consent before submitting."),
         )
+    area = _area(application.tender)
     for index, member in enumerate(members):
         try:
             _clean_member(
@@ -846,6 +883,8 @@ def _check_complete(application: Application, today: datetime.date) -> None:
                 member=member,
                 today=today,
                 prefix=f"members[{index}].",
+                household=members,
+                area=area,
             )
         except ServiceError as error:
             for field, messages in error.errors.items():
@@ -967,6 +1006,11 @@ def _submit(
         )
     if after_deadline(tender, received_at or now):
         raise _closed(tender)
+    # Read under the lock, once for the checks and the case.
+    prefetch_related_objects(
+        [application],
+        *(p for p in CHECK_PREFETCH if p != "tender__sublists"),
+    )
     _check_complete(application, check.local_today(now))
 
     if application.code is None:

@@ -601,6 +601,7 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
 
 
 def _check_context(application: Application, submit_form=None) -> dict:
+    selectors.prefetch_for_check(application)
     problems = services.application_problems(application)
     tasks = [
         t for t in selectors.task_list(application) if t.state != SectionState.DONE
@@ -647,6 +648,7 @@ def submit(request: HttpRequest, application: Application) -> HttpResponse:
             application=application, by=request.user, received_at=received_at
         )
     except ServiceError as error:
+        selectors.prefetch_for_check(application)  # shared with the page below
         _show_error({}, form, error, selectors.household(application))
         if not is_editable(application):
             messages.error(request, " ".join(error.messages))

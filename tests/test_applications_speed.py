@@ -1,0 +1,184 @@
+"""The applicant's check-your-answers page, saving a topic and submitting read the
+household and the tender's settings once per request (issue 12, HTTP target): the
+number of queries does not grow with the household, and the checks that now run on
+what was read (another applicant, a repeated EMŠO, a municipality the lessor does not
+serve) still refuse what they refused when each asked the database."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from applications import services
+from applications.constants import Section
+from applications.models import Application
+from tests.applications import conftest as shared
+from tests.applications.factories import ApplicationFactory, MemberFactory
+from tests.housing.factories import MunicipalityFactory
+
+EN = {"accept-language": "en"}
+
+# The applicant portal's fixtures (tests/applications/conftest.py).
+municipality = shared.municipality
+lessor = shared.lessor
+tender = shared.tender
+applicant = shared.applicant
+
+
+@pytest.fixture
+def open_tender(tender):
+    """The conftest tender with a deadline in the future (the pages use the clock)."""
+    tender.deadline = timezone.now() + datetime.timedelta(days=30)
+    tender.save()
+    return tender
+
+
+@pytest.fixture
+def draft(open_tender, applicant):
+    """A complete, declared draft of one member (the applicant)."""
+    application = ApplicationFactory(tender=open_tender, applicant=applicant)
+    application.section_status = {s.value: "done" for s in Section}
+    application.save()
+    MemberFactory(application=application)
+    return application
+
+
+def add_children(application: Application, n: int) -> None:
+    for _i in range(n):
+        MemberFactory(application=application, child=True)
+
+
+def queries(call) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        result = call()
+    return len(captured.captured_queries), result
+
+
+def check_page(client, application):
+    return client.get(reverse("applications:check", args=[application.pk]), headers=EN)
+
+
+def income_post(client, application):
+    application.refresh_from_db()
+    payload = {"expected_version": application.row_version}
+    for member in application.members.all():
+        payload[f"m{member.pk}-years_of_service"] = "1"
+        payload[f"m{member.pk}-monthly_income"] = "100"
+    return client.post(
+        reverse("applications:section", args=[application.pk, "income"]),
+        payload,
+        headers=EN,
+    )
+
+
+# --- queries -----------------------------------------------------------------------------
+
+
+def test_check_page_reads_the_household_and_the_tender_once(
+    client,
+    draft,
+    applicant,
+    django_assert_max_num_queries,
+):
+    client.force_login(applicant)
+    check_page(client, draft)  # the session's first write
+    small, response = queries(lambda: check_page(client, draft))
+    assert response.status_code == 200
+    assert "Provisional assessment" in response.content.decode()
+    add_children(draft, 3)
+    large, response = queries(lambda: check_page(client, draft))
+    assert "Provisional assessment" in response.content.decode()
+    assert large == small
+    # Session, user, application, members, categories, conditions, sub-lists, the
+    # lessor's municipalities, the user's staff roles, and the request's savepoint
+    # (ATOMIC_REQUESTS in the test's transaction). Before: 29 for a household of
+    # four in the benchmark's measurement, growing by three per member.
+    with django_assert_max_num_queries(11):
+        check_page(client, draft)
+
+
+def test_saving_a_topic_does_not_read_per_member(client, draft, applicant):
+    """The same answers saved again (no member row written): as many queries for one
+    member as for four."""
+    client.force_login(applicant)
+    assert income_post(client, draft).status_code == 302
+    small, response = queries(lambda: income_post(client, draft))
+    assert response.status_code == 302
+    add_children(draft, 3)
+    assert income_post(client, draft).status_code == 302
+    large, response = queries(lambda: income_post(client, draft))
+    assert response.status_code == 302
+    assert large == small
+    # Session, user, application, members (the page's, then under the lock), the
+    # application locked, the lessor's municipalities, the application's update, its
+    # history row, the event, and four savepoints (the request's and the service's in
+    # the test's transaction). Before: two or three more reads for each member.
+    assert small <= 16
+
+
+def submitted_with(client, tender, n: int) -> tuple[int, object]:
+    """Submit a new complete draft of ``n`` members; its queries and response."""
+    application = ApplicationFactory(
+        tender=tender, section_status={s.value: "done" for s in Section}
+    )
+    MemberFactory(application=application)
+    add_children(application, n - 1)
+    client.force_login(application.applicant)
+    url = reverse("applications:submit", args=[application.pk])
+    return queries(lambda: client.post(url))
+
+
+def test_submitting_does_not_read_per_member(client, open_tender):
+    submitted_with(client, open_tender, 1)  # the code counter's row, cached lookups
+    small, response = submitted_with(client, open_tender, 1)
+    assert response.status_code == 302
+    large, response = submitted_with(client, open_tender, 4)
+    assert response.status_code == 302
+    assert large == small
+
+
+# --- the same checks on what was read ---------------------------------------------------
+
+
+def test_a_municipality_the_lessor_stops_serving_is_found_on_the_next_request(
+    client,
+    draft,
+    applicant,
+    lessor,
+):
+    """Nothing of the lessor's area is kept between requests: the next page sees the
+    change."""
+    client.force_login(applicant)
+    member = draft.members.get()
+    assert "Provisional assessment" in check_page(client, draft).content.decode()
+    lessor.municipalities.remove(member.municipality)
+    body = check_page(client, draft).content.decode()
+    assert "Choose a municipality from the list, or choose another one." in body
+    assert "Provisional assessment" not in body
+    response = income_post(client, draft)
+    assert response.status_code == 200
+    assert "Choose a municipality from the list" in response.content.decode()
+    lessor.municipalities.add(member.municipality)
+    assert income_post(client, draft).status_code == 302
+
+
+def test_saving_a_topic_still_refuses_a_municipality_of_another_lessor(
+    client,
+    draft,
+    applicant,
+):
+    client.force_login(applicant)
+    MemberFactory(
+        application=draft, child=True, municipality=MunicipalityFactory(name="Kranj")
+    )
+    response = income_post(client, draft)
+    assert response.status_code == 200
+    assert "Choose a municipality from the list" in response.content.decode()
+    body = check_page(client, draft).content.decode()
+    assert "Choose a municipality from the list, or choose another one." in body
+    problems = services.application_problems(Application.objects.get(pk=draft.pk))
+    assert list(problems) == ["members[1].municipality"]
