@@ -33,11 +33,11 @@ from .models import AdditionalCondition, SubList, TenderCategory
 from .selectors import (
     lessors_configurable_by,
     tender_get_for_staff,
-    tender_get_public,
+    tender_get_public_page,
     tender_list_archived,
     tender_list_for_staff,
     tender_list_open,
-    tender_public_facts,
+    tender_page_fragments,
 )
 
 # --- public ---------------------------------------------------------------------------
@@ -51,16 +51,13 @@ def home(request):
 
 @require_safe
 def tender_detail(request, pk: int):
-    """Everything an applicant needs to know about one tender (Art. 18)."""
-    tender = tender_get_public(pk=pk)
+    """Everything an applicant needs to know about one tender (Art. 18): the same
+    for every reader, mostly from the cache (tenders.selectors.tender_page_fragments)."""
+    tender = tender_get_public_page(pk=pk)
     return render(
         request,
         "tenders/tender_detail.html",
-        {
-            "tender": tender,
-            "documents": invitation_pdf.tender_documents_current(tender=tender),
-            **tender_public_facts(tender=tender),
-        },
+        {"tender": tender, "fragments": tender_page_fragments(tender=tender)},
     )
 
 
