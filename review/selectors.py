@@ -8,6 +8,7 @@ which application, what), which the applicant sees in their data download
 (:func:`special_data_views_for`).
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -519,15 +520,20 @@ QUEUE_FIELDS = (
 )
 
 
-def duplicate_flags(tender: Tender) -> tuple[Exists, Exists]:
+@functools.lru_cache(maxsize=64)
+def duplicate_flags(tender_id: int) -> tuple[Exists, Exists]:
     """Per review (as annotations): does its application share a person (EMŠO) or a
     document (SHA-256) with another lodged application of ``tender``? The same
     answer as :func:`applications.selectors.duplicate_members` and
     :func:`applications.documents.duplicate_documents` give for the application's
     code, asked of one page's rows (an index lookup each) instead of grouping every
     member and document of the tender. Only a lodged application (a code, not
-    withdrawn) is flagged, and only by another lodged one."""
-    lodged = Q(application__tender=tender, application__code__isnull=False) & ~Q(
+    withdrawn) is flagged, and only by another lodged one.
+
+    Built once per tender and process (building the four subqueries costs more than
+    the database takes to answer them); Django copies an expression before using it
+    in a query, so the cached ones are never changed."""
+    lodged = Q(application__tender_id=tender_id, application__code__isnull=False) & ~Q(
         application__status=ApplicationStatus.WITHDRAWN
     )
     other_person = (
@@ -616,7 +622,7 @@ def queue_page(
             if paginator.count
             else []
         )
-    person, document = duplicate_flags(tender)
+    person, document = duplicate_flags(tender.pk)
     rows = {
         r.pk: r
         for r in ApplicationReview.objects.filter(pk__in=[f[0] for f in found])
