@@ -280,8 +280,11 @@ def provisional_assessment(
     for item in result.items:
         short, explanation = _label(item.code, language)
         if item.code.startswith("other:"):
-            names = {c.code: c.display_name for c in tender.categories.all()}
-            short = names.get(item.code, short)
+            category = next(
+                (c for c in tender.categories.all() if c.code == item.code), None
+            )
+            if category is not None:
+                short = category.display_name
         elif item.code.startswith("additional:"):
             names = {
                 f"additional:{c.code}": c.name

@@ -488,8 +488,18 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
     }
     household = selectors.household(application)
     tender = application.tender
-    names = {c.code: c.display_name for c in tender.categories.all()}
-    names.update({c.code: c.name for c in tender.additional_conditions.all()})
+    # A category's name is worked out only for the codes chosen (get_FOO_display
+    # costs); a condition's code wins over a category's, as it always has.
+    categories = {c.code: c for c in tender.categories.all()}
+    conditions = {c.code: c.name for c in tender.additional_conditions.all()}
+
+    def name_of(code: str) -> str:
+        if code in conditions:
+            return conditions[code]
+        if code in categories:
+            return categories[code].display_name
+        return code
+
     sections = []
 
     def url(name: str, **kwargs) -> str:
@@ -549,16 +559,16 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
             continue
         rows = []
         form_class = page_forms.get(section)
-        form = None
-        if form_class is not None:
-            kwargs = (
-                {"application": application} if section == Section.CATEGORIES else {}
-            )
-            form = form_class(**kwargs)
+        fields = None
+        if form_class is CategoriesForm:
+            # Its fields depend on the tender (the others' labels are the class's).
+            fields = form_class(application=application).fields
+        elif form_class is not None:
+            fields = form_class.base_fields
         for name in SECTION_FIELDS[section]:
-            if form is not None and name not in form.fields:
+            if fields is not None and name not in fields:
                 continue
-            label = form.fields[name].label if form is not None else None
+            label = fields[name].label if fields is not None else None
             value = getattr(application, name)
             if name == "housing_status":
                 value = (
@@ -567,18 +577,18 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
                     else ""
                 )
             elif name in ("other_categories", "additional_conditions"):
-                value = ", ".join(names.get(code, code) for code in value)
+                value = ", ".join(name_of(code) for code in value)
             elif name == "postal_address":
                 label = _("Postal address")
             rows.append({"label": label or name, "value": _display(value)})
         member_form_class = MEMBER_FORMS.get(section)
         if member_form_class is not None:
-            member_form = member_form_class()
+            member_fields = member_form_class.base_fields
             for member in household:
                 for name in SECTION_MEMBER_FIELDS[section]:
                     rows.append(
                         {
-                            "label": f"{member}: {member_form.fields[name].label}",
+                            "label": f"{member}: {member_fields[name].label}",
                             "value": _display(getattr(member, name)),
                         }
                     )
