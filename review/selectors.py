@@ -604,7 +604,8 @@ def queue_page(
     except (TypeError, ValueError):
         wanted = 1
     found: list[tuple] = []
-    if wanted >= 1:
+    # Beyond any real queue (and a database's OFFSET): the paginator's last page.
+    if 1 <= wanted <= 2**31 // per_page:
         offset = (wanted - 1) * per_page
         found = list(
             reviews.annotate(queue_count=Window(Count("pk"))).values_list(
