@@ -229,3 +229,15 @@ def test_uncached_page_never_writes(client, tender):
         page(client, tender, **EN)
     statements = {q["sql"].split()[0].upper() for q in queries.captured_queries}
     assert statements <= {"SELECT", "SAVEPOINT", "RELEASE"}, statements
+
+
+def test_every_id_on_the_page_is_unique(client, tender):
+    """The invitation's section and the documents to attach once shared an id that
+    ``aria-labelledby`` points at."""
+    from tenders.pdf import tender_documents_publish
+
+    tender_documents_publish(tender=tender, by=None)
+    html = page(client, tender)
+    assert 'aria-labelledby="h-invitation"' in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
