@@ -159,13 +159,18 @@ def household(application: Application) -> list[Member]:
     return household_members(application)
 
 
-#: What the check-your-answers page and submitting read of an application: its
-#: household and the tender's settings (:func:`scoring.services.tender_rules`, the
-#: names of its categories and conditions, the lessor's municipalities).
-CHECK_PREFETCH = (
+#: What the summary of the answers reads (the check page's and the status page's):
+#: the household and the names of the tender's categories and conditions.
+SUMMARY_PREFETCH = (
     Prefetch("members", queryset=Member.objects.select_related("municipality")),
     "tender__categories",
     "tender__additional_conditions",
+)
+#: What the check-your-answers page and submitting read of an application: the
+#: above, and the rest of the tender's settings (:func:`scoring.services.tender_rules`:
+#: its sub-lists, the lessor's municipalities).
+CHECK_PREFETCH = (
+    *SUMMARY_PREFETCH,
     "tender__sublists",
     "tender__lessor__municipalities",
 )
@@ -177,6 +182,13 @@ def prefetch_for_check(application: Application) -> Application:
     instead of each reading them again. Only for the request's own instance: a write
     that follows reads the application afresh (``services._lock``)."""
     prefetch_related_objects([application], *CHECK_PREFETCH)
+    return application
+
+
+def prefetch_for_summary(application: Application) -> Application:
+    """As :func:`prefetch_for_check`, for the summary of the answers alone (the
+    status page): the summary and its categories form share one read."""
+    prefetch_related_objects([application], *SUMMARY_PREFETCH)
     return application
 
 

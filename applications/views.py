@@ -235,6 +235,7 @@ def _status(application: Application) -> dict:
     from lists.selectors import decision_notice, standing_for
     from review.selectors import issued_documents_for
 
+    selectors.prefetch_for_summary(application)
     tender = application.tender
     now = timezone.now()
     closed = services.after_deadline(tender, now)

@@ -182,3 +182,22 @@ def test_saving_a_topic_still_refuses_a_municipality_of_another_lessor(
     assert "Choose a municipality from the list, or choose another one." in body
     problems = services.application_problems(Application.objects.get(pk=draft.pk))
     assert list(problems) == ["members[1].municipality"]
+
+
+def test_status_page_after_submitting_reads_the_summary_once(client, open_tender):
+    """The summary and its categories form share one read of the household and of
+    the tender's categories and conditions."""
+    counts = []
+    for n in (1, 4):
+        _count, response = submitted_with(client, open_tender, n)
+        assert response.status_code == 302
+        application = Application.objects.filter(tender=open_tender).latest("pk")
+        url = reverse("applications:detail", args=[application.pk])
+        count, response = queries(lambda url=url: client.get(url, headers=EN))
+        assert "Timeline" in response.content.decode()
+        counts.append(count)
+    assert counts[0] == counts[1]
+    # Session, user, application, receipt, members, categories, conditions, the
+    # scoring record, list version, decision, staff roles, amendments, events and
+    # the request's savepoints; the categories and conditions were read twice before.
+    assert counts[0] <= 15
