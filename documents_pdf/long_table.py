@@ -4,22 +4,30 @@ One WeasyPrint rendering of a long table costs more than linear time and memory
 (docs/performance.md: 5,000 rows took 88 s and 1.2 GiB, 20,000 rows 389 s and 4.6 GiB).
 :func:`render_long_table_pdf` therefore
 
-1. lays out the first rows once to learn how many rows fit on the first page and on
-   each further page (lean CSS: no ``border-collapse``, fixed table layout, one row
-   height, a minimal user-agent stylesheet, no complex selectors);
-2. cuts the rows into chunks of whole pages (at most ``chunk_pages``, about 1,200
-   rows, and as many chunks as make full rounds of the workers), so that every
-   chunk's first page number and the document's page count are known before any
-   chunk is rendered;
+1. paginates the table itself, before any rendering (issue 15, e2e plan item 1): a
+   layout of the title and the first two rows gives the page geometry (where the
+   rows start on the first and on further pages, where the page ends, each column's
+   content width and the cells' text style); every cell's text is then broken into
+   lines by Pango with that style and width (what WeasyPrint itself does), a little
+   narrower than the column so that a row is never predicted shorter than it is laid
+   out; the rows are packed into pages, and each planned page starts with a forced
+   break (``break-before: page`` on its first row). Every page's rows, hence every
+   chunk's first page number and the document's page count, are known before any
+   chunk is rendered, also when rows wrap onto two or three lines (lean CSS: no
+   ``border-collapse``, fixed table layout, a minimal user-agent stylesheet, no
+   complex selectors);
+2. cuts the pages into chunks (at most ``chunk_pages``, about 1,200 rows, and as
+   many chunks as make full rounds of the workers);
 3. renders the chunks in parallel worker processes (``workers``, default 2, started
    while the first rows are laid out, with WeasyPrint's fonts, URL fetcher and
    user-agent stylesheet made once per process: ``documents_pdf.weasy``), each a
    tagged PDF (PDF/UA-1) whose footer already says "Stran 27 / 204";
-4. checks every chunk's page count against the plan: a row that wrapped onto two
-   lines makes a chunk longer, and then the chunks are rendered again with the counts
-   now known (slower, never wrong);
-5. merges the chunks with pypdf, joining their structure trees under one ``Document``
-   element, with the first chunk's metadata (title, language, XMP).
+4. checks every chunk's page count against the plan, as a safety net: should a row
+   still be laid out taller than predicted, the chunks are rendered again with the
+   counts now known (slower, never wrong; counted in ``STATS["second_passes"]`` and
+   logged as a warning);
+5. merges the chunks with pikepdf, joining their structure trees under one
+   ``Document`` element, with the first chunk's metadata (title, language, XMP).
 
 Up to ``ROWS_IN_ONE_PROCESS`` rows it renders one document in this process.
 
@@ -32,9 +40,11 @@ from __future__ import annotations
 import concurrent.futures
 import html
 import io
+import logging
 import math
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -46,13 +56,30 @@ from documents_pdf.weasy import shared_font_config, shared_url_fetcher
 ROWS_IN_ONE_PROCESS = 1200
 # Pages per chunk: about 1,200 rows, a few hundred MiB in one worker.
 CHUNK_PAGES = 24
-# Rows laid out to learn how many fit on a page (three pages and more).
-PROBE_ROWS = 200
+# Rows laid out with the title to learn the page geometry (the second after a break).
+PROBE_ROWS = 2
+# Safety margins of the pagination, in CSS px (1 px = 0.26 mm): a cell's text is
+# broken into lines as if its column were this much narrower, and a page is filled
+# up to this much above its bottom, so that rounding in the layout never makes a
+# row taller or lower than planned. (On the 2,619 rows of the generated 3,500
+# tender's internal list, every row predicted as laid out with 0 and with 0.25 px;
+# 1 px predicted 3 rows a line too tall.)
+MEASURE_SLACK_PX = 0.25
+PAGE_SLACK_PX = 1.0
+# A body row: at least ROW_MM high, LINE_MM a line of text (the CSS below).
+ROW_MM = 5
+LINE_MM = 4
+_PX_PER_MM = 96 / 25.4
 DEFAULT_WORKERS = 2
 PAGE_WORDS = {"sl": "Stran", "en": "Page"}
 # CPU seconds the worker processes spent on chunks in this process's lifetime (the
 # benchmark adds them to its own: the workers are not its children).
 WORKER_CPU_SECONDS = [0.0]
+# Long documents paginated here, and how many of them needed a second pass (a
+# chunk laid out with another page count than planned: should stay 0).
+STATS = {"paginated": 0, "second_passes": 0}
+
+logger = logging.getLogger(__name__)
 
 # WeasyPrint's own user-agent stylesheet has hundreds of rules that every element is
 # matched against; a table needs these few (15 % less CPU on 1,000 rows).
@@ -87,10 +114,11 @@ h1 { font-size: 13pt; margin: 0 0 2mm; }
 p { margin: 0 0 1mm; }
 .lines { margin-bottom: 3mm; }
 table { width: 100%%; table-layout: fixed; border-spacing: 0; }
-th, td { padding: 0 1.5mm; height: 5mm; line-height: 4mm; vertical-align: middle;
+th, td { padding: 0 1.5mm; height: %(row)smm; line-height: %(line)smm; vertical-align: middle;
          text-align: left; overflow-wrap: anywhere; }
 th { border-bottom: 0.8pt solid #333; }
 tr { break-inside: avoid; }
+tr.p { break-before: page; }
 tr.z { background: #eee; }
 .r { text-align: right; }
 .c { text-align: center; }
@@ -129,6 +157,8 @@ class _Chunk:
     rows: tuple[tuple[str, ...], ...]
     start_page: int
     pages: int  # planned
+    # Positions (in all rows) of the rows that start a page, but the chunk's first.
+    breaks: frozenset[int] = frozenset()
 
 
 def _css_string(text: str) -> str:
@@ -145,9 +175,11 @@ def _html(
     with_header: bool,
     start_page: int | None,
     total_pages: int | None,
+    breaks: frozenset[int] = frozenset(),
 ) -> str:
     """The HTML of one chunk (or of the whole document when ``total_pages`` is None:
-    WeasyPrint counts the pages itself)."""
+    WeasyPrint counts the pages itself). A row whose position is in ``breaks``
+    starts a new page."""
     word = _css_string(spec.page_word + " ")
     if total_pages is None:
         page = f'{word} counter(page) " / " counter(pages)'
@@ -156,7 +188,13 @@ def _html(
     first = (
         f"@page :first {{ counter-reset: page {start_page}; }}" if start_page else ""
     )
-    css = _CSS % {"note": _css_string(spec.footer_note), "page": page, "first": first}
+    css = _CSS % {
+        "note": _css_string(spec.footer_note),
+        "page": page,
+        "first": first,
+        "row": ROW_MM,
+        "line": LINE_MM,
+    }
     esc = html.escape
     align = [_ALIGN_CLASS[c.align] for c in spec.columns]
     parts = [
@@ -184,8 +222,10 @@ def _html(
         cells = "".join(
             f"<td{a}>{esc(value)}</td>" for value, a in zip(row, align, strict=True)
         )
+        classes = ("z " if position % 2 else "") + ("p" if position in breaks else "")
+        classes = classes.strip()
         parts.append(
-            f"<tr class=z>{cells}</tr>" if position % 2 else f"<tr>{cells}</tr>"
+            f'<tr class="{classes}">{cells}</tr>' if classes else f"<tr>{cells}</tr>"
         )
     parts.append("</tbody></table></body></html>")
     return "".join(parts)
@@ -221,18 +261,6 @@ def _warm_up() -> None:
     _render("<p>0</p>").write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _rows_per_page(document: Any) -> list[int]:
-    """Body rows laid out on each page of a rendered WeasyPrint document."""
-    counts = []
-    for page in document.pages:
-        rows = 0
-        for box in page._page_box.descendants():
-            if getattr(box, "element_tag", None) == "tr":
-                rows += 1
-        counts.append(rows - 1)  # the repeated header row
-    return counts
-
-
 def _render_chunk(
     spec: _Spec, chunk: _Chunk, total_pages: int
 ) -> tuple[int, bytes, int, float]:
@@ -245,44 +273,42 @@ def _render_chunk(
         with_header=chunk.index == 0,
         start_page=chunk.start_page,
         total_pages=total_pages,
+        breaks=chunk.breaks,
     )
     document = _render(source)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     return chunk.index, pdf, len(document.pages), time.process_time() - cpu
 
 
-def _balanced_pages(
-    rows: int, first_page: int, per_page: int, chunk_pages: int, workers: int
-) -> int:
+def _balanced_pages(pages: int, chunk_pages: int, workers: int) -> int:
     """Pages per chunk, at most ``chunk_pages``, so that the chunks come in rounds of
-    ``workers`` of about equal length: 10,000 rows in 2 processes make 10 chunks of
-    about 1,000 rows rather than 8 of 1,200 and a short ninth that one process
-    renders alone while the other waits."""
-    pages = 1 + math.ceil(max(0, rows - first_page) / per_page)
+    ``workers`` of about equal length: 193 pages in 2 processes make 10 chunks of
+    20 pages rather than 8 of 24 and a short ninth that one process renders alone
+    while the other waits."""
     chunks = math.ceil(pages / chunk_pages)
     chunks = workers * math.ceil(chunks / workers)
     return max(1, min(chunk_pages, math.ceil(pages / chunks)))
 
 
 def _plan(
-    rows: Sequence[tuple[str, ...]], first_page: int, per_page: int, chunk_pages: int
+    rows: Sequence[tuple[str, ...]], page_rows: Sequence[int], chunk_pages: int
 ) -> list[_Chunk]:
-    """Chunks of whole pages: the first holds the title and ``first_page`` rows on its
-    first page; every other page holds ``per_page`` rows."""
+    """Chunks of ``chunk_pages`` whole pages, page ``n`` holding ``page_rows[n]``
+    rows; every page but a chunk's first starts with a forced break."""
     chunks: list[_Chunk] = []
     position, start = 0, 1
-    while position < len(rows):
-        capacity = per_page * chunk_pages
-        if not chunks:
-            capacity += first_page - per_page
-        part = tuple(rows[position : position + capacity])
-        if not chunks:
-            pages = 1 + math.ceil(max(0, len(part) - first_page) / per_page)
-        else:
-            pages = math.ceil(len(part) / per_page)
-        chunks.append(_Chunk(len(chunks), position, part, start, pages))
-        position += len(part)
-        start += pages
+    for first in range(0, len(page_rows), chunk_pages):
+        counts = page_rows[first : first + chunk_pages]
+        breaks, end = [], position
+        for count in counts:
+            if end != position:
+                breaks.append(end)
+            end += count
+        part = tuple(rows[position:end])
+        chunks.append(
+            _Chunk(len(chunks), position, part, start, len(counts), frozenset(breaks))
+        )
+        position, start = end, start + len(counts)
     return chunks
 
 
@@ -291,10 +317,33 @@ def _renumber(chunks: list[_Chunk], pages: dict[int, int]) -> list[_Chunk]:
     renumbered, start = [], 1
     for chunk in chunks:
         renumbered.append(
-            _Chunk(chunk.index, chunk.first_row, chunk.rows, start, pages[chunk.index])
+            _Chunk(
+                chunk.index,
+                chunk.first_row,
+                chunk.rows,
+                start,
+                pages[chunk.index],
+                chunk.breaks,
+            )
         )
         start += pages[chunk.index]
     return renumbered
+
+
+def _second_pass(spec: _Spec, chunks: list[_Chunk], rendered: dict[int, int]) -> bool:
+    """Whether a chunk was laid out with another page count than planned (counted
+    and logged: the pagination should prevent it)."""
+    wrong = [c.index for c in chunks if rendered[c.index] != c.pages]
+    if wrong:
+        STATS["second_passes"] += 1
+        logger.warning(
+            "%s: chunks %s laid out on %s pages, planned %s: rendering again",
+            spec.title,
+            wrong,
+            [rendered[i] for i in wrong],
+            [chunks[i].pages for i in wrong],
+        )
+    return bool(wrong)
 
 
 def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
@@ -485,9 +534,10 @@ def render_long_table_pdf(
         concurrent.futures.wait(warm)
         results = _render_chunks(pool, spec, chunks, progress, len(table))
         rendered = {index: pages for index, (_pdf, pages) in results.items()}
-        if any(rendered[chunk.index] != chunk.pages for chunk in chunks):
-            # A row wrapped: render again with every chunk's real length (the layout
-            # of a chunk does not depend on its page numbers, so once is enough).
+        if _second_pass(spec, chunks, rendered):
+            # A row was laid out taller than planned: render again with every
+            # chunk's real length (the layout of a chunk does not depend on its page
+            # numbers, so once is enough).
             chunks = _renumber(chunks, rendered)
             results = _render_chunks(pool, spec, chunks, progress, len(table))
     return _merge([results[chunk.index][0] for chunk in chunks], spec)
@@ -589,9 +639,8 @@ def render_long_tables_pdf(
                 WORKER_CPU_SECONDS[0] += cpu
                 results[index] = (chunk_pdf, pages)
             rendered = {index: pages for index, (_pdf, pages) in results.items()}
-            if any(rendered[chunk.index] != chunk.pages for chunk in chunks):
-                # A row wrapped: as in render_long_table_pdf, once more with the
-                # real page counts.
+            if _second_pass(spec, chunks, rendered):
+                # As in render_long_table_pdf, once more with the real page counts.
                 chunks = _renumber(chunks, rendered)
                 results = _render_chunks(pool, spec, chunks, None, len(table))
             pdfs.append(_merge([results[chunk.index][0] for chunk in chunks], spec))
@@ -601,21 +650,131 @@ def render_long_tables_pdf(
 def _probe_and_plan(
     spec: _Spec, table: list[tuple[str, ...]], chunk_pages: int, workers: int
 ) -> list[_Chunk]:
-    """Lay out the first rows to learn how many fit on a page; plan the chunks."""
-    probe_html = _html(
-        spec,
-        table[:PROBE_ROWS],
-        first_row=0,
-        with_header=True,
-        start_page=None,
-        total_pages=None,
+    """Paginate ``table`` (:func:`_paginate`) and cut its pages into chunks."""
+    page_rows = _paginate(spec, table)
+    STATS["paginated"] += 1
+    pages = _balanced_pages(len(page_rows), max(1, chunk_pages), workers)
+    return _plan(table, page_rows, pages)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Where the rows go, in CSS px, from a layout of the title and two rows."""
+
+    first_top: float  # the first body row's top on the first page
+    top: float  # the first body row's top on the other pages
+    bottom: float  # the bottom of the pages' content
+    widths: tuple[float, ...]  # each column's content width
+    style: Any  # the computed style of a body cell's text
+
+
+def _geometry(spec: _Spec, table: list[tuple[str, ...]]) -> _Geometry:
+    """Lay out the title, the header lines and the first two rows, the second
+    after a forced page break."""
+    probe = _render(
+        _html(
+            spec,
+            table[:PROBE_ROWS],
+            first_row=0,
+            with_header=True,
+            start_page=None,
+            total_pages=None,
+            breaks=frozenset(range(1, PROBE_ROWS)),
+        )
     )
-    probe = _render(probe_html)
-    counts = _rows_per_page(probe)
-    first_page = max(1, counts[0])
-    # The second page is full when a third exists; a wrapped row may shorten one.
-    per_page = max(1, max(counts[1:-1], default=counts[0]))
-    pages = _balanced_pages(
-        len(table), first_page, per_page, max(1, chunk_pages), workers
+    from weasyprint.formatting_structure import boxes
+
+    tops: list[float] = []
+    cells: list[Any] = []
+    style: Any = None
+    for page in probe.pages[:2]:
+        rows = [
+            box
+            for box in page._page_box.descendants()
+            if getattr(box, "element_tag", None) == "tr"
+        ]
+        body = rows[1]  # after the repeated header row
+        tops.append(body.position_y)
+        if not cells:
+            cells = list(body.children)
+    for cell in cells:
+        for box in cell.descendants():
+            if isinstance(box, boxes.TextBox):
+                style = box.style
+                break
+        if style is not None:
+            break
+    page_box = probe.pages[0]._page_box
+    return _Geometry(
+        first_top=tops[0],
+        top=tops[-1],
+        bottom=page_box.content_box_y() + page_box.height,
+        widths=tuple(cell.width for cell in cells),
+        style=style if style is not None else cells[0].style,
     )
-    return _plan(table, first_page, per_page, pages)
+
+
+_SPACES = re.compile(r"[ \t\n\r\f]+")
+
+
+class _Lines:
+    """Lines of a cell's text in a column, broken as WeasyPrint breaks them: Pango
+    with the cell's computed style (font, language, ``overflow-wrap: anywhere``),
+    words kept whole unless one is wider than the line."""
+
+    def __init__(self, geometry: _Geometry) -> None:
+        from weasyprint.text.constants import PANGO_WRAP_MODE
+        from weasyprint.text.ffi import TO_UNITS, ffi, pango
+        from weasyprint.text.line_break import Layout
+
+        self._pango = pango
+        self._line = pango.pango_layout_get_line_readonly
+        self._null = ffi.NULL
+        self._layout = Layout(geometry.style)
+        pango.pango_layout_set_wrap(
+            self._layout.layout, PANGO_WRAP_MODE["WRAP_WORD_CHAR"]
+        )
+        self._units = [
+            max(1, int((width - MEASURE_SLACK_PX) * TO_UNITS))
+            for width in geometry.widths
+        ]
+        self._cache: dict[tuple[int, str], int] = {}
+
+    def __call__(self, column: int, text: str) -> int:
+        key = (column, text)
+        found = self._cache.get(key)
+        if found is None:
+            collapsed = _SPACES.sub(" ", text).strip(" ")
+            if not collapsed:
+                found = 0
+            else:
+                layout = self._layout.layout
+                self._pango.pango_layout_set_width(layout, self._units[column])
+                self._layout.set_text(collapsed)
+                found = 1
+                null = self._null
+                while self._line(layout, found) != null:
+                    found += 1
+            self._cache[key] = found
+        return found
+
+
+def _paginate(spec: _Spec, table: list[tuple[str, ...]]) -> list[int]:
+    """The rows on each page: every row's height from its cells' lines (at least
+    ``ROW_MM``, ``LINE_MM`` a line), packed onto pages of the probed geometry."""
+    geometry = _geometry(spec, table)
+    lines = _Lines(geometry)
+    row_px, line_px = ROW_MM * _PX_PER_MM, LINE_MM * _PX_PER_MM
+    bottom = geometry.bottom - PAGE_SLACK_PX
+    page_rows: list[int] = []
+    y, count = geometry.first_top, 0
+    for row in table:
+        most = max(lines(column, text) for column, text in enumerate(row))
+        height = max(row_px, most * line_px)
+        if count and y + height > bottom:
+            page_rows.append(count)
+            y, count = geometry.top, 0
+        y += height
+        count += 1
+    page_rows.append(count)
+    return page_rows

@@ -142,9 +142,11 @@ def test_a_short_table_is_one_document_counted_by_weasyprint():
 
 
 def test_rows_that_wrap_are_numbered_right_after_a_second_pass(monkeypatch):
-    # Long cells wrap onto two lines after the first pages: the plan (rows per page
-    # from the first pages) is wrong, and the chunks are rendered again.
+    # The safety net: when the pagination predicts rows shorter than they are laid
+    # out (here every cell measured as one line), a chunk comes out longer than
+    # planned and the chunks are rendered again with the real page counts.
     monkeypatch.setattr(long_table, "ROWS_IN_ONE_PROCESS", 100)
+    monkeypatch.setattr(long_table._Lines, "__call__", lambda self, column, text: 1)
     renumbered = []
     original = long_table._renumber
 
@@ -153,6 +155,7 @@ def test_rows_that_wrap_are_numbered_right_after_a_second_pass(monkeypatch):
         return original(chunks, pages)
 
     monkeypatch.setattr(long_table, "_renumber", spy)
+    before = long_table.STATS["second_passes"]
     table = rows(400, "en")
     for i in range(200, 400):
         table[i] = (*table[i][:3], "a sub-list with a long name " * 3, table[i][4])
@@ -166,8 +169,11 @@ def test_rows_that_wrap_are_numbered_right_after_a_second_pass(monkeypatch):
     texts = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     n = len(texts)
     assert renumbered, "the second pass did not run"
+    assert long_table.STATS["second_passes"] == before + 1
     assert page_numbers(texts) == [(page, n) for page in range(1, n + 1)]
     assert "NAJ-00400" in texts[-1]
+    every = "\n".join(texts)
+    assert [int(m) for m in re.findall(r"NAJ-(\d{5})", every)] == list(range(1, 401))
 
 
 def test_a_row_of_the_wrong_length_is_refused():
@@ -197,14 +203,22 @@ def test_chunks_come_in_even_rounds_for_the_workers():
     # 10,000 rows, 40 on the first page and 52 on the others: 193 pages. At most 24
     # pages a chunk would make 9 chunks (one rendered alone at the end); balanced for
     # 2 workers, 10 chunks of at most 20 pages.
-    pages = long_table._balanced_pages(10_000, 40, 52, 24, 2)
+    page_rows = [40] + [52] * 191 + [10_000 - 40 - 52 * 191]
+    assert len(page_rows) == 193
+    pages = long_table._balanced_pages(193, 24, 2)
     assert pages == 20
-    chunks = long_table._plan([("x",)] * 10_000, 40, 52, pages)
+    chunks = long_table._plan([("x",)] * 10_000, page_rows, pages)
     assert len(chunks) == 10
     assert sum(chunk.pages for chunk in chunks) == 193
+    assert sum(len(chunk.rows) for chunk in chunks) == 10_000
+    # Every page but a chunk's first starts with a forced break.
+    assert chunks[0].breaks == frozenset(40 + 52 * k for k in range(19))
+    assert chunks[1].start_page == 21
+    assert chunks[1].first_row == 40 + 52 * 19
+    assert all(len(chunk.breaks) == chunk.pages - 1 for chunk in chunks)
     # Never more than chunk_pages, never fewer than one page.
-    assert long_table._balanced_pages(10_000, 40, 52, 5, 2) == 5
-    assert long_table._balanced_pages(30, 40, 52, 24, 2) == 1
+    assert long_table._balanced_pages(193, 5, 2) == 5
+    assert long_table._balanced_pages(1, 24, 2) == 1
 
 
 def test_several_tables_share_one_pool_and_come_back_in_order(monkeypatch):
