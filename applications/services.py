@@ -59,7 +59,7 @@ from .models import (
     Member,
 )
 from .permissions import can_edit_application
-from .selectors import CHECK_PREFETCH
+from .selectors import SUMMARY_PREFETCH
 
 YEARS_OF_SERVICE_MAX = Decimal("70.00")
 AREA_MAX = Decimal("9999.99")
@@ -1006,10 +1006,10 @@ def _submit(
         )
     if after_deadline(tender, received_at or now):
         raise _closed(tender)
-    # Read under the lock, once for the checks and the case.
+    # Read under the lock, once for the checks and the case (the tender's sub-lists
+    # are not needed: no assessment here).
     prefetch_related_objects(
-        [application],
-        *(p for p in CHECK_PREFETCH if p != "tender__sublists"),
+        [application], *SUMMARY_PREFETCH, "tender__lessor__municipalities"
     )
     _check_complete(application, check.local_today(now))
 
