@@ -10,6 +10,7 @@ the member redo the edit. GET never writes; the special-data selectors log each
 view of special-category data (an access log, by design).
 """
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -253,6 +254,28 @@ def _filtered(request: HttpRequest, tender: Tender) -> QueueFilter:
     return QueueFilter(request.GET or None, queryset=reviews, tender=tender)
 
 
+def _form_key(request: HttpRequest, filtered: QueueFilter) -> str:
+    """Everything the filter form's HTML depends on besides the language (the
+    template's ``{% cache %}`` adds it): bound or not, the submitted value of each
+    field, each field's choices (the tender's categories and sub-lists). Rendering the
+    form costs more CPU than the rest of the page's template; a queue is paged with
+    the same filters, so each worker renders one set of filters once."""
+    fields = filtered.form.fields
+    return hashlib.sha256(
+        repr(
+            (
+                filtered.is_bound,
+                [(name, request.GET.getlist(name)) for name in fields],
+                [
+                    (name, [(value, str(label)) for value, label in field.choices])
+                    for name, field in fields.items()
+                    if hasattr(field, "choices")
+                ],
+            )
+        ).encode()
+    ).hexdigest()
+
+
 @require_safe
 @staff_otp_required
 def queue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -294,6 +317,7 @@ def queue(request: HttpRequest, pk: int) -> HttpResponse:
             "tender": tender,
             "filter": filtered,
             "form": filtered.form,
+            "form_key": _form_key(request, filtered),
             "page": page,
             "rows": rows,
             "query": query.urlencode(),

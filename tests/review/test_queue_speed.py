@@ -175,3 +175,29 @@ def test_the_page_reads_no_row_of_another_page(client, otp_login, tender, staff)
     ]
     assert len(rows_query) == 1
     assert "OFFSET" not in rows_query[0]
+
+
+def test_the_filter_form_follows_language_values_and_choices(
+    client, otp_login, tender, staff, settings
+):
+    # The form's HTML is cached per worker (review.views._form_key): a change of
+    # language, of a submitted value or of the tender's sub-lists renders it again.
+    from tests.tenders.factories import SubListFactory
+
+    bulk_reviews(tender, 3, clerk=staff["clerk"])
+    otp_login(client, staff["member"])
+    url = reverse("review:queue", args=[tender.pk])
+    english = "Application code, a member's name or a member's EMŠO."
+    assert english in client.get(url + "?page=1").text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sl"
+    slovenian = client.get(url + "?page=1").text
+    assert "Šifra vloge, ime člana ali EMŠO člana." in slovenian
+    assert english not in slovenian
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'name="q" value="B-00"' in client.get(url + "?q=B-00").text
+    again = client.get(url + "?q=B-01&page=1").text
+    assert 'name="q" value="B-01"' in again
+    assert 'value="B-00"' not in again
+    assert 'value="Z9"' not in client.get(url).text
+    SubListFactory(tender=tender, list_kind="A", code="Z9", rule="families")
+    assert 'value="Z9"' in client.get(url).text
