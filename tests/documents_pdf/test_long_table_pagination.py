@@ -142,3 +142,18 @@ def test_a_row_that_starts_a_page_keeps_its_zebra_stripe():
     )
     rows = re.findall(r"<tr[^>]*>", html.split("<tbody>")[1])
     assert rows == ["<tr>", '<tr class="z p">', '<tr class="p">', '<tr class="z">']
+
+
+def test_without_the_measurement_every_row_is_planned_on_one_line(monkeypatch):
+    # Another WeasyPrint version without the text internals used: one line a row is
+    # planned (the safety net then counts the pages), rather than no PDF at all.
+    def missing(self, geometry):
+        raise AttributeError("pango_layout_get_line_readonly")
+
+    monkeypatch.setattr(long_table._Lines, "__init__", missing)
+    spec, prepared = long_table._prepare(
+        title="T", columns=COLUMNS, rows=mixed_rows(200), language="en"
+    )
+    planned = long_table._paginate(spec, prepared)
+    assert sum(planned) == 200
+    assert max(planned) > 45  # 52 one-line rows a page, whatever the names
