@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -190,6 +192,81 @@ def prefetch_for_summary(application: Application) -> Application:
     status page): the summary and its categories form share one read."""
     prefetch_related_objects([application], *SUMMARY_PREFETCH)
     return application
+
+
+@dataclass(frozen=True)
+class LaterStages:
+    """What the later stages hold about an application, as yes or no: the
+    commission's scoring record (review), a published priority list of its tender,
+    a decision on it (lists), a request to amend it."""
+
+    scoring_record: bool
+    published_list: bool
+    decision: bool
+    amendments: bool
+
+
+@cache
+def _later_stages_sql(vendor: str) -> str:
+    """The existence checks of :func:`later_stages` as SQL, built once per database
+    vendor from the models' tables (the ORM would compile four subqueries on every request)."""
+    from lists.models import Decision, ListVersion
+    from review.models import ApplicationReview, ScoringRecord
+
+    from .models import AmendmentRequest
+
+    quote = connection.ops.quote_name
+
+    def table(model: Any) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model: Any, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    record = (
+        f"SELECT 1 FROM {table(ScoringRecord)} r INNER JOIN"  # noqa: S608  # nosec B608
+        f" {table(ApplicationReview)} v ON r.{column(ScoringRecord, 'review')}"
+        f" = v.{column(ApplicationReview, 'id')}"
+        f" WHERE v.{column(ApplicationReview, 'application')} = %s"
+    )
+    version = (
+        f"SELECT 1 FROM {table(ListVersion)}"  # noqa: S608  # nosec B608
+        f" WHERE {column(ListVersion, 'tender')} = %s"
+        f" AND {column(ListVersion, 'state')} = %s"
+    )
+    decision = (
+        f"SELECT 1 FROM {table(Decision)}"  # noqa: S608  # nosec B608
+        f" WHERE {column(Decision, 'application')} = %s"
+    )
+    amendment = (
+        f"SELECT 1 FROM {table(AmendmentRequest)}"  # noqa: S608  # nosec B608
+        f" WHERE {column(AmendmentRequest, 'application')} = %s"
+    )
+    checks = ", ".join(
+        f"EXISTS ({sql})" for sql in (record, version, decision, amendment)
+    )
+    return f"SELECT {checks}"
+
+
+def later_stages(application: Application) -> LaterStages:
+    """Which of the later stages hold anything about ``application``, in one query
+    of existence checks: the status page reads only those that do (before the
+    deadline none can, and the page is reloaded most then)."""
+    from lists.constants import ListState
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _later_stages_sql(connection.vendor),
+            [
+                application.pk,
+                application.tender_id,
+                ListState.PUBLISHED.value,
+                application.pk,
+                application.pk,
+            ],
+        )
+        found = cursor.fetchone()
+    return LaterStages(*(bool(x) for x in found))
 
 
 def tender_demand(tender: Tender) -> tuple[int, int]:

@@ -231,7 +231,8 @@ def application_detail(request: HttpRequest, application: Application) -> HttpRe
 
 def _status(application: Application) -> dict:
     # What later stages hold about the application: the commission's scoring record
-    # (review), its place on the published priority list and its decision (lists).
+    # (review), its place on the published priority list and its decision (lists),
+    # the requests to amend it; each is read only when one query says it exists.
     from lists.selectors import decision_notice, standing_for
     from review.selectors import issued_documents_for
 
@@ -240,21 +241,30 @@ def _status(application: Application) -> dict:
     now = timezone.now()
     closed = services.after_deadline(tender, now)
     demand = selectors.tender_demand(tender) if closed else None
+    stages = selectors.later_stages(application)
+    lodged = bool(application.code)
     return {
         "application": application,
         "tender": tender,
-        "receipt": selectors.application_receipt(application),
         "events": application.events.exclude(kind="step_saved").order_by("at", "pk"),
         "deadline_passed": closed,
         "demand": demand,
         "can_correct": application.status == ApplicationStatus.SUBMITTED and not closed,
         "can_withdraw": application.status != ApplicationStatus.WITHDRAWN
         and not (closed and application.code),
-        "amendments": application.amendment_requests.order_by("deadline"),
+        "amendments": application.amendment_requests.order_by("deadline")
+        if stages.amendments
+        else [],
         "summary": _summary(application, change_links=False),
-        "issued": issued_documents_for(application) if application.code else [],
-        "standing": standing_for(application) if application.code else None,
-        "decision": decision_notice(application) if application.code else None,
+        "issued": issued_documents_for(application)
+        if lodged and stages.scoring_record
+        else [],
+        "standing": standing_for(application)
+        if lodged and stages.published_list
+        else None,
+        "decision": decision_notice(application)
+        if lodged and stages.decision
+        else None,
     }
 
 

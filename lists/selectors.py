@@ -140,10 +140,25 @@ def standing_for(application: Application) -> Standing | None:
     """``application``'s rank, sub-list and the sub-list's cut-off on the published
     version of its tender; ``None`` before publication. ``entry`` is ``None`` when
     the application is not on the list (rejected or ineligible)."""
-    version = current_version(application.tender)
+    # The version in force (:func:`current_version`) without its input, which holds
+    # every verified application of the tender and is not needed here.
+    version = (
+        ListVersion.objects.filter(
+            tender_id=application.tender_id, state=ListState.PUBLISHED
+        )
+        .defer("engine_input")
+        .order_by("-number")
+        .first()
+    )
     if version is None:
         return None
-    entry = ListEntry.objects.filter(version=version, application=application).first()
+    # One entry at most (``one_entry_per_application``): the default ordering would
+    # join the version and the tender to sort it.
+    entry = (
+        ListEntry.objects.filter(version=version, application=application)
+        .order_by("pk")
+        .first()
+    )
     sub = {}
     if entry is not None and entry.sub_list:
         sub = version.engine_output.get("sub_lists", {}).get(entry.sub_list, {})
@@ -303,7 +318,6 @@ def decision_for_applicant(application: Application) -> Decision | None:
     """The latest decision on ``application`` (the one that counts), or ``None``."""
     return (
         Decision.objects.filter(application=application)
-        .select_related("version__tender__lessor")
         .order_by("-issued_at", "-pk")
         .first()
     )

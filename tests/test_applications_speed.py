@@ -5,6 +5,7 @@ what was read (another applicant, a repeated EMŠO, a municipality the lessor do
 serve) still refuse what they refused when each asked the database."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,12 +14,13 @@ from django.utils import timezone
 
 import pytest
 
-from applications import services
+from applications import selectors, services
 from applications.constants import Section
 from applications.models import Application
 from tests.applications import conftest as shared
 from tests.applications.factories import ApplicationFactory, MemberFactory
 from tests.housing.factories import MunicipalityFactory
+from tests.lists import conftest as lists_shared
 
 EN = {"accept-language": "en"}
 
@@ -201,3 +203,101 @@ def test_status_page_after_submitting_reads_the_summary_once(client, open_tender
     # scoring record, list version, decision, staff roles, amendments, events and
     # the request's savepoints; the categories and conditions were read twice before.
     assert counts[0] <= 15
+
+
+# --- the status page reads the later stages only when they hold something -------------
+
+
+def _without_csrf(html: str) -> str:
+    """The page without its CSRF tokens and script nonces (new on every render)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def _all_stages(application):
+    """As if every later stage held something: the status page reads each one."""
+    return selectors.LaterStages(
+        scoring_record=True, published_list=True, decision=True, amendments=True
+    )
+
+
+def _later_stage_reads(captured) -> list[str]:
+    tables = (
+        "review_scoringrecord",
+        "lists_listversion",
+        "lists_listentry",
+        "lists_decision",
+        "applications_amendmentrequest",
+    )
+    return [q["sql"] for q in captured if any(t in q["sql"] for t in tables)]
+
+
+def test_status_page_before_the_deadline_reads_no_later_stage(
+    client, open_tender, monkeypatch
+):
+    """Before the deadline no scoring record, list, decision or amendment request
+    exists: one query of existence checks instead of a read of each, and the same
+    page as when each is read."""
+    _count, response = submitted_with(client, open_tender, 2)
+    assert response.status_code == 302
+    application = Application.objects.filter(tender=open_tender).latest("pk")
+    url = reverse("applications:detail", args=[application.pk])
+    client.get(url, headers=EN)  # cached lookups
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=EN)
+    assert response.status_code == 200
+    assert len(_later_stage_reads(captured.captured_queries)) == 1
+    # Session, user, application, members, categories, conditions, the existence
+    # checks, staff roles, events and the request's savepoints (was 13 + savepoints).
+    assert len(captured.captured_queries) <= 11
+    monkeypatch.setattr(selectors, "later_stages", _all_stages)
+    with CaptureQueriesContext(connection) as every:
+        response_read = client.get(url, headers=EN)
+    assert len(_later_stage_reads(every.captured_queries)) == 4
+    assert _without_csrf(response_read.content.decode()) == _without_csrf(
+        response.content.decode()
+    )
+
+
+class TestStatusPageAfterTheDecision:
+    """The status page after the list was published and the decision issued: the
+    stages that exist are read (narrowly) and the page is the one they give."""
+
+    # The priority lists' fixtures (tests/lists/conftest.py): a reviewed tender.
+    _english = staticmethod(lists_shared._english)
+    lessor = staticmethod(lists_shared.lessor)
+    tender = staticmethod(lists_shared.tender)
+    staff = staticmethod(lists_shared.staff)
+    applicant = staticmethod(lists_shared.applicant)
+    sub_lists = staticmethod(lists_shared.sub_lists)
+    verified = staticmethod(lists_shared.verified)
+
+    def test_reads_and_page(self, client, verified, tender, staff, monkeypatch):
+        from lists import services as list_services
+        from lists.models import Decision
+        from tests.lists.test_decisions import publish
+
+        version = publish(tender, staff)
+        list_services.decisions_issue(version=version, by=staff["chair"])
+        application = verified[0].application
+        decision = Decision.objects.get(application=application)
+        client.force_login(application.applicant)
+        url = reverse("applications:detail", args=[application.pk])
+        client.get(url, headers=EN)  # cached lookups
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, headers=EN)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert decision.sha256 in body
+        assert "On the published priority list you are number" in body
+        # The checks, the list version, its entry and the decision (no scoring
+        # record was issued, no amendment requested); neither the version's input
+        # nor the decision's tender and lessor are read.
+        reads = _later_stage_reads(captured.captured_queries)
+        assert len(reads) == 4
+        assert not any("engine_input" in sql for sql in reads)
+        assert not any("tenders_tender" in sql for sql in reads)
+        assert len(captured.captured_queries) <= 15
+        monkeypatch.setattr(selectors, "later_stages", _all_stages)
+        response_read = client.get(url, headers=EN)
+        assert _without_csrf(response_read.content.decode()) == _without_csrf(body)
