@@ -537,7 +537,7 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
     applicant = next((m for m in household if m.role == MemberRole.APPLICANT), None)
     sections.append(
         {
-            "title": Section.APPLICANT.label,
+            "title": str(Section.APPLICANT.label),
             "rows": member_rows(applicant) if applicant else [],
             "url": url("applicant"),
         }
@@ -545,7 +545,7 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
     others = [m for m in household if m.role != MemberRole.APPLICANT]
     sections.append(
         {
-            "title": Section.MEMBERS.label,
+            "title": str(Section.MEMBERS.label),
             "rows": [
                 {
                     "label": m.get_role_display(),
@@ -591,15 +591,20 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
                 value = ", ".join(name_of(code) for code in value)
             elif name == "postal_address":
                 label = _("Postal address")
-            rows.append({"label": label or name, "value": _display(value)})
+            rows.append({"label": str(label or name), "value": _display(value)})
         member_form_class = MEMBER_FORMS.get(section)
         if member_form_class is not None:
-            member_fields = member_form_class.base_fields
+            # Each label translated once, not once per member (nor again when
+            # rendered): the rows hold text, not lazy translations.
+            labels = {
+                name: str(member_form_class.base_fields[name].label)
+                for name in SECTION_MEMBER_FIELDS[section]
+            }
             for member in household:
                 for name in SECTION_MEMBER_FIELDS[section]:
                     rows.append(
                         {
-                            "label": f"{member}: {member_fields[name].label}",
+                            "label": f"{member}: {labels[name]}",
                             "value": _display(getattr(member, name)),
                         }
                     )
@@ -613,7 +618,7 @@ def _summary(application: Application, *, change_links: bool = True) -> list[dic
                 )
         sections.append(
             {
-                "title": section.label,
+                "title": str(section.label),
                 "rows": rows,
                 "url": url("section", section=section.value),
             }
