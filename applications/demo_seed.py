@@ -39,6 +39,7 @@ from lists.services import (
     appeal_record,
     decisions_issue,
     final_list_publish,
+    internal_list_en_render,
     list_approve,
     list_build,
     list_publish,
@@ -536,11 +537,15 @@ def _older_at(tender: Tender, step: str) -> datetime.datetime:
 def _publish_lists(
     tender: Tender, staff: dict[str, User], *, at: datetime.datetime
 ) -> ListVersion:
-    """Built by the chair, approved by the second member, published by the chair."""
+    """Built by the chair, approved by the second member, published by the chair
+    (with the English internal list, which on the site follows in its own job)."""
     hour = datetime.timedelta(hours=1)
     version = list_build(tender=tender, by=staff["chair"], now=at)
     version = list_approve(version=version, by=staff["member"], now=at + hour)
-    return list_publish(version=version, by=staff["chair"], now=at + 2 * hour)
+    version = list_publish(version=version, by=staff["chair"], now=at + 2 * hour)
+    internal_list_en_render(version=version, by=staff["chair"])
+    version.refresh_from_db()
+    return version
 
 
 class _Trial(Exception):

@@ -76,6 +76,7 @@ def measure(
             for step, seconds in chain.steps.items():
                 costs.setdefault("e2e: " + step, {})[n] = seconds
             costs.setdefault(E2E_TOTAL, {})[n] = chain.total
+            costs.setdefault("e2e: " + bench_e2e.AFTER, {})[n] = chain.after[0]
     return costs, lists_results, e2e_results
 
 

@@ -21,7 +21,8 @@ installer creates them after every ``migrate``.
 The changes allowed on a published version: the one publishing the next makes
 (``state`` to ``superseded`` with ``superseded_by`` set), and publishing it as the
 final list after the appeals (``final`` to true with ``final_by``/``final_at`` set,
-Art. 24(5)); every other column equal.
+Art. 24(5)); and its internal list in English with its SHA-256, rendered by a job
+after the publication, once, from empty; every other column equal.
 SQLite (the quick start) gets the ORM guard only.
 """
 
@@ -57,6 +58,12 @@ BEGIN
         AND NEW.final_by_id IS NOT NULL AND NEW.final_at IS NOT NULL
         AND (to_jsonb(NEW) - 'final' - 'final_by_id' - 'final_at')
             = (to_jsonb(OLD) - 'final' - 'final_by_id' - 'final_at') THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.internal_pdf_en = '' AND OLD.internal_pdf_en_sha256 = ''
+        AND NEW.internal_pdf_en <> '' AND NEW.internal_pdf_en_sha256 <> ''
+        AND (to_jsonb(NEW) - 'internal_pdf_en' - 'internal_pdf_en_sha256')
+            = (to_jsonb(OLD) - 'internal_pdf_en' - 'internal_pdf_en_sha256') THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'published list version % cannot be changed or deleted (%)',
@@ -187,6 +194,8 @@ def _stored_state(model, pk) -> str | None:
 
 _SUPERSEDE_FIELDS = frozenset({"state", "superseded_by", "superseded_by_id"})
 _FINAL_FIELDS = frozenset({"final", "final_by_id", "final_at"})
+# The English internal list, rendered after the publication (set once, from empty).
+_INTERNAL_EN_FIELDS = frozenset({"internal_pdf_en", "internal_pdf_en_sha256"})
 
 
 def refuse_version_change(sender, instance, **kwargs: Any) -> None:
@@ -216,6 +225,14 @@ def refuse_version_change(sender, instance, **kwargs: Any) -> None:
         and instance.final_by_id
         and instance.final_at
         and changed <= _FINAL_FIELDS
+    ):
+        return
+    if (
+        changed <= _INTERNAL_EN_FIELDS
+        and not stored.internal_pdf_en
+        and not stored.internal_pdf_en_sha256
+        and instance.internal_pdf_en
+        and instance.internal_pdf_en_sha256
     ):
         return
     raise ListVersionImmutable(

@@ -36,7 +36,13 @@ from scoring.services import SUB_LIST_RULES
 from tenders.models import Tender
 
 from . import permissions as perm
-from .constants import APPEAL_DAYS, AppealOutcome, DecisionKind, ListState
+from .constants import (
+    APPEAL_DAYS,
+    FROZEN_STATES,
+    AppealOutcome,
+    DecisionKind,
+    ListState,
+)
 from .models import Appeal, CutoffOverride, Decision, ListEntry, ListVersion
 
 logger = logging.getLogger(__name__)
@@ -524,8 +530,10 @@ def publication_problems(version: ListVersion) -> list[str]:
 def _render_pdfs(version: ListVersion) -> None:
     """The public list as PDF in Slovenian and English (no names: application code,
     list, sub-list, rank, points, within the cut-off), with its SHA-256; and the
-    internal list with the households' names for the commission (issue 14, 3), the
-    same way. Saved with the publication (the version is not frozen yet)."""
+    internal list with the households' names for the commission (issue 14, 3) in
+    Slovenian, the same way. Saved with the publication (the version is not frozen
+    yet). The internal list in English follows in its own job
+    (:func:`internal_list_en_render`, docs/decisions.md)."""
     from .pdf import internal_pdf_arguments, version_pdf_arguments
 
     try:
@@ -537,9 +545,8 @@ def _render_pdfs(version: ListVersion) -> None:
         (version_pdf_arguments, "sl", "pdf", "pdf_sha256"),
         (version_pdf_arguments, "en", "pdf_en", "pdf_en_sha256"),
         (internal_pdf_arguments, "sl", "internal_pdf", "internal_pdf_sha256"),
-        (internal_pdf_arguments, "en", "internal_pdf_en", "internal_pdf_en_sha256"),
     )
-    # The rows are read here (this transaction); the four PDFs share one pool of
+    # The rows are read here (this transaction); the three PDFs share one pool of
     # worker processes (issue 15, 2).
     pdfs = render_long_tables_pdf(
         [arguments(version, language) for arguments, language, _f, _d in outputs]
@@ -593,6 +600,36 @@ def list_publish(
         old.superseded_by = version
         old.save(update_fields=["state", "superseded_by"])
     return version
+
+
+@transaction.atomic
+def internal_list_en_render(*, version: ListVersion, by: User | None) -> bool:
+    """The internal list with names in English for a published version, stored with
+    its SHA-256: the only change a frozen version accepts, once, from empty
+    (``lists.immutable``). Run by the job that publishing starts
+    (:func:`lists.tasks.render_internal_list_en`) after the publication committed, so
+    the lists are public without waiting for this courtesy translation of the
+    commission's working paper (docs/decisions.md).
+
+    :returns: whether it rendered one (False when the version already has it, has no
+        internal list at all, or is not published).
+    """
+    from .pdf import internal_pdf_arguments
+
+    version = ListVersion.objects.select_for_update().get(pk=version.pk)
+    if (
+        version.state not in FROZEN_STATES
+        or not version.internal_pdf
+        or version.internal_pdf_en
+    ):
+        return False
+    from documents_pdf.long_table import render_long_tables_pdf
+
+    (data,) = render_long_tables_pdf([internal_pdf_arguments(version, "en")])
+    version.internal_pdf_en.save("en.pdf", ContentFile(data), save=False)
+    version.internal_pdf_en_sha256 = hashlib.sha256(data).hexdigest()
+    version.save(update_fields=["internal_pdf_en", "internal_pdf_en_sha256"])
+    return True
 
 
 # --- decisions, appeals and the final list (Art. 24) -----------------------------------

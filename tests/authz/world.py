@@ -317,7 +317,11 @@ def make_list_objects(w: World) -> None:
     x_chair, x_member = u[CHAIR_X], u[MEMBER_X]
     first = services.list_build(tender=w["lists_x"], by=x_chair)
     services.list_approve(version=first, by=x_member)
-    w.objects["list_published_x"] = services.list_publish(version=first, by=x_chair)
+    published = services.list_publish(version=first, by=x_chair)
+    # The English internal list follows in its own job after the publication.
+    services.internal_list_en_render(version=published, by=x_chair)
+    published.refresh_from_db()
+    w.objects["list_published_x"] = published
     w.objects["list_draft_x"] = services.list_build(tender=w["lists_x"], by=x_chair)
     w.objects["list_draft_y"] = services.list_build(tender=w["lists_y"], by=u[MEMBER_Y])
 

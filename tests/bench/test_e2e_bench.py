@@ -32,7 +32,9 @@ def test_it_runs_at_a_tiny_size_and_rolls_back():
     assert f"| 30 | {BASELINE} |" in text
     for step in bench.STEPS:
         assert f"| 30 | {step} |" in text
-    assert "**total, facts to published lists and 4 PDFs**" in text
+    assert "**total, facts to published lists and 3 PDFs**" in text
+    assert f"| 30 | {bench.AFTER} |" in text
+    assert result.after[0] > 0
     assert "| wall s | CPU s (with PDF workers) | vs baseline |" in text
     assert "target: whole chain under 30 s at 30:" in text
 

@@ -6,6 +6,7 @@ from django.test import override_settings
 import pytest
 
 from bench import growth as bench
+from bench.e2e import AFTER, STEPS
 from bench.lists import BASELINE, BUILD
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,8 @@ def test_it_runs_and_writes_the_table_and_the_chart(tmp_path, capsys):
         f"lists: {BASELINE}",
         f"lists: {BUILD}",
         "e2e: build lists A and B with sub-lists (task)",
-        "e2e: publish: public PDFs sl + en, internal PDFs with names sl + en (task)",
+        f"e2e: {STEPS[2]}",
+        f"e2e: {AFTER}",
         bench.E2E_TOTAL,
     ):
         assert f"| {name} |" in text

@@ -3,6 +3,8 @@
 import hashlib
 import io
 
+from django.test import override_settings
+
 import pytest
 
 from lists import services
@@ -13,7 +15,11 @@ from lists.models import ListVersion
 def published(verified, tender, staff):
     draft = services.list_build(tender=tender, by=staff["chair"])
     services.list_approve(version=draft, by=staff["member"])
-    return services.list_publish(version=draft, by=staff["chair"])
+    version = services.list_publish(version=draft, by=staff["chair"])
+    # The English internal list follows in its own job (tested below).
+    assert services.internal_list_en_render(version=version, by=staff["chair"])
+    version.refresh_from_db()
+    return version
 
 
 def text_of(data: bytes) -> str:
@@ -143,3 +149,131 @@ def test_postgresql_refuses_replacing_the_internal_pdf(published):
     version = ListVersion.objects.get(pk=published.pk)
     assert version.internal_pdf_sha256 == published.internal_pdf_sha256
     assert version.internal_pdf_en.name == published.internal_pdf_en.name
+
+
+# --- the English internal list follows the publication in its own job ------------------
+
+
+@pytest.fixture
+def just_published(verified, tender, staff):
+    draft = services.list_build(tender=tender, by=staff["chair"])
+    services.list_approve(version=draft, by=staff["member"])
+    return draft
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+)
+def test_the_publish_job_starts_the_english_internal_list_after_it_commits(
+    just_published, staff, django_capture_on_commit_callbacks
+):
+    """The tasks run at once here (as the worker would run them); the test's
+    transaction never commits, so the publication's on-commit callbacks are kept and
+    run below, as its commit would."""
+    from jobs.constants import JobStatus
+    from jobs.models import Job
+    from jobs.services import job_start
+    from lists import tasks
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job_start(
+            kind=tasks.PUBLISH_KIND,
+            target=just_published,
+            by=staff["chair"],
+            task=tasks.publish_lists,
+            lessor=just_published.tender.lessor,
+            version_id=just_published.pk,
+            user_id=staff["chair"].pk,
+        )
+    version = ListVersion.objects.get(pk=just_published.pk)
+    assert version.state == "published"
+    assert version.pdf
+    assert version.pdf_en
+    assert version.internal_pdf
+    assert not version.internal_pdf_en  # not part of the publication
+    assert not Job.objects.filter(kind=tasks.INTERNAL_EN_KIND).exists()
+    assert callbacks
+    for callback in callbacks:  # the publication's commit
+        callback()
+    job = Job.objects.get(kind=tasks.INTERNAL_EN_KIND)
+    assert job.created_by == staff["chair"]
+    assert job.status == JobStatus.DONE, job.status
+    version.refresh_from_db()
+    data = version.internal_pdf_en.open("rb").read()
+    assert hashlib.sha256(data).hexdigest() == version.internal_pdf_en_sha256
+    assert "Internal priority list" in text_of(data)
+
+
+def test_the_english_internal_list_is_set_once_and_only_on_a_published_version(
+    just_published, staff
+):
+    from lists.immutable import ListVersionImmutable
+
+    assert not services.internal_list_en_render(version=just_published, by=None)
+    version = services.list_publish(version=just_published, by=staff["chair"])
+    assert not version.internal_pdf_en
+    assert services.internal_list_en_render(version=version, by=staff["chair"])
+    version.refresh_from_db()
+    first = version.internal_pdf_en_sha256
+    assert first
+    # A second run does nothing; a replacement is refused by the ORM guard.
+    assert not services.internal_list_en_render(version=version, by=staff["chair"])
+    version.internal_pdf_en_sha256 = "0" * 64
+    with pytest.raises(ListVersionImmutable):
+        version.save()
+    assert ListVersion.objects.get(pk=version.pk).internal_pdf_en_sha256 == first
+
+
+def test_the_staff_page_says_the_english_list_is_being_prepared(
+    client, just_published, staff, otp_login
+):
+    version = services.list_publish(version=just_published, by=staff["chair"])
+    otp_login(client, staff["clerk"])
+    url = f"/staff/lists/{version.pk}/internal-en.pdf"
+    page = client.get(f"/staff/lists/{version.pk}/", headers={"accept-language": "en"})
+    assert "PDF (English): being prepared" in page.content.decode()
+    assert url not in page.content.decode()
+    assert client.get(url).status_code == 404
+    services.internal_list_en_render(version=version, by=staff["chair"])
+    page = client.get(f"/staff/lists/{version.pk}/", headers={"accept-language": "en"})
+    assert url in page.content.decode()
+    assert client.get(url).status_code == 200
+
+
+def test_postgresql_lets_the_english_internal_list_in_once(just_published, staff):
+    from django.db import connection, transaction
+    from django.db.utils import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The trigger exists on PostgreSQL only (SQLite: the ORM guard).")
+    version = services.list_publish(version=just_published, by=staff["chair"])
+    set_once = (
+        "UPDATE lists_listversion SET internal_pdf_en = 'a.pdf', "
+        "internal_pdf_en_sha256 = 'x' WHERE id = %s"
+    )
+    refused = (
+        # with another column
+        "UPDATE lists_listversion SET internal_pdf_en = 'a.pdf', "
+        "internal_pdf_en_sha256 = 'x', pdf_sha256 = 'y' WHERE id = %s",
+        # the file without its hash
+        "UPDATE lists_listversion SET internal_pdf_en = 'a.pdf' WHERE id = %s",
+    )
+    for sql in refused:
+        with (
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [version.pk])
+    with connection.cursor() as cursor:
+        cursor.execute(set_once, [version.pk])
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE lists_listversion SET internal_pdf_en = 'b.pdf', "
+            "internal_pdf_en_sha256 = 'z' WHERE id = %s",
+            [version.pk],
+        )
