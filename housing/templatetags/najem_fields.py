@@ -20,15 +20,14 @@ def house_field(context: template.Context) -> SafeString:
         value = context.get(name)
         return value or ""
 
-    return mark_safe(  # noqa: S308 (every value is escaped in render_field)
-        render_field(
-            context["field"],
-            form_show_errors=bool(context.get("form_show_errors")),
-            form_show_labels=bool(context.get("form_show_labels")),
-            label_class=get("label_class"),
-            field_class=get("field_class"),
-            tag=get("tag"),
-            wrapper_class=get("wrapper_class"),
-            form_class=get("form_class"),
-        )
+    html = render_field(
+        context["field"],
+        form_show_errors=bool(context.get("form_show_errors")),
+        form_show_labels=bool(context.get("form_show_labels")),
+        label_class=get("label_class"),
+        field_class=get("field_class"),
+        tag=get("tag"),
+        wrapper_class=get("wrapper_class"),
+        form_class=get("form_class"),
     )
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 - every value escaped there
