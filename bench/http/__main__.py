@@ -66,12 +66,20 @@ TARGET_P95_MS = 500.0
 TARGET_SHARE = 1 / 3
 SCENARIOS = {
     "plain": ("PlainUser", "baseline: plain view /healthz"),
+    "plain_signed_in": (
+        "PlainSignedInUser",
+        "baseline: plain view /healthz, signed in",
+    ),
     "page": ("PageUser", "reference: static page in the site's template"),
     "applicants": ("ApplicantUser", "(a) applicants saving pages and submitting"),
     "public": ("PublicUser", "(b) public tender page and invitation PDF"),
     "commission": ("CommissionUser", "(c) commission paging and filtering the queue"),
 }
 
+
+#: The baselines (not judged themselves) and the scenarios of signed-in users.
+BASELINES = {"plain", "plain_signed_in", "page"}
+SIGNED_IN = {"applicants", "commission"}
 
 #: The failures locust recorded in this process's runs (shown under the table).
 ERRORS: list[str] = []
@@ -94,7 +102,9 @@ class Row:
         return "login" not in self.name
 
 
-def prepare(users: int, saturation_users: int, queue: int, seed: int) -> dict[str, Any]:
+def prepare(
+    users: int, saturation_users: int, queue: int, seed: int, pool: int = 0
+) -> dict[str, Any]:
     """Accounts, drafts and ids for the simulated users (see the module docstring)."""
     from django.contrib.auth.hashers import make_password
     from django.urls import reverse
@@ -114,7 +124,7 @@ def prepare(users: int, saturation_users: int, queue: int, seed: int) -> dict[st
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     code = f"bh-{stamp[2:]}"  # a tender code has at most 20 characters
     tender, drafts = generate_drafts(
-        applications=accounts, seed=seed, code=code, password_hash=hashed
+        applications=accounts + pool, seed=seed, code=code, password_hash=hashed
     )
     tender_documents_publish(tender=tender, by=None)
     queue_tender = _project.generated_tender(queue)
@@ -147,6 +157,8 @@ def prepare(users: int, saturation_users: int, queue: int, seed: int) -> dict[st
     return {
         "password": PASSWORD,
         "applicants": [{"email": e, "application": pk} for e, pk in drafts],
+        # Signing in changes no draft: the signed-in baseline uses the same accounts.
+        "plain_accounts": [{"email": e} for e, _pk in drafts],
         "staff": [{"email": u.email, "token": TOKEN} for u in staff],
         "queue_size": queue,
         "paths": {
@@ -217,14 +229,17 @@ def run_locust(
     env: dict[str, str],
     port: int,
     workdir: Path,
+    pool: int = 0,
 ) -> list[Row]:
-    """One headless locust run of one user class; its rows from the CSV stats."""
+    """One headless locust run of one user class; its rows from the CSV stats.
+    ``pool``: fresh accounts beyond each user's first that the run may take."""
     user_class, _title = SCENARIOS[scenario]
     prefix = workdir / f"{scenario}-{phase}"
     run_env = dict(
         env,
         BENCH_HTTP_WAIT="think" if phase == "load" else "none",
         BENCH_HTTP_FROM=str(first_account),
+        BENCH_HTTP_POOL=str(pool),
     )
     subprocess.run(  # noqa: S603 (our own executable and arguments)
         [
@@ -295,6 +310,7 @@ def run(
     queue: int,
     scenarios: list[str],
     seed: int = 1,
+    pool: int = 0,
 ) -> list[Row]:
     media = Path(tempfile.mkdtemp(prefix="najem-bench-http-"))
     os.environ["NAJEM_BENCH_MEDIA_ROOT"] = str(media)
@@ -303,7 +319,7 @@ def run(
     server = None
     try:
         _project.setup()
-        data = prepare(users, saturation_users, queue, seed)
+        data = prepare(users, saturation_users, queue, seed, pool)
         from django.conf import settings
 
         data_file = workdir / "data.json"
@@ -320,7 +336,7 @@ def run(
         )
         server = start_server(env, port)
         rows: list[Row] = []
-        for scenario in ["plain", "page", *scenarios]:
+        for scenario in ["plain", "plain_signed_in", "page", *scenarios]:
             for phase, n, secs, first in (
                 ("load", users, seconds, 0),
                 ("saturation", saturation_users, saturation_seconds, users),
@@ -336,6 +352,7 @@ def run(
                     env=env,
                     port=port,
                     workdir=workdir,
+                    pool=pool if phase == "saturation" else 0,
                 )
         return rows
     finally:
@@ -370,19 +387,32 @@ def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
             )
         )
     plain = _phase_rps(rows, "plain", "saturation")
+    plain_signed_in = _phase_rps(rows, "plain_signed_in", "saturation")
     page = _phase_rps(rows, "page", "saturation")
-    for scenario in sorted({r.scenario for r in rows} - {"plain", "page"}):
+    for scenario in sorted({r.scenario for r in rows} - BASELINES):
         real = _phase_rps(rows, scenario, "saturation")
-        if not plain or not real:
-            continue
-        beside_page = (
-            f"; {real / page:.2f} of the static page's {page:.1f} req/s" if page else ""
+        # Like for like: the plain view asked for by the same kind of user (a signed-in
+        # user's every request has Django read its session and user).
+        base, base_name = (
+            (plain_signed_in, "the plain view's, signed in")
+            if scenario in SIGNED_IN and plain_signed_in
+            else (plain, "the plain view's")
         )
+        if not base or not real:
+            continue
+        beside = [
+            f"{real / plain:.2f} of the anonymous plain view's {plain:.1f} req/s"
+            if base is not plain
+            else "",
+            f"{real / page:.2f} of the static page's {page:.1f} req/s" if page else "",
+        ]
         found.append(
             (
-                f"{scenario}: throughput at least 1/3 of the plain view's "
-                f"({real:.1f} / {plain:.1f} req/s = {real / plain:.2f}{beside_page})",
-                real / plain >= TARGET_SHARE if judged else None,
+                f"{scenario}: throughput at least 1/3 of {base_name} "
+                f"({real:.1f} / {base:.1f} req/s = {real / base:.2f}"
+                + "".join(f"; {b}" for b in beside if b)
+                + ")",
+                real / base >= TARGET_SHARE if judged else None,
             )
         )
     return found
@@ -441,6 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=45)
     parser.add_argument("--saturation-users", type=int, default=10)
     parser.add_argument("--saturation-seconds", type=int, default=15)
+    parser.add_argument(
+        "--saturation-pool",
+        type=int,
+        default=400,
+        help="fresh drafts the applicants' saturation phase may take after the first",
+    )
     parser.add_argument("--queue", type=int, default=10_000)
     parser.add_argument(
         "--scenarios",
@@ -455,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         saturation_users=args.saturation_users,
         saturation_seconds=args.saturation_seconds,
         queue=args.queue,
+        pool=args.saturation_pool,
         scenarios=[s for s in args.scenarios.split(",") if s],
     )
     print(report(rows, args.users))

@@ -21,8 +21,12 @@ from locust import HttpUser, between, constant, task
 from bench.http.forms import post_form
 
 DATA: dict[str, Any] = json.loads(Path(os.environ["BENCH_HTTP_DATA"]).read_text())
-WAIT = between(1, 3) if os.environ.get("BENCH_HTTP_WAIT") == "think" else constant(0)
+NO_WAIT = constant(0)
+WAIT = between(1, 3) if os.environ.get("BENCH_HTTP_WAIT") == "think" else NO_WAIT
 _NEXT = itertools.count(int(os.environ.get("BENCH_HTTP_FROM", "0")))
+#: Fresh accounts a user of this run has taken after its first (``BENCH_HTTP_POOL``:
+#: how many there are beyond the first account of each user).
+_USED = itertools.count(1)
 
 
 class _LoggedIn(HttpUser):
@@ -31,6 +35,9 @@ class _LoggedIn(HttpUser):
     accounts_key = ""
 
     def on_start(self) -> None:
+        self.log_in()
+
+    def log_in(self) -> None:
         account = DATA[self.accounts_key][next(_NEXT) % len(DATA[self.accounts_key])]
         self.account = account
         login = DATA["paths"]["login"]
@@ -80,44 +87,102 @@ class PageUser(HttpUser):
         self.client.get(DATA["paths"]["page"], name="page: /accessibility/")
 
 
+class PlainSignedInUser(_LoggedIn):
+    """The baseline for signed-in users: the same plain view, requested by a signed-in
+    applicant (every request of one carries the session, which Django's authentication
+    reads: the floor under any page an applicant or a commission member asks for)."""
+
+    accounts_key = "plain_accounts"
+
+    @task
+    def healthz(self) -> None:
+        self.client.get(DATA["paths"]["plain"], name="plain, signed in: /healthz")
+
+
 class ApplicantUser(_LoggedIn):
-    """An applicant near the deadline: saves pages of a complete draft (the values
-    as they are), checks the answers and submits once, then reads the status page."""
+    """An applicant near the deadline, as a browser: opens a page of a complete draft,
+    reads it, sends it unchanged (saved through the services), and the browser follows
+    the redirect to the task list at once; three times; then checks the answers and
+    submits once (the browser follows to the confirmation page), then reads the status
+    page. Every request a person makes comes after a pause (``wait_time``); each
+    redirect target is timed as its own request. In the saturation phase (no pause) a
+    user who has submitted signs in with the next fresh account and starts again, so
+    that phase measures the whole journey, not the status page alone."""
 
     accounts_key = "applicants"
     sections = ("housing", "income", "property", "categories")
+    saves_per_journey = 3
 
     def on_start(self) -> None:
         super().on_start()
+        self._start_journey()
+
+    def _start_journey(self) -> None:
+        self.step = "section"
         self.saves = 0
-        self.submitted = False
+        self.form: tuple[str, list[tuple[str, str]]] | None = None
+
+    def _follow(self, response: Any, name: str) -> None:
+        """What the browser does with a redirect: ask for its target at once."""
+        location = response.headers.get("Location", "")
+        if response.status_code in (302, 303) and location:
+            self.client.get(location, name=name)
 
     @task
     def act(self) -> None:
         pk = self.account["application"]
-        if self.submitted:
-            self.client.get(f"/applications/{pk}/", name="applicant: status page")
-            return
-        if self.saves < 3:
+        if self.step == "section":
             section = random.choice(self.sections)
-            url = f"/applications/{pk}/section/{section}/"
-            page = self.client.get(url, name="applicant: section page")
-            _action, fields = post_form(page.text)
+            self.url = f"/applications/{pk}/section/{section}/"
+            page = self.client.get(self.url, name="applicant: section page")
+            self.form = post_form(page.text)
+            self.step = "save"
+        elif self.step == "save":
+            assert self.form is not None
             with self.client.post(
-                url, data=fields, name="applicant: save section", catch_response=True
+                self.url,
+                data=self.form[1],
+                name="applicant: save section",
+                allow_redirects=False,
+                catch_response=True,
             ) as response:
-                if not response.history:  # the form came back: not saved
+                if response.status_code != 302:  # the form came back: not saved
                     response.failure("the page was not saved")
+            self._follow(response, "applicant: task list after saving")
             self.saves += 1
-            return
-        page = self.client.get(f"/applications/{pk}/check/", name="applicant: check")
-        action, fields = post_form(page.text, "/submit/")
-        with self.client.post(
-            action, data=fields, name="applicant: submit", catch_response=True
-        ) as response:
-            if "/submitted/" not in response.url:
-                response.failure("not submitted")
-        self.submitted = True
+            self.step = "section" if self.saves < self.saves_per_journey else "check"
+        elif self.step == "check":
+            page = self.client.get(
+                f"/applications/{pk}/check/", name="applicant: check"
+            )
+            self.form = post_form(page.text, "/submit/")
+            self.step = "submit"
+        elif self.step == "submit":
+            assert self.form is not None
+            with self.client.post(
+                self.form[0],
+                data=self.form[1],
+                name="applicant: submit",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if "/submitted/" not in response.headers.get("Location", ""):
+                    response.failure("not submitted")
+            self._follow(response, "applicant: confirmation page")
+            self.step = "status"
+        elif WAIT is NO_WAIT and self.next_account():
+            self._start_journey()
+        else:
+            self.client.get(f"/applications/{pk}/", name="applicant: status page")
+
+    def next_account(self) -> bool:
+        """Sign in with the next fresh account of this run (saturation phase only);
+        False when the prepared accounts are used up (the user then reads its status)."""
+        if next(_USED) >= int(os.environ.get("BENCH_HTTP_POOL", "0")):
+            return False
+        self.client.cookies.clear()
+        self.log_in()
+        return True
 
 
 class PublicUser(HttpUser):

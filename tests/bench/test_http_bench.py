@@ -51,19 +51,32 @@ def test_verdicts():
     rows = [
         row("plain", "load", "GET plain", 90, 20),
         row("plain", "saturation", "GET plain", 300, 20),
+        row("plain_signed_in", "saturation", "GET plain, signed in", 200, 20),
+        row("plain_signed_in", "saturation", "POST login (once per user)", 9, 20),
         row("page", "saturation", "GET static page", 150, 30),
         row("public", "load", "GET page", 90, 450),
         row("public", "load", "POST login (once per user)", 10, 3000),
         row("public", "saturation", "GET page", 120, 300),
         row("commission", "saturation", "GET queue", 60, 300, failures=1),
+        row("applicants", "saturation", "GET status", 50, 300),
+        row("applicants", "saturation", "POST save", 20, 300),
+        row("applicants", "saturation", "POST login (once per user)", 400, 300),
     ]
     found = dict(verdicts(rows, 200))
     assert found["0 errors (all phases): 1"] is False
     assert found["p95 under 500 ms at 200 users (worst: GET page, 450 ms)"] is True
     shares = {name.split(":")[0]: met for name, met in found.items() if "1/3" in name}
-    # The static page is a reference beside the baseline, never judged itself.
-    assert shares == {"public": True, "commission": False}
+    # The baselines and the static page are references, never judged themselves; the
+    # public is judged beside the anonymous plain view (120 / 300), the signed-in
+    # scenarios beside the plain view asked for by signed-in users (logins left out:
+    # 70 / 200 applicants, 60 / 200 commission), with the anonymous share shown too.
+    assert shares == {"public": True, "applicants": True, "commission": False}
     assert any("0.80 of the static page's 150.0 req/s" in name for name in found)
+    assert any(
+        "(70.0 / 200.0 req/s = 0.35; 0.23 of the anonymous plain view's 300.0 req/s"
+        in name
+        for name in found
+    )
     assert all(met is None for name, met in verdicts(rows, 20) if "errors" not in name)
 
 
@@ -76,13 +89,17 @@ def test_a_tiny_real_run(capsys):
     if importlib.util.find_spec("locust") is None:  # importing it would patch threads
         pytest.skip("the bench extra (locust) is not installed")
     argv = ["--users", "3", "--seconds", "4", "--saturation-users", "2"]
-    argv += ["--saturation-seconds", "3", "--queue", "60"]
+    argv += ["--saturation-seconds", "3", "--queue", "60", "--saturation-pool", "4"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     for request in (
         "GET plain: /healthz",
+        "GET plain, signed in: /healthz",
         "GET page: /accessibility/",
         "POST applicant: save section",
+        "GET applicant: task list after saving",
+        "POST applicant: submit",
+        "GET applicant: confirmation page",
         "GET public: tender page",
         "GET public: invitation PDF",
         "GET commission: queue page",
