@@ -14,19 +14,27 @@ members (password, a backup code as second factor, a seat) on the generated tend
 (``config/gunicorn.py``, 2 sync workers, ``config.settings.bench``) on 127.0.0.1 and
 runs locust headless, each run bounded by ``--seconds``:
 
-- the baseline: ``/healthz`` (a plain Django view: one query, no template), and
-  beside it, not judged, a static page in the site's template (``/accessibility/``:
-  every middleware, the session, the base template, no domain query), which shows
-  what any page of this site costs before it does its own work;
-- (a) applicants: log in once, save three pages of their draft (the values as they
-  are, through the services), check the answers, submit once, then read the status;
+- the baselines: ``/healthz`` (a plain Django view: one query, no template) asked for
+  anonymously, and the same view asked for by signed-in applicants (Django reads the
+  session and the user for every request of a signed-in user: the floor under every
+  page of theirs); beside them, not judged, a static page in the site's template
+  (``/accessibility/``: every middleware, the session, the base template, no domain
+  query), which shows what any page of this site costs before it does its own work;
+- (a) applicants, as a browser: log in once, open a section page of their draft, send
+  it unchanged (saved through the services; the browser follows the redirect to the
+  task list at once), three times; check the answers, submit once (the browser follows
+  to the confirmation page), then read the status page;
 - (b) the public during a deadline rush: the open tender's page and its invitation PDF;
 - (c) commission members (logged in once with their second factor): random pages of
   the queue, and the queue filtered by state, sorted by points and searched.
 
-Each at ``--users`` users with 1-3 s between a user's requests (median, p95, errors),
-and again at ``--saturation-users`` users with no pause, for the throughput each page
-reaches beside the plain view's. Logins are shown but not judged.
+Each at ``--users`` users with 1-3 s before every request a person makes (the pause of
+reading a page before sending its form included; a redirect's target is asked for at
+once and timed as its own request): median, p95, errors; and again at
+``--saturation-users`` users with no pause, for the throughput each scenario reaches
+beside the plain view's. In the applicants' saturation phase a user who has submitted
+signs in with a fresh draft's account (``--saturation-pool`` of them) and starts again,
+so the phase measures the whole journey. Logins are shown but not judged.
 
 The server runs with ``config.settings.bench``, which only the benchmarks use: login
 throttling (django-axes) off, since all users come from 127.0.0.1, a fast password
@@ -35,7 +43,9 @@ tasks queued in the database as in production (no worker runs: no request waits 
 one).
 
 Targets (judged when ``--users`` is at least 200): 0 errors; p95 under 500 ms on every
-page; each scenario's pages at least a third of the plain view's throughput.
+page; each scenario's pages at least a third of the plain view's throughput, like for
+like: the public's beside the anonymous plain view, the signed-in scenarios' beside the
+plain view asked for signed in (the anonymous share is printed beside it).
 """
 
 from __future__ import annotations
