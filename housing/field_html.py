@@ -202,11 +202,7 @@ def _file(field: BoundField) -> str:
             out.append("</div></div>")
         attrs = data["attrs"]
         extra = f" {escape(attrs['class'])}" if attrs.get("class") else ""
-        rest = "".join(
-            f" {escape(name)}" + ("" if value is True else f'="{escape(str(value))}"')
-            for name, value in attrs.items()
-            if value is not False and name != "class"
-        )
+        rest = _attrs({k: v for k, v in attrs.items() if k != "class"})
         out.append(
             f"<div{' class=' + chr(34) + 'is-invalid' + chr(34) if field.errors else ''}>"
             f'<input type="{escape(data["type"])}" name="{escape(data["name"])}" '
