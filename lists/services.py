@@ -552,8 +552,16 @@ def _render_pdfs(version: ListVersion) -> None:
         [arguments(version, language) for arguments, language, _f, _d in outputs]
     )
     for (_arguments, language, field, digest), data in zip(outputs, pdfs, strict=True):
-        getattr(version, field).save(f"{language}.pdf", ContentFile(data), save=False)
-        setattr(version, digest, hashlib.sha256(data).hexdigest())
+        _keep_pdf(version, data, language=language, field=field, digest=digest)
+
+
+def _keep_pdf(
+    version: ListVersion, data: bytes, *, language: str, field: str, digest: str
+) -> None:
+    """Write one of ``version``'s PDFs to its file field and its SHA-256 beside it
+    (the caller saves the row)."""
+    getattr(version, field).save(f"{language}.pdf", ContentFile(data), save=False)
+    setattr(version, digest, hashlib.sha256(data).hexdigest())
 
 
 @transaction.atomic
@@ -626,8 +634,13 @@ def internal_list_en_render(*, version: ListVersion, by: User | None) -> bool:
     from documents_pdf.long_table import render_long_tables_pdf
 
     (data,) = render_long_tables_pdf([internal_pdf_arguments(version, "en")])
-    version.internal_pdf_en.save("en.pdf", ContentFile(data), save=False)
-    version.internal_pdf_en_sha256 = hashlib.sha256(data).hexdigest()
+    _keep_pdf(
+        version,
+        data,
+        language="en",
+        field="internal_pdf_en",
+        digest="internal_pdf_en_sha256",
+    )
     version.save(update_fields=["internal_pdf_en", "internal_pdf_en_sha256"])
     return True
 
