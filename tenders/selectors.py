@@ -4,7 +4,9 @@ another lessor's tender is simply not found (404, no hint that it exists)."""
 import datetime
 import hashlib
 from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import connection
 from django.db.models import (
@@ -301,10 +303,15 @@ def _fingerprint_rows(tender_pk: int) -> list[str]:
 
 @cache
 def _templates_salt() -> str:
-    """The source of every template of the cached parts: a new release renders anew."""
+    """The source of every template of the cached parts and the compiled translations
+    they use: a new release, or new translations alone, renders anew (a cache shared
+    between processes may outlive a deploy)."""
     digest = hashlib.sha256()
     for name in (*TENDER_PAGE_FRAGMENTS.values(), *_TEMPLATES_INCLUDED):
         digest.update(get_template(name).template.source.encode())
+    for folder in settings.LOCALE_PATHS:
+        for compiled in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(compiled.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -241,3 +241,23 @@ def test_every_id_on_the_page_is_unique(client, tender):
     assert 'aria-labelledby="h-invitation"' in html
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_new_compiled_translations_render_anew(tender, settings, tmp_path):
+    """A cache shared between processes may outlive a deploy: a release that changes
+    only the translations must not show the old text (the key includes them)."""
+    from tenders import selectors
+
+    compiled = tmp_path / "sl" / "LC_MESSAGES" / "django.mo"
+    compiled.parent.mkdir(parents=True)
+    compiled.write_bytes(b"first")
+    settings.LOCALE_PATHS = [tmp_path]
+    selectors._templates_salt.cache_clear()
+    try:
+        before = selectors.tender_page_key(tender_pk=tender.pk, is_open=True)
+        assert before == selectors.tender_page_key(tender_pk=tender.pk, is_open=True)
+        compiled.write_bytes(b"second")
+        selectors._templates_salt.cache_clear()  # a new process of the new release
+        assert selectors.tender_page_key(tender_pk=tender.pk, is_open=True) != before
+    finally:
+        selectors._templates_salt.cache_clear()
