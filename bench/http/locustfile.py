@@ -38,6 +38,7 @@ class _LoggedIn(HttpUser):
         self.log_in()
 
     def log_in(self) -> None:
+        """The login form, sent after a pause (and the second factor's, for staff)."""
         account = DATA[self.accounts_key][next(_NEXT) % len(DATA[self.accounts_key])]
         self.account = account
         login = DATA["paths"]["login"]
@@ -45,6 +46,7 @@ class _LoggedIn(HttpUser):
         _action, fields = post_form(page.text)
         data = dict(fields)
         data.update(username=account["email"], password=DATA["password"])
+        self.wait()  # a person types the address and the password
         with self.client.post(
             login, data=data, name="login (once per user)", catch_response=True
         ) as response:
@@ -56,6 +58,7 @@ class _LoggedIn(HttpUser):
             _action, fields = post_form(page.text)
             data = dict(fields)
             data["token"] = account["token"]
+            self.wait()
             with self.client.post(
                 verify,
                 data=data,
