@@ -34,7 +34,8 @@ once and timed as its own request): median, p95, errors; and again at
 ``--saturation-users`` users with no pause, for the throughput each scenario reaches
 beside the plain view's. In the applicants' saturation phase a user who has submitted
 signs in with a fresh draft's account (``--saturation-pool`` of them) and starts again,
-so the phase measures the whole journey. Logins are shown but not judged.
+so the phase measures the whole journey. The login pages count in the throughput (every
+request the server answered) but their times are shown, not judged.
 
 The server runs with ``config.settings.bench``, which only the benchmarks use: login
 throttling (django-axes) off, since all users come from 127.0.0.1, a fast password
@@ -376,9 +377,9 @@ def run(
 
 
 def _phase_rps(rows: list[Row], scenario: str, phase: str) -> float:
-    return sum(
-        r.rps for r in rows if r.scenario == scenario and r.phase == phase and r.judged
-    )
+    """Every request the server answered in the phase, the logins' pages included (in
+    the applicants' saturation phase each journey starts with one)."""
+    return sum(r.rps for r in rows if r.scenario == scenario and r.phase == phase)
 
 
 def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
