@@ -204,6 +204,10 @@ class LaterStages:
     published_list: bool
     decision: bool
     amendments: bool
+    #: Every row the summary of the answers shows besides the application's own, as
+    #: text (:func:`_summary_rows_sql`): part of the key of its cached rendering.
+    #: ``None``: not read (the summary is then rendered afresh).
+    summary_rows: str | None = None
 
 
 @cache
@@ -245,13 +249,62 @@ def _later_stages_sql(vendor: str) -> str:
     checks = ", ".join(
         f"EXISTS ({sql})" for sql in (record, version, decision, amendment)
     )
-    return f"SELECT {checks}"
+    return f"SELECT {checks}, ({_summary_rows_sql(vendor)})"
+
+
+def _row_text(model: Any, alias: str) -> str:
+    """SQL for one text of every column of ``model``'s row ``alias``, each as its
+    length and its text (NULL as "-"), so that no two different rows give one text
+    (a name holding the separator included); SQL that PostgreSQL and SQLite both read."""
+    quote = connection.ops.quote_name
+    columns = []
+    for field in model._meta.concrete_fields:
+        text = f"CAST({alias}.{quote(field.column)} AS TEXT)"
+        columns.append(f"COALESCE(LENGTH({text}) || ':' || {text}, '-')")
+    return " || ',' || ".join(columns)
+
+
+def _summary_rows_sql(vendor: str) -> str:
+    """A subquery: one text of every row the summary of the answers reads besides
+    the application's own, the household members with their municipalities' names and
+    the tender's categories and conditions (two parameters: the application's and the
+    tender's id). Any change of them, by a service, the admin or plain SQL, gives
+    another text."""
+    from housing.models import Municipality
+    from tenders.models import AdditionalCondition, TenderCategory
+
+    quote = connection.ops.quote_name
+
+    def table(model: Any) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model: Any, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    rows = (
+        f"SELECT 'm' || {_row_text(Member, 'm')} || ',' || {_row_text(Municipality, 'p')}"  # noqa: S608  # nosec B608
+        f" AS t FROM {table(Member)} m LEFT JOIN {table(Municipality)} p"
+        f" ON p.{column(Municipality, 'id')} = m.{column(Member, 'municipality')}"
+        f" WHERE m.{column(Member, 'application')} = %s"
+        f" UNION ALL SELECT 'c' || {_row_text(TenderCategory, 'c')}"
+        f" FROM {table(TenderCategory)} c"
+        f" WHERE c.{column(TenderCategory, 'tender')} = %s"
+        f" UNION ALL SELECT 'a' || {_row_text(AdditionalCondition, 'a')}"
+        f" FROM {table(AdditionalCondition)} a"
+        f" WHERE a.{column(AdditionalCondition, 'tender')} = %s"
+    )
+    # Sorted, so that the same rows give the same text (a different order would
+    # only miss the cache, never hit a wrong entry).
+    if vendor == "postgresql":
+        return f"SELECT string_agg(t, ';' ORDER BY t) FROM ({rows}) s"  # noqa: S608  # nosec B608
+    return f"SELECT group_concat(t, ';') FROM ({rows} ORDER BY 1) s"  # noqa: S608  # nosec B608
 
 
 def later_stages(application: Application) -> LaterStages:
     """Which of the later stages hold anything about ``application``, in one query
     of existence checks: the status page reads only those that do (before the
-    deadline none can, and the page is reloaded most then)."""
+    deadline none can, and the page is reloaded most then). The same query reads
+    the text of the rows its summary of the answers shows (``summary_rows``)."""
     from lists.constants import ListState
 
     with connection.cursor() as cursor:
@@ -263,10 +316,13 @@ def later_stages(application: Application) -> LaterStages:
                 ListState.PUBLISHED.value,
                 application.pk,
                 application.pk,
+                application.pk,
+                application.tender_id,
+                application.tender_id,
             ],
         )
-        found = cursor.fetchone()
-    return LaterStages(*(bool(x) for x in found))
+        *found, rows = cursor.fetchone()
+    return LaterStages(*(bool(x) for x in found), summary_rows=rows or "")
 
 
 def tender_demand(tender: Tender) -> tuple[int, int]:
