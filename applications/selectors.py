@@ -1,13 +1,14 @@
 """Reads for applications."""
 
 import datetime
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -183,15 +184,186 @@ def prefetch_for_check(application: Application) -> Application:
     the checks, the summary and the provisional assessment of one request share them
     instead of each reading them again. Only for the request's own instance: a write
     that follows reads the application afresh (``services._lock``)."""
-    prefetch_related_objects([application], *CHECK_PREFETCH)
+    _prefetch(application, CHECK_PREFETCH)
     return application
 
 
 def prefetch_for_summary(application: Application) -> Application:
     """As :func:`prefetch_for_check`, for the summary of the answers alone (the
     status page): the summary and its categories form share one read."""
-    prefetch_related_objects([application], *SUMMARY_PREFETCH)
+    _prefetch(application, SUMMARY_PREFETCH)
     return application
+
+
+def prefetch_for_submit(application: Application) -> Application:
+    """As :func:`prefetch_for_check`, without the tender's sub-lists (submitting
+    assesses nothing): for the checks and the case of a submission, under its lock."""
+    _prefetch(application, (*SUMMARY_PREFETCH, "tender__lessor__municipalities"))
+    return application
+
+
+# --- the prefetches above, without the ORM's work per request ---------------------------
+#
+# ``prefetch_related_objects`` builds, compiles and runs a queryset for each relation on
+# every request: most of the check page's, submitting's and the status page's reads
+# went into compiling five small queries. The same querysets are compiled here once per
+# database connection; each request runs their SQL with its owner's id, converts the
+# values as the ORM does and leaves the rows where ``prefetch_related_objects`` would
+# (the owner's ``_prefetched_objects_cache``), so every reader is unchanged.
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """A relation the pages prefetch: from the application to its owner (``path``),
+    the owner's manager (``name``), the rows' model and their filter to the owner."""
+
+    path: tuple[str, ...]
+    name: str
+    model: Any
+    lookup: str
+    related: str = ""  # a foreign key of the rows read with them (select_related)
+    back: str = ""  # the rows' foreign key to the owner, set to the owner
+
+
+@cache
+def _relations() -> dict[Any, _Relation]:
+    from housing.models import Municipality
+    from tenders.models import AdditionalCondition, SubList, TenderCategory
+
+    return {
+        SUMMARY_PREFETCH[0]: _Relation(
+            (), "members", Member, "application", "municipality", "application"
+        ),
+        "tender__categories": _Relation(
+            ("tender",), "categories", TenderCategory, "tender", back="tender"
+        ),
+        "tender__additional_conditions": _Relation(
+            ("tender",),
+            "additional_conditions",
+            AdditionalCondition,
+            "tender",
+            back="tender",
+        ),
+        "tender__sublists": _Relation(
+            ("tender",), "sublists", SubList, "tender", back="tender"
+        ),
+        "tender__lessor__municipalities": _Relation(
+            ("tender", "lessor"), "municipalities", Municipality, "lessors"
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    fields: list[str]  # the attribute names of the row's model, in the row's order
+    related: list[str]  # then those of the related row (``_Relation.related``)
+    converters: dict[int, Any]  # the ORM's value converters by column
+
+
+#: Per database connection (a thread's): its converters belong to it.
+_compiled: "weakref.WeakKeyDictionary[Any, dict[str, _Compiled]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compile(relation: _Relation, wrapper: Any) -> _Compiled:
+    queryset = relation.model._default_manager.filter(**{relation.lookup: 0})
+    if relation.related:
+        queryset = queryset.select_related(relation.related)
+    compiler = queryset.query.get_compiler(connection=wrapper)
+    sql, params = compiler.as_sql()
+    if list(params) != [0]:  # pragma: no cover - a model changed its manager
+        raise ValueError(f"cannot prefetch {relation.name}: {params!r}")
+    info = compiler.klass_info
+    assert info is not None  # noqa: S101  # nosec B101 - a model's queryset has one
+    select = compiler.select
+
+    def names(indexes: list[int]) -> list[str]:
+        return [select[i][0].target.attname for i in indexes]
+
+    related = (
+        names(info["related_klass_infos"][0]["select_fields"])
+        if relation.related
+        else []
+    )
+    return _Compiled(
+        sql=sql,
+        fields=names(info["select_fields"]),
+        related=related,
+        converters=compiler.get_converters([column for column, _s, _a in select]),
+    )
+
+
+def _prefetch(application: Application, lookups: tuple[Any, ...]) -> None:
+    """``prefetch_related_objects([application], *lookups)`` for the relations of
+    :func:`_relations` (the only ones the pages prefetch), one query each."""
+    relations = _relations()
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled.setdefault(wrapper, {})
+    for lookup in lookups:
+        relation = relations[lookup]
+        owner: Any = application
+        for name in relation.path:
+            owner = getattr(owner, name)
+        if not hasattr(owner, "_prefetched_objects_cache"):
+            owner._prefetched_objects_cache = {}
+        if relation.name in owner._prefetched_objects_cache:
+            continue
+        found = compiled.get(relation.name)
+        if found is None:
+            found = compiled[relation.name] = _compile(relation, wrapper)
+        owner._prefetched_objects_cache[relation.name] = _rows(
+            owner, relation, found, wrapper
+        )
+
+
+def _rows(
+    owner: Any, relation: _Relation, compiled: _Compiled, wrapper: Any
+) -> QuerySet:
+    with wrapper.cursor() as cursor:
+        cursor.execute(compiled.sql, [owner.pk])
+        rows = cursor.fetchall()
+    width = len(compiled.fields)
+    db = wrapper.alias
+    related_model = (
+        relation.model._meta.get_field(relation.related).related_model
+        if relation.related
+        else None
+    )
+    objects = []
+    for raw in rows:
+        row = list(raw)
+        for index, (converters, expression) in compiled.converters.items():
+            value = row[index]
+            for converter in converters:
+                value = converter(value, expression, wrapper)
+            row[index] = value
+        obj = relation.model.from_db(db, compiled.fields, row[:width])
+        if related_model is not None:
+            values = row[width:]
+            target = (
+                related_model.from_db(db, compiled.related, values)
+                if values[0] is not None
+                else None
+            )
+            relation.model._meta.get_field(relation.related).set_cached_value(
+                obj, target
+            )
+        if relation.back:
+            relation.model._meta.get_field(relation.back).set_cached_value(obj, owner)
+        objects.append(obj)
+    # As prefetch_related_objects leaves it: the manager's queryset, already read.
+    manager = getattr(owner, relation.name)
+    if relation.related:
+        queryset = manager._apply_rel_filters(
+            relation.model._default_manager.select_related(relation.related)
+        )
+    else:
+        queryset = manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    return queryset
 
 
 @dataclass(frozen=True)
