@@ -251,7 +251,7 @@ def _status(application: Application) -> dict:
     return {
         "application": application,
         "tender": tender,
-        "events": application.events.exclude(kind="step_saved").order_by("at", "pk"),
+        "events": selectors.status_events(application),
         "deadline_passed": closed,
         "demand": demand,
         "can_correct": application.status == ApplicationStatus.SUBMITTED and not closed,

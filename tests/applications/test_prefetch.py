@@ -93,3 +93,33 @@ def test_a_second_prefetch_reads_nothing(application):
         selectors.prefetch_for_summary(got)
         selectors.prefetch_for_submit(got)
     assert captured.captured_queries == []
+
+
+def test_the_status_page_s_events_are_the_orm_s(application):
+    from applications.constants import EventKind
+    from applications.models import ApplicationEvent
+
+    at = datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.UTC)
+    for minutes, kind in ((3, EventKind.SUBMITTED), (1, EventKind.STEP_SAVED)):
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=kind,
+            at=at + datetime.timedelta(minutes=minutes),
+            version=1,
+            note="LJ-2026-00001",
+            changed_fields=["income"],
+        )
+    ApplicationEvent.objects.create(
+        application=application, kind=EventKind.CREATED, at=at, version=1
+    )
+    ApplicationEvent.objects.create(
+        application=ApplicationFactory(tender=application.tender),
+        kind=EventKind.CREATED,
+        at=at,
+        version=1,
+    )
+    expected = list(application.events.exclude(kind="step_saved").order_by("at", "pk"))
+    got = selectors.status_events(application)
+    assert [e.kind for e in got] == ["created", "submitted"]
+    assert [values(e) for e in got] == [values(e) for e in expected]
+    assert all(e.application is application for e in got)
