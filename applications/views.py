@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+import django
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -292,6 +293,8 @@ _SUMMARY_SOURCES = (
     "applications/constants.py",
     "applications/models.py",
     "tenders/models.py",
+    "config/forms.py",
+    "config/settings/base.py",
     "templates/applications/_summary.html",
     "locale/sl/LC_MESSAGES/django.mo",
 )
@@ -299,7 +302,7 @@ _SUMMARY_SOURCES = (
 
 @functools.cache
 def _summary_salt() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(django.get_version().encode())
     for name in _SUMMARY_SOURCES:
         path = settings.BASE_DIR / name
         digest.update(path.read_bytes() if path.exists() else name.encode())
