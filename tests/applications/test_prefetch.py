@@ -123,3 +123,26 @@ def test_the_status_page_s_events_are_the_orm_s(application):
     assert [e.kind for e in got] == ["created", "submitted"]
     assert [values(e) for e in got] == [values(e) for e in expected]
     assert all(e.application is application for e in got)
+
+
+def test_the_receipt_is_the_orm_s_last_submission(application):
+    from django.utils import timezone
+
+    from applications.models import ApplicationSubmission
+
+    assert selectors.application_receipt(application) is None
+    for version in (1, 3, 2):
+        ApplicationSubmission.objects.create(
+            application=application,
+            version=version,
+            code="LJ-2026-00001",
+            submitted_at=timezone.now(),
+            case={"members": [{"monthly_income": "1234.56"}], "v": version},
+            digest="0" * 64,
+            receipt={"lang": "sl"},
+        )
+    expected = application.submissions.order_by("-version").first()
+    got = selectors.application_receipt(application)
+    assert got.version == 3
+    assert values(got) == values(expected)
+    assert got.application is application
