@@ -295,6 +295,8 @@ _SUMMARY_SOURCES = (
     "tenders/models.py",
     "config/forms.py",
     "config/settings/base.py",
+    "config/formats/sl/formats.py",
+    "config/formats/en/formats.py",
     "templates/applications/_summary.html",
     "locale/sl/LC_MESSAGES/django.mo",
 )
