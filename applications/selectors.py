@@ -1,13 +1,14 @@
 """Reads for applications."""
 
 import datetime
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -55,8 +56,29 @@ def lodged_applications(tender: Tender) -> QuerySet[Application]:
 
 
 def application_receipt(application: Application) -> ApplicationSubmission | None:
-    """The last submission (the receipt), or ``None`` before the first."""
-    return application.submissions.order_by("-version").first()
+    """The last submission (the receipt), or ``None`` before the first
+    (``application.submissions.order_by("-version").first()``, from SQL compiled
+    once: :func:`_read`)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled.setdefault(wrapper, {})
+    relation = _receipt_relation()
+    found = compiled.get("receipt")
+    if found is None:
+        found = compiled["receipt"] = _compile(relation, wrapper)
+    rows = _read(application, relation, found, wrapper)
+    return rows[0] if rows else None
+
+
+@cache
+def _receipt_relation() -> "_Relation":
+    return _Relation(
+        (),
+        "submissions",
+        ApplicationSubmission,
+        "application",
+        back="application",
+        shape=lambda submissions: submissions.order_by("-version")[:1],
+    )
 
 
 #: :func:`receipt_state`'s answers.
@@ -75,23 +97,56 @@ def receipt_state(submission: ApplicationSubmission, language: str) -> str:
     from django.utils import timezone
 
     from jobs.constants import JobStatus
+
+    from .tasks import RECEIPTS_KIND
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _receipt_state_sql(connection.vendor),
+            [
+                submission.pk,
+                language,
+                RECEIPTS_KIND,
+                ContentType.objects.get_for_model(ApplicationSubmission).pk,
+                str(submission.pk),
+                JobStatus.QUEUED.value,
+                JobStatus.RUNNING.value,
+                connection.ops.adapt_datetimefield_value(timezone.now() - RECEIPT_WAIT),
+            ],
+        )
+        stored, waiting = cursor.fetchone()
+    if stored:
+        return RECEIPT_READY
+    return RECEIPT_PENDING if waiting else RECEIPT_MISSING
+
+
+@cache
+def _receipt_state_sql(vendor: str) -> str:
+    """:func:`receipt_state`'s two existence checks in one query, built once per
+    database vendor from the models' tables (as :func:`_later_stages_sql`)."""
     from jobs.models import Job
 
     from .models import SubmissionReceipt
-    from .tasks import RECEIPTS_KIND
 
-    if SubmissionReceipt.objects.filter(
-        submission=submission, language=language
-    ).exists():
-        return RECEIPT_READY
-    waiting = Job.objects.filter(
-        kind=RECEIPTS_KIND,
-        target_type=ContentType.objects.get_for_model(ApplicationSubmission),
-        target_id=str(submission.pk),
-        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
-        created_at__gte=timezone.now() - RECEIPT_WAIT,
-    ).exists()
-    return RECEIPT_PENDING if waiting else RECEIPT_MISSING
+    quote = connection.ops.quote_name
+
+    def column(model: Any, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    stored = (
+        f"SELECT 1 FROM {quote(SubmissionReceipt._meta.db_table)}"  # noqa: S608  # nosec B608
+        f" WHERE {column(SubmissionReceipt, 'submission')} = %s"
+        f" AND {column(SubmissionReceipt, 'language')} = %s"
+    )
+    waiting = (
+        f"SELECT 1 FROM {quote(Job._meta.db_table)}"  # noqa: S608  # nosec B608
+        f" WHERE {column(Job, 'kind')} = %s"
+        f" AND {column(Job, 'target_type')} = %s"
+        f" AND {column(Job, 'target_id')} = %s"
+        f" AND {column(Job, 'status')} IN (%s, %s)"
+        f" AND {column(Job, 'created_at')} >= %s"
+    )
+    return f"SELECT EXISTS ({stored}), EXISTS ({waiting})"
 
 
 @dataclass(frozen=True)
@@ -183,15 +238,234 @@ def prefetch_for_check(application: Application) -> Application:
     the checks, the summary and the provisional assessment of one request share them
     instead of each reading them again. Only for the request's own instance: a write
     that follows reads the application afresh (``services._lock``)."""
-    prefetch_related_objects([application], *CHECK_PREFETCH)
+    _prefetch(application, CHECK_PREFETCH)
     return application
 
 
 def prefetch_for_summary(application: Application) -> Application:
     """As :func:`prefetch_for_check`, for the summary of the answers alone (the
     status page): the summary and its categories form share one read."""
-    prefetch_related_objects([application], *SUMMARY_PREFETCH)
+    _prefetch(application, SUMMARY_PREFETCH)
     return application
+
+
+def prefetch_for_submit(application: Application) -> Application:
+    """As :func:`prefetch_for_check`, without the tender's sub-lists (submitting
+    assesses nothing): for the checks and the case of a submission, under its lock."""
+    _prefetch(application, (*SUMMARY_PREFETCH, "tender__lessor__municipalities"))
+    return application
+
+
+# --- the prefetches above, without the ORM's work per request ---------------------------
+#
+# ``prefetch_related_objects`` builds, compiles and runs a queryset for each relation on
+# every request: most of the check page's, submitting's and the status page's reads
+# went into compiling five small queries. The same querysets are compiled here once per
+# database connection; each request runs their SQL with its owner's id, converts the
+# values as the ORM does and leaves the rows where ``prefetch_related_objects`` would
+# (the owner's ``_prefetched_objects_cache``), so every reader is unchanged.
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """A relation the pages prefetch: from the application to its owner (``path``),
+    the owner's manager (``name``), the rows' model and their filter to the owner."""
+
+    path: tuple[str, ...]
+    name: str
+    model: Any
+    lookup: str
+    related: str = ""  # a foreign key of the rows read with them (select_related)
+    back: str = ""  # the rows' foreign key to the owner, set to the owner
+    # More of the queryset than the model's default (a filter, an order).
+    shape: Any = None
+
+
+@cache
+def _relations() -> dict[Any, _Relation]:
+    from housing.models import Municipality
+    from tenders.models import AdditionalCondition, SubList, TenderCategory
+
+    return {
+        SUMMARY_PREFETCH[0]: _Relation(
+            (), "members", Member, "application", "municipality", "application"
+        ),
+        "tender__categories": _Relation(
+            ("tender",), "categories", TenderCategory, "tender", back="tender"
+        ),
+        "tender__additional_conditions": _Relation(
+            ("tender",),
+            "additional_conditions",
+            AdditionalCondition,
+            "tender",
+            back="tender",
+        ),
+        "tender__sublists": _Relation(
+            ("tender",), "sublists", SubList, "tender", back="tender"
+        ),
+        "tender__lessor__municipalities": _Relation(
+            ("tender", "lessor"), "municipalities", Municipality, "lessors"
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: list[Any]  # the query's parameters, the owner's id at ``owner``
+    owner: int
+    fields: list[str]  # the attribute names of the row's model, in the row's order
+    related: list[str]  # then those of the related row (``_Relation.related``)
+    converters: dict[int, Any]  # the ORM's value converters by column
+
+
+#: Per database connection (a thread's): its converters belong to it.
+_compiled: "weakref.WeakKeyDictionary[Any, dict[str, _Compiled]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+#: The owner's id while compiling, found again among the query's parameters.
+_OWNER = -7919
+
+
+def _compile(relation: _Relation, wrapper: Any) -> _Compiled:
+    queryset = relation.model._default_manager.filter(**{relation.lookup: _OWNER})
+    if relation.related:
+        queryset = queryset.select_related(relation.related)
+    if relation.shape is not None:
+        queryset = relation.shape(queryset)
+    compiler = queryset.query.get_compiler(connection=wrapper)
+    sql, params = compiler.as_sql()
+    if list(params).count(_OWNER) != 1:  # pragma: no cover - a manager changed
+        raise ValueError(f"cannot prefetch {relation.name}: {params!r}")
+    info = compiler.klass_info
+    assert info is not None  # noqa: S101  # nosec B101 - a model's queryset has one
+    select = compiler.select
+
+    def names(indexes: list[int]) -> list[str]:
+        return [select[i][0].target.attname for i in indexes]
+
+    related = (
+        names(info["related_klass_infos"][0]["select_fields"])
+        if relation.related
+        else []
+    )
+    return _Compiled(
+        sql=sql,
+        params=list(params),
+        owner=list(params).index(_OWNER),
+        fields=names(info["select_fields"]),
+        related=related,
+        converters=compiler.get_converters([column for column, _s, _a in select]),
+    )
+
+
+def _prefetch(application: Application, lookups: tuple[Any, ...]) -> None:
+    """``prefetch_related_objects([application], *lookups)`` for the relations of
+    :func:`_relations` (the only ones the pages prefetch), one query each."""
+    relations = _relations()
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled.setdefault(wrapper, {})
+    for lookup in lookups:
+        relation = relations[lookup]
+        owner: Any = application
+        for name in relation.path:
+            owner = getattr(owner, name)
+        if not hasattr(owner, "_prefetched_objects_cache"):
+            owner._prefetched_objects_cache = {}
+        if relation.name in owner._prefetched_objects_cache:
+            continue
+        found = compiled.get(relation.name)
+        if found is None:
+            found = compiled[relation.name] = _compile(relation, wrapper)
+        owner._prefetched_objects_cache[relation.name] = _rows(
+            owner, relation, found, wrapper
+        )
+
+
+def _rows(
+    owner: Any, relation: _Relation, compiled: _Compiled, wrapper: Any
+) -> QuerySet:
+    objects = _read(owner, relation, compiled, wrapper)
+    # As prefetch_related_objects leaves it: the manager's queryset, already read.
+    manager = getattr(owner, relation.name)
+    if relation.related:
+        queryset = manager._apply_rel_filters(
+            relation.model._default_manager.select_related(relation.related)
+        )
+    else:
+        queryset = manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    return queryset
+
+
+def _read(owner: Any, relation: _Relation, compiled: _Compiled, wrapper: Any) -> list:
+    params = list(compiled.params)
+    params[compiled.owner] = owner.pk
+    with wrapper.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    width = len(compiled.fields)
+    db = wrapper.alias
+    related_model = (
+        relation.model._meta.get_field(relation.related).related_model
+        if relation.related
+        else None
+    )
+    objects = []
+    for raw in rows:
+        row = list(raw)
+        for index, (converters, expression) in compiled.converters.items():
+            value = row[index]
+            for converter in converters:
+                value = converter(value, expression, wrapper)
+            row[index] = value
+        obj = relation.model.from_db(db, compiled.fields, row[:width])
+        if related_model is not None:
+            values = row[width:]
+            target = (
+                related_model.from_db(db, compiled.related, values)
+                if values[0] is not None
+                else None
+            )
+            relation.model._meta.get_field(relation.related).set_cached_value(
+                obj, target
+            )
+        if relation.back:
+            relation.model._meta.get_field(relation.back).set_cached_value(obj, owner)
+        objects.append(obj)
+    return objects
+
+
+@cache
+def _status_events_relation() -> _Relation:
+    from .constants import EventKind
+    from .models import ApplicationEvent
+
+    return _Relation(
+        (),
+        "events",
+        ApplicationEvent,
+        "application",
+        back="application",
+        shape=lambda events: events.exclude(kind=EventKind.STEP_SAVED).order_by(
+            "at", "pk"
+        ),
+    )
+
+
+def status_events(application: Application) -> list[Any]:
+    """The application's timeline on its status page: its events but the saved
+    steps, oldest first (``application.events.exclude(kind="step_saved")
+    .order_by("at", "pk")``, from SQL compiled once)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled.setdefault(wrapper, {})
+    found = compiled.get("status events")
+    if found is None:
+        found = compiled["status events"] = _compile(_status_events_relation(), wrapper)
+    return _read(application, _status_events_relation(), found, wrapper)
 
 
 @dataclass(frozen=True)
@@ -204,6 +478,10 @@ class LaterStages:
     published_list: bool
     decision: bool
     amendments: bool
+    #: Every row the summary of the answers shows besides the application's own, as
+    #: text (:func:`_summary_rows_sql`): part of the key of its cached rendering.
+    #: ``None``: not read (the summary is then rendered afresh).
+    summary_rows: str | None = None
 
 
 @cache
@@ -245,13 +523,62 @@ def _later_stages_sql(vendor: str) -> str:
     checks = ", ".join(
         f"EXISTS ({sql})" for sql in (record, version, decision, amendment)
     )
-    return f"SELECT {checks}"
+    return f"SELECT {checks}, ({_summary_rows_sql(vendor)})"
+
+
+def _row_text(model: Any, alias: str) -> str:
+    """SQL for one text of every column of ``model``'s row ``alias``, each as its
+    length and its text (NULL as "-"), so that no two different rows give one text
+    (a name holding the separator included); SQL that PostgreSQL and SQLite both read."""
+    quote = connection.ops.quote_name
+    columns = []
+    for field in model._meta.concrete_fields:
+        text = f"CAST({alias}.{quote(field.column)} AS TEXT)"
+        columns.append(f"COALESCE(LENGTH({text}) || ':' || {text}, '-')")
+    return " || ',' || ".join(columns)
+
+
+def _summary_rows_sql(vendor: str) -> str:
+    """A subquery: one text of every row the summary of the answers reads besides
+    the application's own, the household members with their municipalities' names and
+    the tender's categories and conditions (two parameters: the application's and the
+    tender's id). Any change of them, by a service, the admin or plain SQL, gives
+    another text."""
+    from housing.models import Municipality
+    from tenders.models import AdditionalCondition, TenderCategory
+
+    quote = connection.ops.quote_name
+
+    def table(model: Any) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model: Any, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    rows = (
+        f"SELECT 'm' || {_row_text(Member, 'm')} || ',' || {_row_text(Municipality, 'p')}"  # noqa: S608  # nosec B608
+        f" AS t FROM {table(Member)} m LEFT JOIN {table(Municipality)} p"
+        f" ON p.{column(Municipality, 'id')} = m.{column(Member, 'municipality')}"
+        f" WHERE m.{column(Member, 'application')} = %s"
+        f" UNION ALL SELECT 'c' || {_row_text(TenderCategory, 'c')}"
+        f" FROM {table(TenderCategory)} c"
+        f" WHERE c.{column(TenderCategory, 'tender')} = %s"
+        f" UNION ALL SELECT 'a' || {_row_text(AdditionalCondition, 'a')}"
+        f" FROM {table(AdditionalCondition)} a"
+        f" WHERE a.{column(AdditionalCondition, 'tender')} = %s"
+    )
+    # Sorted, so that the same rows give the same text (a different order would
+    # only miss the cache, never hit a wrong entry).
+    if vendor == "postgresql":
+        return f"SELECT string_agg(t, ';' ORDER BY t) FROM ({rows}) s"  # noqa: S608  # nosec B608
+    return f"SELECT group_concat(t, ';') FROM ({rows} ORDER BY 1) s"  # noqa: S608  # nosec B608
 
 
 def later_stages(application: Application) -> LaterStages:
     """Which of the later stages hold anything about ``application``, in one query
     of existence checks: the status page reads only those that do (before the
-    deadline none can, and the page is reloaded most then)."""
+    deadline none can, and the page is reloaded most then). The same query reads
+    the text of the rows its summary of the answers shows (``summary_rows``)."""
     from lists.constants import ListState
 
     with connection.cursor() as cursor:
@@ -263,10 +590,13 @@ def later_stages(application: Application) -> LaterStages:
                 ListState.PUBLISHED.value,
                 application.pk,
                 application.pk,
+                application.pk,
+                application.tender_id,
+                application.tender_id,
             ],
         )
-        found = cursor.fetchone()
-    return LaterStages(*(bool(x) for x in found))
+        *found, rows = cursor.fetchone()
+    return LaterStages(*(bool(x) for x in found), summary_rows=rows or "")
 
 
 def tender_demand(tender: Tender) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, prefetch_related_objects
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,7 +59,7 @@ from .models import (
     Member,
 )
 from .permissions import can_edit_application
-from .selectors import SUMMARY_PREFETCH
+from .selectors import prefetch_for_submit
 
 YEARS_OF_SERVICE_MAX = Decimal("70.00")
 AREA_MAX = Decimal("9999.99")
@@ -1008,9 +1008,7 @@ def _submit(
         raise _closed(tender)
     # Read under the lock, once for the checks and the case (the tender's sub-lists
     # are not needed: no assessment here).
-    prefetch_related_objects(
-        [application], *SUMMARY_PREFETCH, "tender__lessor__municipalities"
-    )
+    prefetch_for_submit(application)
     _check_complete(application, check.local_today(now))
 
     if application.code is None:

@@ -8,16 +8,23 @@ form and call one service; a refusal (:class:`ServiceError`) is shown at its fie
 in the error summary, and nothing is saved.
 """
 
+import functools
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+import django
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -236,7 +243,6 @@ def _status(application: Application) -> dict:
     from lists.selectors import decision_notice, standing_for
     from review.selectors import issued_documents_for
 
-    selectors.prefetch_for_summary(application)
     tender = application.tender
     now = timezone.now()
     closed = services.after_deadline(tender, now)
@@ -246,7 +252,7 @@ def _status(application: Application) -> dict:
     return {
         "application": application,
         "tender": tender,
-        "events": application.events.exclude(kind="step_saved").order_by("at", "pk"),
+        "events": selectors.status_events(application),
         "deadline_passed": closed,
         "demand": demand,
         "can_correct": application.status == ApplicationStatus.SUBMITTED and not closed,
@@ -255,7 +261,7 @@ def _status(application: Application) -> dict:
         "amendments": application.amendment_requests.order_by("deadline")
         if stages.amendments
         else [],
-        "summary": _summary(application, change_links=False),
+        "summary_html": _status_summary_html(application, stages.summary_rows),
         "issued": issued_documents_for(application)
         if lodged and stages.scoring_record
         else [],
@@ -266,6 +272,72 @@ def _status(application: Application) -> dict:
         if lodged and stages.decision
         else None,
     }
+
+
+# The status page's summary of the answers, rendered once per content and language
+# and kept in Django's cache (the status page is the one an applicant reloads after
+# submitting). Its key holds everything the rendering reads: every column of the
+# application's row (as read for this request), the text of every other row it shows
+# (the members with their municipalities' names, the tender's categories and
+# conditions: ``LaterStages.summary_rows``, read by the status page's one query of
+# existence checks), the language, and the code and templates that render it. Any
+# change makes a new key at once in every process; the old entry simply ages out.
+# The application's id is in the key, and the page is reached only through the
+# application's access check, so one applicant's entry never serves another.
+
+SUMMARY_TIMEOUT = 6 * 60 * 60
+#: What renders the summary: a new release (code, template, translations) renders anew.
+_SUMMARY_SOURCES = (
+    "applications/views.py",
+    "applications/forms.py",
+    "applications/constants.py",
+    "applications/models.py",
+    "tenders/models.py",
+    "config/forms.py",
+    "config/settings/base.py",
+    "config/formats/sl/formats.py",
+    "config/formats/en/formats.py",
+    "templates/applications/_summary.html",
+    "locale/sl/LC_MESSAGES/django.mo",
+)
+
+
+@functools.cache
+def _summary_salt() -> str:
+    digest = hashlib.sha256(django.get_version().encode())
+    for name in _SUMMARY_SOURCES:
+        path = settings.BASE_DIR / name
+        digest.update(path.read_bytes() if path.exists() else name.encode())
+    return digest.hexdigest()[:16]
+
+
+def _summary_key(application: Application, rows: str) -> str:
+    digest = hashlib.sha256()
+    values = [
+        getattr(application, f.attname) for f in Application._meta.concrete_fields
+    ]
+    for part in (_summary_salt(), get_language(), repr(values), rows):
+        digest.update(part.encode())
+        digest.update(b"\x00")
+    return f"najem:summary:{application.pk}:{digest.hexdigest()}"
+
+
+def _status_summary_html(application: Application, rows: str | None) -> SafeString:
+    """The summary of the answers without change links, from the cache when its
+    content has not changed (``rows``: ``None`` renders it afresh, uncached)."""
+    key = _summary_key(application, rows) if rows is not None else None
+    html = django_cache.get(key) if key is not None else None
+    if html is None:
+        selectors.prefetch_for_summary(application)
+        html = render_to_string(
+            "applications/_summary.html",
+            {"summary": _summary(application, change_links=False)},
+        )
+        # Kept only when nothing changed while rendering, so that a key never holds
+        # content other than its own.
+        if key is not None and selectors.later_stages(application).summary_rows == rows:
+            django_cache.set(key, str(html), SUMMARY_TIMEOUT)
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 - a rendered template
 
 
 # --- the applicant's details and the household -----------------------------------------
