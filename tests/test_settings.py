@@ -126,3 +126,29 @@ def test_production_hardening_values():
         "True",
         "False",
     ]
+
+
+def test_the_default_cache_keeps_a_deadline_rush(tmp_path):
+    """The per-process cache keeps 3,000 entries (Django's default, 300, would cull the
+    summaries of a rush of applicants); a cache named in DJANGO_CACHE_URL keeps its own."""
+    code = (
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'].rsplit('.', 1)[1], c.get('OPTIONS', {}).get('MAX_ENTRIES'))"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_CACHE_URL"}
+    base["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    for url, expected in (
+        (None, "LocMemCache 3000"),
+        (f"filecache://{tmp_path}", "FileBasedCache None"),
+    ):
+        env = dict(base, **({"DJANGO_CACHE_URL": url} if url else {}))
+        out = subprocess.run(  # noqa: S603 - this interpreter, our own code
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            timeout=120,
+        ).stdout
+        assert out.strip() == expected

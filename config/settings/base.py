@@ -246,6 +246,11 @@ NAJEM_PASSWORD_RESET_WINDOW = env.int("DJANGO_PASSWORD_RESET_WINDOW", default=60
 # (e.g. "filecache:///var/cache/najem" or "dbcache://najem_cache" after
 # `manage.py createcachetable`) to count them once per site.
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+# The per-process default keeps pages' fixed parts (the tender page, an applicant's
+# summary of answers: a few KB each): Django's 300 entries would be culled by a third
+# at a tender's deadline rush, so each process keeps up to 3,000 (a few tens of MB).
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
 
 # Second factor (django-otp) for lessor staff and the Django admin.
 OTP_TOTP_ISSUER = "Najem"

@@ -52,7 +52,7 @@ def submit(client, tender, **fields) -> Application:
         **fields,
     )
     MemberFactory(application=application, first_name="Ana", last_name="Kos")
-    MemberFactory(application=application, child=True, first_name="Eva")
+    MemberFactory(application=application, child=True, first_name="Evaxa")
     client.force_login(application.applicant)
     response = client.post(reverse("applications:submit", args=[application.pk]))
     assert response.status_code == 302
@@ -198,20 +198,20 @@ def test_a_member_changed_outside_the_services_shows_at_once(client, open_tender
     """Not every write bumps the application's row_version (a fix in the shell, a
     data migration): the key holds the members' rows themselves."""
     application = submit(client, open_tender)
-    assert "Eva" in status(client, application)
+    assert "Evaxa" in status(client, application)
     row_version = application.row_version
-    Member.objects.filter(application=application, first_name="Eva").update(
-        first_name="Zala"
+    Member.objects.filter(application=application, first_name="Evaxa").update(
+        first_name="Zalaxa"
     )
     page = status(client, application)
-    assert "Zala" in page
-    assert "Eva" not in page
+    assert "Zalaxa" in page
+    assert "Evaxa" not in page
     application.refresh_from_db()
     assert application.row_version == row_version
-    MemberFactory(application=application, child=True, first_name="Maks")
-    assert "Maks" in status(client, application)
-    Member.objects.filter(application=application, first_name="Maks").delete()
-    assert "Maks" not in status(client, application)
+    MemberFactory(application=application, child=True, first_name="Maksix")
+    assert "Maksix" in status(client, application)
+    Member.objects.filter(application=application, first_name="Maksix").delete()
+    assert "Maksix" not in status(client, application)
 
 
 def test_a_name_split_differently_is_another_key(client, open_tender):
