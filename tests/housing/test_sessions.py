@@ -39,7 +39,8 @@ def test_an_expired_session_is_empty_and_loses_its_key(seconds):
     )
     ours, django = sessions.SessionStore(key), db.SessionStore(key)
     assert ours.load() == django.load() == {}
-    assert ours.session_key is None and django.session_key is None
+    assert ours.session_key is None
+    assert django.session_key is None
 
 
 def test_a_session_about_to_expire_still_loads():
