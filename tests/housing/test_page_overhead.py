@@ -212,3 +212,28 @@ def test_the_staff_link_follows_the_memberships_at_once(client, lessor_x):
     assert staff_link in client.get("/accessibility/").content.decode()
     membership.delete()
     assert staff_link not in client.get("/accessibility/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Cache-Control": "private, no-store"}, {"Expires": "0"}],
+    ids=["none", "cache-control", "expires"],
+)
+def test_no_store_headers_as_django_gives_them(rf, headers, monkeypatch):
+    """The middleware's short way for a page without caching headers gives what
+    ``add_never_cache_headers`` plus ``no-store`` first gives, in the same order."""
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+
+    from housing import middleware
+
+    monkeypatch.setattr(middleware.time, "time", lambda: 1_800_000_000.0)
+    expected = HttpResponse(headers=headers)
+    add_never_cache_headers(expected)
+    expected["Cache-Control"] = "no-store, " + expected["Cache-Control"]
+    request = rf.get("/")
+    request.user = UserFactory.build()
+    response = middleware.PrivatePagesNoStoreMiddleware(
+        lambda request: HttpResponse(headers=headers)
+    )(request)
+    assert list(response.headers.items()) == list(expected.headers.items())
