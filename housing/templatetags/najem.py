@@ -21,6 +21,8 @@ from django.dispatch import receiver
 from django.forms.formsets import BaseFormSet
 from django.template.base import NodeList
 from django.template.defaultfilters import floatformat
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -140,6 +142,10 @@ class SameForEveryoneNode(template.Node):
     """Renders its body once per language and keeps the HTML on the node itself (so
     it lives as long as the compiled template in the template loader's cache)."""
 
+    # Not walked for blocks: ``{% extends %}`` walks the whole base template on every
+    # render to find them, and none may be inside (see ``same_for_everyone``).
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList) -> None:
         self.nodelist = nodelist
         self.rendered: dict[tuple[int, str | None, str], SafeString] = {}
@@ -174,4 +180,9 @@ def same_for_everyone(
     """
     nodelist = parser.parse(("endsame_for_everyone",))
     parser.delete_first_token()
+    for per_request in (BlockNode, CsrfTokenNode):
+        if nodelist.get_nodes_by_type(per_request):
+            raise template.TemplateSyntaxError(
+                f"{{% same_for_everyone %}} may not hold a {per_request.__name__}"
+            )
     return SameForEveryoneNode(nodelist)

@@ -237,3 +237,15 @@ def test_no_store_headers_as_django_gives_them(rf, headers, monkeypatch):
         lambda request: HttpResponse(headers=headers)
     )(request)
     assert list(response.headers.items()) == list(expected.headers.items())
+
+
+@pytest.mark.parametrize("inside", ["{% csrf_token %}", "{% block b %}{% endblock %}"])
+def test_a_fragment_may_not_hold_a_token_or_a_block(inside):
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template(
+            "{% load najem %}{% same_for_everyone %}"
+            + inside
+            + "{% endsame_for_everyone %}"
+        )
