@@ -7,7 +7,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
+
+# add_never_cache_headers() on a response without caching headers, plus no-store first.
+_NO_STORE = "no-store, max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 class PrivatePagesNoStoreMiddleware:
@@ -20,8 +24,12 @@ class PrivatePagesNoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
-            response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+            if "Cache-Control" in response or "Expires" in response:
+                add_never_cache_headers(response)
+                response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+            else:  # the usual page: what the lines above give, without parsing
+                response.headers["Expires"] = http_date(time.time())
+                response.headers["Cache-Control"] = _NO_STORE
         return response
 
 

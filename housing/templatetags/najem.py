@@ -7,6 +7,8 @@
 - ``{% error_summary_items as error_summary %}``: what the error summary at the top of
   the page lists (``base.html`` does this once for every page).
 - ``{% site_contact as contact %}``: the operator's contact from the settings.
+- ``{% same_for_everyone %}...{% endsame_for_everyone %}``: a piece of the page frame
+  rendered once per process and language.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -14,9 +16,17 @@ from typing import Any
 
 from django import forms, template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms.formsets import BaseFormSet
+from django.template.base import NodeList
 from django.template.defaultfilters import floatformat
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader_tags import BlockNode
+from django.urls import get_script_prefix
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -107,3 +117,72 @@ def site_contact() -> dict[str, str]:
         "accessibility_email": settings.NAJEM_ACCESSIBILITY_EMAIL
         or settings.NAJEM_CONTACT_EMAIL,
     }
+
+
+# --- The page frame, once per language ------------------------------------------
+
+# Off only in tests, to compare the pages with the fragments rendered every time.
+FRAME_CACHE = True
+# Bumped when a setting changes (tests): a fragment may show settings (the contact).
+_generation = 0
+
+
+@receiver(setting_changed, dispatch_uid="najem.frame_cache_clear")
+def _on_setting_changed(**kwargs: Any) -> None:
+    frame_cache_clear()
+
+
+def frame_cache_clear() -> None:
+    """Forget every rendered fragment (each is rendered again when next needed)."""
+    global _generation
+    _generation += 1
+
+
+class SameForEveryoneNode(template.Node):
+    """Renders its body once per language and keeps the HTML on the node itself (so
+    it lives as long as the compiled template in the template loader's cache)."""
+
+    # Not walked for blocks: ``{% extends %}`` walks the whole base template on every
+    # render to find them, and none may be inside (see ``same_for_everyone``).
+    child_nodelists = ()
+
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[tuple[int, str | None, str], SafeString] = {}
+
+    def render(self, context: template.Context) -> str:
+        if not FRAME_CACHE:
+            return self.nodelist.render(context)
+        # Everything a fragment may show besides its text and settings: the language
+        # (translations) and the script prefix (``{% url %}`` under a sub-path).
+        key = (_generation, get_language(), get_script_prefix())
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(self.rendered) > 16:  # old generations (tests)
+                self.rendered.clear()
+            self.rendered[key] = html
+        return html
+
+
+@register.tag
+def same_for_everyone(
+    parser: template.base.Parser, token: template.base.Token
+) -> SameForEveryoneNode:
+    """``{% same_for_everyone %}...{% endsame_for_everyone %}``: the enclosed template
+    is rendered once per process and language, then its HTML is reused.
+
+    Only for parts of the page frame whose output depends on nothing but the
+    language, settings and ``{% url %}``/``{% static %}``: never a variable of the
+    request, the user, a form, a message, the CSRF token or the CSP nonce
+    (``tests/housing/test_page_overhead.py`` compares the pages with and without).
+    Every reader of a language gets the HTML the first one did.
+    """
+    nodelist = parser.parse(("endsame_for_everyone",))
+    parser.delete_first_token()
+    for per_request in (BlockNode, CsrfTokenNode):
+        if nodelist.get_nodes_by_type(per_request):
+            raise template.TemplateSyntaxError(
+                f"{{% same_for_everyone %}} may not hold a {per_request.__name__}"
+            )
+    return SameForEveryoneNode(nodelist)

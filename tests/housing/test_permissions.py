@@ -54,3 +54,17 @@ def test_staff_lessor_ids(lessor_x, lessor_y):
     assert permissions.staff_lessor_ids(UserFactory()) == set()
     assert permissions.is_any_lessor_staff(user)
     assert not permissions.is_any_lessor_staff(UserFactory())
+
+
+def test_roles_read_matches_the_orm(lessor_x, lessor_y):
+    """The hand-written roles query reads exactly what the ORM would."""
+    user = MembershipFactory(lessor=lessor_x, role=StaffRole.CLERK).user
+    MembershipFactory(user=user, lessor=lessor_x, role=StaffRole.COMMISSION_CHAIR)
+    MembershipFactory(user=user, lessor=lessor_y, role=StaffRole.LESSOR_ADMIN)
+    MembershipFactory(lessor=lessor_y, role=StaffRole.CLERK)  # someone else's
+    expected: dict[int, set[str]] = {}
+    for lessor_id, role in user.memberships.values_list("lessor_id", "role"):
+        expected.setdefault(lessor_id, set()).add(role)
+    fresh = type(user).objects.get(pk=user.pk)
+    assert {k: set(v) for k, v in permissions._roles_cache(fresh).items()} == expected
+    assert permissions.roles_at(fresh, lessor_y) == {StaffRole.LESSOR_ADMIN}
