@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, prefetch_related_objects
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, QuerySet, prefetch_related_objects
+from django.db.models.query import MAX_GET_RESULTS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from tenders.constants import TenderStatus
 from tenders.models import Tender
 
 from . import validation as check
+from .compiled import CompiledQuery
 from .constants import (
     DECLARATION_ANSWERS,
     LJUBLJANA,
@@ -93,13 +95,33 @@ def _closed(tender: Tender) -> ServiceError:
     )
 
 
-def _lock(application: Application) -> Application:
-    """The application's row, locked until the transaction ends, read afresh."""
-    return (
+def _locked_query(pk: int) -> QuerySet[Application]:
+    """What ``Application.objects.select_for_update(of=("self",))
+    .select_related("tender__lessor").get(pk=pk)`` runs (``get`` drops the ordering
+    and fetches up to ``MAX_GET_RESULTS`` rows)."""
+    queryset = (
         Application.objects.select_for_update(of=("self",))
         .select_related("tender__lessor")
-        .get(pk=application.pk)
+        .filter(pk=pk)
+        .order_by()
     )
+    if connection.features.supports_select_for_update_with_limit:
+        queryset = queryset[:MAX_GET_RESULTS]
+    return queryset
+
+
+#: Every write locks the application first: compiled once.
+_LOCKED = CompiledQuery(_locked_query, -301)
+
+
+def _lock(application: Application) -> Application:
+    """The application's row, locked until the transaction ends, read afresh."""
+    found = _LOCKED.run(application.pk)
+    if not found:
+        raise Application.DoesNotExist("Application matching query does not exist.")
+    if len(found) > 1:  # pragma: no cover - a primary key
+        raise Application.MultipleObjectsReturned
+    return found[0]
 
 
 def _require_may_edit(application: Application, by: User) -> None:

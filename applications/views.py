@@ -82,7 +82,7 @@ def application_page(*, edit: bool = False) -> Callable:
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
-            application = selectors.applications_for(request.user).filter(pk=pk).first()
+            application = selectors.application_of(request.user, pk)
             if application is None:
                 application = (
                     selectors.paper_applications_for(request.user).filter(pk=pk).first()
