@@ -4,7 +4,7 @@ household, the application's row lock).
 
 Compiling a query of these wide rows costs the ORM more CPU than running it; the
 SQL of one shape differs only in its parameters. :class:`CompiledQuery` compiles
-the queryset once per database connection with stand-in values, and each run puts
+the queryset once per database vendor with stand-in values, and each run puts
 the real values in their places and builds the instances as the ORM does
 (``select_related`` included). The SQL, and so every rule it carries (the filter, the
 row lock), is the ORM's own: ``tests/applications/test_save_flow_cost.py`` checks it
