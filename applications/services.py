@@ -306,9 +306,18 @@ def _tender_codes(tender: Tender) -> tuple[list[str], list[str]]:
     return categories, conditions
 
 
+#: ``lessor.municipalities.all()``, compiled once: every save reads it.
+_AREA = CompiledQuery(
+    lambda lessor_pk: Municipality.objects.filter(lessors=lessor_pk), -401
+)
+
+
 def _area(tender: Tender) -> dict[int, Municipality]:
     """The municipalities the tender's lessor serves, by id (read once per check)."""
-    return {m.pk: m for m in tender.lessor.municipalities.all()}
+    lessor = tender.lessor
+    if "municipalities" in getattr(lessor, "_prefetched_objects_cache", {}):
+        return {m.pk: m for m in lessor.municipalities.all()}
+    return {m.pk: m for m in _AREA.run(lessor.pk)}
 
 
 def _clean_section(

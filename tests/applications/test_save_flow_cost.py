@@ -172,6 +172,13 @@ def test_the_compiled_reads_run_the_orms_sql(household, applicant):
     assert locked is not household
     assert locked.row_version == household.row_version
 
+    lessor = locked.tender.lessor
+    orm, expected_area = sql(lambda: list(lessor.municipalities.all()))
+    compiled, area = sql(lambda: services._area(locked.tender))
+    assert compiled == orm
+    assert list(area.values()) == expected_area
+    assert sorted(m.name for m in expected_area) == ["Ig", "Ljubljana"]
+
 
 def test_the_compiled_reads_keep_their_filters(household, applicant):
     other = UserFactory(email="other@example.test")
