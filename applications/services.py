@@ -552,6 +552,11 @@ def _municipality(value: Any) -> Municipality | int | None:
         return -1
 
 
+# ``Choices.values`` builds a new list at each use; every save checks every member.
+_ROLES = frozenset(MemberRole.values)
+_SEXES = frozenset(Sex.values)
+
+
 def _clean_member(
     application: Application,
     values: Mapping[str, Any],
@@ -581,7 +586,7 @@ def _clean_member(
     clean: dict[str, Any] = {}
 
     role = values.get("role") or ""
-    if role not in MemberRole.values:
+    if role not in _ROLES:
         at.add("role", _("Choose the member's role."))
     elif role == MemberRole.APPLICANT:
         if household is not None:
@@ -607,7 +612,7 @@ def _clean_member(
         values.get("birth_date"), "birth_date", at, today=today
     )
     sex = values.get("sex") or ""
-    if sex not in Sex.values:
+    if sex not in _SEXES:
         at.add("sex", _("Choose the sex."))
     clean["sex"] = sex
     clean["citizenship"] = check.citizenship(
@@ -618,7 +623,7 @@ def _clean_member(
         "emso",
         at,
         birth=clean["birth_date"],
-        sex=sex if sex in Sex.values else None,
+        sex=sex if sex in _SEXES else None,
     )
     if not clean["emso"] and (
         role == MemberRole.APPLICANT or clean["citizenship"] == "SI"

@@ -24,6 +24,8 @@ from tests.applications.factories import ApplicationFactory, MemberFactory, make
 from tests.housing.factories import UserFactory
 
 GOLDEN = Path(__file__).parent / "save_flow_html"
+BIRTH = datetime.date(1991, 5, 1)
+EMSO = make_emso(BIRTH, Sex.FEMALE, 1)
 SECTIONS = (
     "residence",
     "housing",
@@ -238,3 +240,34 @@ def test_the_flow_makes_no_more_queries(
         client.get(section)
     with django_assert_num_queries(6):
         client.get(tasks)
+
+
+@pytest.mark.parametrize(
+    ("number", "birth", "sex", "english", "slovene"),
+    [
+        ("0105991505002", BIRTH, Sex.FEMALE, "its check digit is wrong", "kontrolna"),
+        ("01059915050", BIRTH, Sex.FEMALE, "exactly 13 digits", "natanko 13"),
+        ("3102991505007", None, None, "a real date", "veljavnim datumom"),
+        (EMSO, datetime.date(1991, 5, 2), Sex.FEMALE, "birth date", "rojstva"),
+        (EMSO, BIRTH, Sex.MALE, "match the sex", "s spolom"),
+        (EMSO, BIRTH, Sex.FEMALE, None, None),
+    ],
+)
+def test_an_emso_checked_again_gives_its_messages_in_the_language_of_the_moment(
+    number, birth, sex, english, slovene
+):
+    from django.utils import translation
+
+    from applications import validation
+    from housing.errors import ErrorCollector
+
+    for language, expected in [("en", english), ("sl", slovene), ("en", english)]:
+        errors = ErrorCollector()
+        with translation.override(language):
+            assert validation.emso(number, "emso", errors, birth=birth, sex=sex)
+        messages = [str(m) for m in errors.errors.get("emso", [])]
+        if expected is None:
+            assert messages == []
+        else:
+            assert len(messages) == 1
+            assert expected in messages[0]
