@@ -4,18 +4,19 @@ household, the application's row lock).
 
 Compiling a query of these wide rows costs the ORM more CPU than running it; the
 SQL of one shape differs only in its parameters. :class:`CompiledQuery` compiles
-the queryset once per database vendor with stand-in values, and each run puts
+the queryset once per database connection (one a thread) with stand-in values, and each run puts
 the real values in their places and builds the instances as the ORM does
 (``select_related`` included). The SQL, and so every rule it carries (the filter, the
 row lock), is the ORM's own: ``tests/applications/test_save_flow_cost.py`` checks it
 against the queryset's.
 """
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -25,7 +26,7 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     #: Where each argument goes in ``params``.
-    slots: tuple[tuple[int, ...], ...]
+    slots: tuple[int, ...]
     db: str
     compiler: Any
     model: type[Model]
@@ -48,19 +49,22 @@ class CompiledQuery[M: Model]:
     def __init__(self, build: Callable[..., QuerySet[M]], *markers: int) -> None:
         self._build = build
         self._markers = markers
-        self._by_vendor: dict[str, _Compiled] = {}
+        # Per connection (each thread has its own): the compiler's converters
+        # belong to the connection they were made for.
+        self._by_connection: weakref.WeakKeyDictionary[Any, _Compiled] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def _compile(self) -> _Compiled:
         queryset = self._build(*self._markers)
         db = queryset.db
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        slots = tuple(
-            tuple(i for i, value in enumerate(params) if value == marker)
-            for marker in self._markers
-        )
-        if any(len(found) != 1 for found in slots):
+        if db != DEFAULT_DB_ALIAS or any(
+            list(params).count(marker) != 1 for marker in self._markers
+        ):
             raise ValueError(f"each marker must be one parameter: {params!r}")
+        slots = tuple(list(params).index(marker) for marker in self._markers)
         fetch_mode = queryset._fetch_mode
         if fetch_mode.track_peers:
             raise ValueError("a compiled query cannot track peers")
@@ -83,41 +87,24 @@ class CompiledQuery[M: Model]:
         )
 
     def compiled(self) -> _Compiled:
-        # One SQL per database vendor (the tests' SQLite, production's PostgreSQL).
-        vendor = connections["default"].vendor
-        found = self._by_vendor.get(vendor)
+        connection = connections[DEFAULT_DB_ALIAS]
+        found = self._by_connection.get(connection)
         if found is None:
-            found = self._by_vendor[vendor] = self._compile()
+            found = self._by_connection[connection] = self._compile()
         return found
-
-    def sql(self, *args: int) -> tuple[str, tuple[Any, ...]]:
-        """The SQL and parameters that :meth:`run` executes."""
-        compiled = self.compiled()
-        params = list(compiled.params)
-        for slot, value in zip(compiled.slots, args, strict=True):
-            for i in slot:
-                params[i] = int(value)
-        return compiled.sql, tuple(params)
 
     def run(self, *args: int) -> list[M]:
         """The instances, as ``list(build(*args))`` would give them."""
         compiled = self.compiled()
-        sql, params = self.sql(*args)
-        connection = connections[compiled.db]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        params = list(compiled.params)
+        for slot, value in zip(compiled.slots, args, strict=True):
+            params[slot] = int(value)
+        with connections[compiled.db].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
             rows: Sequence[Any] = cursor.fetchall()
-        if compiled.converters:
-            # As SQLCompiler.apply_converters, with this thread's connection.
-            converters = compiled.converters.items()
-            rows = [list(row) for row in rows]
-            for row in rows:
-                for pos, (functions, expression) in converters:
-                    value = row[pos]
-                    for convert in functions:
-                        value = convert(value, expression, connection)
-                    row[pos] = value
         compiler = compiled.compiler
+        if compiled.converters:
+            rows = list(compiler.apply_converters(rows, compiled.converters))
         populators = get_related_populators(
             compiler.klass_info, compiler.select, compiled.db, compiled.fetch_mode
         )
