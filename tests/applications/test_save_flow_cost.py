@@ -276,7 +276,7 @@ def test_an_emso_checked_again_gives_its_messages_in_the_language_of_the_moment(
 def test_a_compiled_query_refuses_a_marker_it_cannot_place(db):
     from applications.compiled import CompiledQuery
 
-    twice = CompiledQuery(lambda pk: Member.objects.filter(pk=pk, position=pk), -1)
+    twice = CompiledQuery(lambda pk: Member.objects.filter(pk=pk, application=pk), -1)
     with pytest.raises(ValueError, match="each marker must be one parameter"):
         twice.run(1)
     missing = CompiledQuery(lambda pk: Member.objects.filter(pk=5), -1)
