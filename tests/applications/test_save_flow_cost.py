@@ -76,7 +76,7 @@ def _normalized(html: str, application: Application) -> str:
     """The page without what differs from run to run: ids, the CSRF token, the CSP
     nonce."""
     for member in application.members.all():
-        html = re.sub(rf"\bm{member.pk}-", f"m<{member.position}>-", html)
+        html = re.sub(rf"(?<![0-9A-Za-z])m{member.pk}-", f"m<{member.position}>-", html)
         html = re.sub(rf"/members/{member.pk}/", f"/members/<{member.position}>/", html)
     html = html.replace(f"/applications/{application.pk}/", "/applications/<pk>/")
     html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1<csrf>", html)
