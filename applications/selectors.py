@@ -33,13 +33,10 @@ def applications_for(user: User) -> QuerySet[Application]:
     return Application.objects.filter(applicant=user).select_related("tender__lessor")
 
 
-#: ``applications_for(user).filter(pk=pk).first()`` of :func:`application_of`.
+#: ``applications_for(user).filter(pk=pk).first()`` of :func:`application_of`
+#: (the rule is :func:`applications_for`'s, compiled for a stand-in user).
 _APPLICATION_OF = CompiledQuery(
-    lambda user_pk, pk: (
-        Application.objects.filter(applicant=user_pk)
-        .select_related("tender__lessor")
-        .filter(pk=pk)[:1]
-    ),
+    lambda user_pk, pk: applications_for(User(pk=user_pk)).filter(pk=pk)[:1],
     -101,
     -102,
 )
