@@ -15,6 +15,7 @@ like (scoring.md, "Lessor's area").
 from decimal import Decimal
 from typing import Any
 
+from .compiled import CompiledQuery
 from .models import ZERO, Application, Member
 
 _CENT = Decimal("0.01")
@@ -49,6 +50,14 @@ def decimal_text(value: Decimal) -> str:
     return str(value.quantize(_CENT))
 
 
+#: ``application.members.select_related("municipality")``, compiled once: every
+#: page of the application and every save reads it.
+_HOUSEHOLD = CompiledQuery(
+    lambda pk: Member.objects.filter(application=pk).select_related("municipality"),
+    -201,
+)
+
+
 def household_members(application: Application) -> list[Member]:
     """The application's members in the household's order, with their municipality:
     the ones prefetched for this request (:func:`applications.selectors.
@@ -56,7 +65,11 @@ def household_members(application: Application) -> list[Member]:
     cache = getattr(application, "_prefetched_objects_cache", {})
     if "members" in cache:
         return list(application.members.all())
-    return list(application.members.select_related("municipality"))
+    members = _HOUSEHOLD.run(application.pk)
+    for member in members:
+        # As the related manager does: ``member.application`` is this instance.
+        Member.application.field.set_cached_value(member, application)
+    return members
 
 
 def member_case(member: Member) -> dict[str, Any]:

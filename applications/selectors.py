@@ -17,6 +17,7 @@ from housing.permissions import staff_lessor_ids
 from scoring import engine
 from tenders.models import Tender
 
+from .compiled import CompiledQuery
 from .constants import ApplicationStatus, MemberRole, Section, SectionState
 from .engine_input import application_case, household_members
 from .models import Application, ApplicationSubmission, Member
@@ -31,6 +32,25 @@ def applications_for(user: User) -> QuerySet[Application]:
     if not user.is_authenticated:
         return Application.objects.none()
     return Application.objects.filter(applicant=user).select_related("tender__lessor")
+
+
+#: ``applications_for(user).filter(pk=pk).first()`` of :func:`application_of`
+#: (the rule is :func:`applications_for`'s, compiled for a stand-in user).
+_APPLICATION_OF = CompiledQuery(
+    lambda user_pk, pk: applications_for(User(pk=user_pk)).filter(pk=pk)[:1],
+    -101,
+    -102,
+)
+
+
+def application_of(user: User, pk: int) -> Application | None:
+    """The application ``pk`` if ``user`` may open it as an applicant (as
+    :func:`applications_for`), else ``None``: the first read of every request of the
+    applicant's pages, compiled once (:mod:`applications.compiled`)."""
+    if not user.is_authenticated:
+        return None
+    found = _APPLICATION_OF.run(user.pk, pk)
+    return found[0] if found else None
 
 
 def paper_applications_for(user: User) -> QuerySet[Application]:

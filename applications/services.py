@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, QuerySet
+from django.db.models.query import MAX_GET_RESULTS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from tenders.constants import TenderStatus
 from tenders.models import Tender
 
 from . import validation as check
+from .compiled import CompiledQuery
 from .constants import (
     DECLARATION_ANSWERS,
     LJUBLJANA,
@@ -93,13 +95,33 @@ def _closed(tender: Tender) -> ServiceError:
     )
 
 
-def _lock(application: Application) -> Application:
-    """The application's row, locked until the transaction ends, read afresh."""
-    return (
+def _locked_query(pk: int) -> QuerySet[Application]:
+    """What ``Application.objects.select_for_update(of=("self",))
+    .select_related("tender__lessor").get(pk=pk)`` runs (``get`` drops the ordering
+    and fetches up to ``MAX_GET_RESULTS`` rows)."""
+    queryset = (
         Application.objects.select_for_update(of=("self",))
         .select_related("tender__lessor")
-        .get(pk=application.pk)
+        .filter(pk=pk)
+        .order_by()
     )
+    if connection.features.supports_select_for_update_with_limit:
+        queryset = queryset[:MAX_GET_RESULTS]
+    return queryset
+
+
+#: Every write locks the application first: compiled once.
+_LOCKED = CompiledQuery(_locked_query, -301)
+
+
+def _lock(application: Application) -> Application:
+    """The application's row, locked until the transaction ends, read afresh."""
+    found = _LOCKED.run(application.pk)
+    if not found:
+        raise Application.DoesNotExist("Application matching query does not exist.")
+    if len(found) > 1:  # pragma: no cover - a primary key
+        raise Application.MultipleObjectsReturned
+    return found[0]
 
 
 def _require_may_edit(application: Application, by: User) -> None:
@@ -284,9 +306,18 @@ def _tender_codes(tender: Tender) -> tuple[list[str], list[str]]:
     return categories, conditions
 
 
+#: ``lessor.municipalities.all()``, compiled once: every save reads it.
+_AREA = CompiledQuery(
+    lambda lessor_pk: Municipality.objects.filter(lessors=lessor_pk), -401
+)
+
+
 def _area(tender: Tender) -> dict[int, Municipality]:
     """The municipalities the tender's lessor serves, by id (read once per check)."""
-    return {m.pk: m for m in tender.lessor.municipalities.all()}
+    lessor = tender.lessor
+    if "municipalities" in getattr(lessor, "_prefetched_objects_cache", {}):
+        return {m.pk: m for m in lessor.municipalities.all()}
+    return {m.pk: m for m in _AREA.run(lessor.pk)}
 
 
 def _clean_section(
@@ -521,6 +552,11 @@ def _municipality(value: Any) -> Municipality | int | None:
         return -1
 
 
+# ``Choices.values`` builds a new list at each use; every save checks every member.
+_ROLES = frozenset(MemberRole.values)
+_SEXES = frozenset(Sex.values)
+
+
 def _clean_member(
     application: Application,
     values: Mapping[str, Any],
@@ -550,7 +586,7 @@ def _clean_member(
     clean: dict[str, Any] = {}
 
     role = values.get("role") or ""
-    if role not in MemberRole.values:
+    if role not in _ROLES:
         at.add("role", _("Choose the member's role."))
     elif role == MemberRole.APPLICANT:
         if household is not None:
@@ -576,7 +612,7 @@ def _clean_member(
         values.get("birth_date"), "birth_date", at, today=today
     )
     sex = values.get("sex") or ""
-    if sex not in Sex.values:
+    if sex not in _SEXES:
         at.add("sex", _("Choose the sex."))
     clean["sex"] = sex
     clean["citizenship"] = check.citizenship(
@@ -587,7 +623,7 @@ def _clean_member(
         "emso",
         at,
         birth=clean["birth_date"],
-        sex=sex if sex in Sex.values else None,
+        sex=sex if sex in _SEXES else None,
     )
     if not clean["emso"] and (
         role == MemberRole.APPLICANT or clean["citizenship"] == "SI"

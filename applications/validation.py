@@ -6,6 +6,7 @@ parsed value, adding a message at the field when it is refused. Used by
 """
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -160,22 +161,41 @@ def emso(
     number = "" if value is None else "".join(str(value).split())
     if not number:
         return ""
+    for problem in _emso_problems(number, birth, sex):
+        errors.add(field, _EMSO_MESSAGES[problem]())
+    return number
+
+
+_EMSO_MESSAGES = {
+    "checksum": lambda: _("This EMŠO is not valid: its check digit is wrong."),
+    "length": lambda: _("An EMŠO has exactly 13 digits."),
+    "date": lambda: _("This EMŠO does not begin with a real date."),
+    "birth": lambda: _("The EMŠO does not match the birth date."),
+    "sex": lambda: _("The EMŠO does not match the sex."),
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _emso_problems(
+    number: str, birth: datetime.date | None, sex: str | None
+) -> tuple[str, ...]:
+    """What is wrong with ``number`` (keys of ``_EMSO_MESSAGES``): a pure function
+    of its arguments, kept for the next save of the same household (every save
+    checks every member)."""
     try:
         stdnum_emso.validate(number)
     except stdnum_errors.InvalidChecksum:
-        errors.add(field, _("This EMŠO is not valid: its check digit is wrong."))
-        return number
+        return ("checksum",)
     except (stdnum_errors.InvalidLength, stdnum_errors.InvalidFormat):
-        errors.add(field, _("An EMŠO has exactly 13 digits."))
-        return number
+        return ("length",)
     except stdnum_errors.ValidationError:
-        errors.add(field, _("This EMŠO does not begin with a real date."))
-        return number
+        return ("date",)
+    problems = []
     if birth is not None and stdnum_emso.get_birth_date(number) != birth:
-        errors.add(field, _("The EMŠO does not match the birth date."))
+        problems.append("birth")
     if sex in (Sex.FEMALE, Sex.MALE) and stdnum_emso.get_gender(number) != sex:
-        errors.add(field, _("The EMŠO does not match the sex."))
-    return number
+        problems.append("sex")
+    return tuple(problems)
 
 
 def local_today(now: datetime.datetime | None = None) -> datetime.date:

@@ -188,6 +188,10 @@ def _all_applications(user):
     return Application.objects.select_related("tender__lessor")
 
 
+def _any_application(user, pk):
+    return _all_applications(user).filter(pk=pk).first()
+
+
 def _any_tender(*, user, pk):
     from django.shortcuts import get_object_or_404
 
@@ -200,6 +204,7 @@ def _any_tender(*, user, pk):
 ALLOW_ALL = {
     "housing.permissions.staff_lessor_ids": lambda user: None,  # every lessor
     "applications.selectors.applications_for": _all_applications,
+    "applications.selectors.application_of": _any_application,
     "tenders.selectors.tender_get_for_staff": _any_tender,
 }
 

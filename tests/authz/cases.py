@@ -55,7 +55,8 @@ IS_STAFF_OF = "housing.permissions.is_staff_of"
 ANY_STAFF = "housing.permissions.is_any_lessor_staff"
 EDIT_APPLICATION = "applications.permissions.can_edit_application"
 STAFF_LESSORS = "housing.permissions.staff_lessor_ids"
-APPLICATIONS_FOR = "applications.selectors.applications_for"
+# The applicant's own application on its pages (applications_for's rule, compiled).
+APPLICATION_OF = "applications.selectors.application_of"
 TENDER_FOR_STAFF = "tenders.selectors.tender_get_for_staff"
 ADMIN_SITE = "housing.admin_site.NajemAdminSite.has_permission"
 
@@ -323,7 +324,7 @@ def application_case(name, key, expect_by, *, who_may, method="get", **kwargs):
         method=method,
         # (paper_applications_for is no guard of its own: can_edit_application
         # refuses whatever it lets through, as removing it shows.)
-        guards=(EDIT_APPLICATION, REVIEW, STAFF_LESSORS, APPLICATIONS_FOR),
+        guards=(EDIT_APPLICATION, REVIEW, STAFF_LESSORS, APPLICATION_OF),
         **kwargs,
     )
 

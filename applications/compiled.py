@@ -1,0 +1,123 @@
+"""Querysets compiled to SQL once and run many times: the reads that every request
+of the applicant's pages makes (the application with its tender and lessor, the
+household, the application's row lock).
+
+Compiling a query of these wide rows costs the ORM more CPU than running it; the
+SQL of one shape differs only in its parameters. :class:`CompiledQuery` compiles
+the queryset once per database connection (one a thread) with stand-in values, and each run puts
+the real values in their places and builds the instances as the ORM does
+(``select_related`` included). The SQL, and so every rule it carries (the filter, the
+row lock), is the ORM's own: ``tests/applications/test_save_flow_cost.py`` checks it
+against the queryset's.
+"""
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    #: Where each argument goes in ``params``.
+    slots: tuple[int, ...]
+    db: str
+    compiler: Any
+    model: type[Model]
+    init_list: tuple[str, ...]
+    start: int
+    end: int
+    converters: dict[int, Any]
+    fetch_mode: Any
+
+
+class CompiledQuery[M: Model]:
+    """``build(*args)`` compiled once with ``markers`` as its arguments; ``run(*args)``
+    runs it with ``args`` in the markers' places.
+
+    The markers must be integers that appear nowhere else in the query's parameters
+    (the arguments are ids), and the query must read model instances (no
+    ``values()``, no deferred peers): anything else fails at the first run.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[M]], *markers: int) -> None:
+        self._build = build
+        self._markers = markers
+        # Per connection (each thread has its own): the compiler's converters
+        # belong to the connection they were made for.
+        self._by_connection: weakref.WeakKeyDictionary[Any, _Compiled] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _compile(self) -> _Compiled:
+        queryset = self._build(*self._markers)
+        db = queryset.db
+        compiler = queryset.query.get_compiler(using=db)
+        sql, params = compiler.as_sql()
+        if db != DEFAULT_DB_ALIAS or any(
+            list(params).count(marker) != 1 for marker in self._markers
+        ):
+            raise ValueError(f"each marker must be one parameter: {params!r}")
+        slots = tuple(list(params).index(marker) for marker in self._markers)
+        fetch_mode = queryset._fetch_mode
+        if fetch_mode.track_peers:
+            raise ValueError("a compiled query cannot track peers")
+        klass_info = compiler.klass_info
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            db=db,
+            compiler=compiler,
+            model=klass_info["model"],
+            init_list=tuple(f[0].target.attname for f in compiler.select[start:end]),
+            start=start,
+            end=end,
+            converters=compiler.get_converters(fields),
+            fetch_mode=fetch_mode,
+        )
+
+    def compiled(self) -> _Compiled:
+        connection = connections[DEFAULT_DB_ALIAS]
+        found = self._by_connection.get(connection)
+        if found is None:
+            found = self._by_connection[connection] = self._compile()
+        return found
+
+    def run(self, *args: int) -> list[M]:
+        """The instances, as ``list(build(*args))`` would give them."""
+        compiled = self.compiled()
+        params = list(compiled.params)
+        for slot, value in zip(compiled.slots, args, strict=True):
+            params[slot] = int(value)
+        with connections[compiled.db].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Sequence[Any] = cursor.fetchall()
+        compiler = compiled.compiler
+        if compiled.converters:
+            rows = list(compiler.apply_converters(rows, compiled.converters))
+        populators = get_related_populators(
+            compiler.klass_info, compiler.select, compiled.db, compiled.fetch_mode
+        )
+        model = compiled.model
+        objects = []
+        for row in rows:
+            obj = model.from_db(
+                compiled.db,
+                compiled.init_list,
+                row[compiled.start : compiled.end],
+                fetch_mode=compiled.fetch_mode,
+            )
+            for populator in populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects  # type: ignore[return-value]
