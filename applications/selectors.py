@@ -1,13 +1,12 @@
 """Reads for applications."""
 
 import datetime
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -79,13 +78,7 @@ def application_receipt(application: Application) -> ApplicationSubmission | Non
     """The last submission (the receipt), or ``None`` before the first
     (``application.submissions.order_by("-version").first()``, from SQL compiled
     once: :func:`_read`)."""
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    compiled = _compiled.setdefault(wrapper, {})
-    relation = _receipt_relation()
-    found = compiled.get("receipt")
-    if found is None:
-        found = compiled["receipt"] = _compile(relation, wrapper)
-    rows = _read(application, relation, found, wrapper)
+    rows = _read(application, _receipt_relation())
     return rows[0] if rows else None
 
 
@@ -281,8 +274,8 @@ def prefetch_for_submit(application: Application) -> Application:
 # ``prefetch_related_objects`` builds, compiles and runs a queryset for each relation on
 # every request: most of the check page's, submitting's and the status page's reads
 # went into compiling five small queries. The same querysets are compiled here once per
-# database connection; each request runs their SQL with its owner's id, converts the
-# values as the ORM does and leaves the rows where ``prefetch_related_objects`` would
+# database connection (``applications.compiled``); each request runs their SQL with its
+# owner's id and leaves the rows where ``prefetch_related_objects`` would
 # (the owner's ``_prefetched_objects_cache``), so every reader is unchanged.
 
 
@@ -329,64 +322,27 @@ def _relations() -> dict[Any, _Relation]:
     }
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    params: list[Any]  # the query's parameters, the owner's id at ``owner``
-    owner: int
-    fields: list[str]  # the attribute names of the row's model, in the row's order
-    related: list[str]  # then those of the related row (``_Relation.related``)
-    converters: dict[int, Any]  # the ORM's value converters by column
-
-
-#: Per database connection (a thread's): its converters belong to it.
-_compiled: "weakref.WeakKeyDictionary[Any, dict[str, _Compiled]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
 #: The owner's id while compiling, found again among the query's parameters.
 _OWNER = -7919
 
 
-def _compile(relation: _Relation, wrapper: Any) -> _Compiled:
-    queryset = relation.model._default_manager.filter(**{relation.lookup: _OWNER})
-    if relation.related:
-        queryset = queryset.select_related(relation.related)
-    if relation.shape is not None:
-        queryset = relation.shape(queryset)
-    compiler = queryset.query.get_compiler(connection=wrapper)
-    sql, params = compiler.as_sql()
-    if list(params).count(_OWNER) != 1:  # pragma: no cover - a manager changed
-        raise ValueError(f"cannot prefetch {relation.name}: {params!r}")
-    info = compiler.klass_info
-    assert info is not None  # noqa: S101  # nosec B101 - a model's queryset has one
-    select = compiler.select
+@cache
+def _query(relation: _Relation) -> CompiledQuery:
+    """The relation's rows of one owner, as a query compiled once."""
 
-    def names(indexes: list[int]) -> list[str]:
-        return [select[i][0].target.attname for i in indexes]
+    def build(owner: int) -> QuerySet:
+        queryset = relation.model._default_manager.filter(**{relation.lookup: owner})
+        if relation.related:
+            queryset = queryset.select_related(relation.related)
+        return relation.shape(queryset) if relation.shape is not None else queryset
 
-    related = (
-        names(info["related_klass_infos"][0]["select_fields"])
-        if relation.related
-        else []
-    )
-    return _Compiled(
-        sql=sql,
-        params=list(params),
-        owner=list(params).index(_OWNER),
-        fields=names(info["select_fields"]),
-        related=related,
-        converters=compiler.get_converters([column for column, _s, _a in select]),
-    )
+    return CompiledQuery(build, _OWNER)
 
 
 def _prefetch(application: Application, lookups: tuple[Any, ...]) -> None:
     """``prefetch_related_objects([application], *lookups)`` for the relations of
     :func:`_relations` (the only ones the pages prefetch), one query each."""
     relations = _relations()
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    compiled = _compiled.setdefault(wrapper, {})
     for lookup in lookups:
         relation = relations[lookup]
         owner: Any = application
@@ -396,18 +352,11 @@ def _prefetch(application: Application, lookups: tuple[Any, ...]) -> None:
             owner._prefetched_objects_cache = {}
         if relation.name in owner._prefetched_objects_cache:
             continue
-        found = compiled.get(relation.name)
-        if found is None:
-            found = compiled[relation.name] = _compile(relation, wrapper)
-        owner._prefetched_objects_cache[relation.name] = _rows(
-            owner, relation, found, wrapper
-        )
+        owner._prefetched_objects_cache[relation.name] = _rows(owner, relation)
 
 
-def _rows(
-    owner: Any, relation: _Relation, compiled: _Compiled, wrapper: Any
-) -> QuerySet:
-    objects = _read(owner, relation, compiled, wrapper)
+def _rows(owner: Any, relation: _Relation) -> QuerySet:
+    objects = _read(owner, relation)
     # As prefetch_related_objects leaves it: the manager's queryset, already read.
     manager = getattr(owner, relation.name)
     if relation.related:
@@ -421,41 +370,14 @@ def _rows(
     return queryset
 
 
-def _read(owner: Any, relation: _Relation, compiled: _Compiled, wrapper: Any) -> list:
-    params = list(compiled.params)
-    params[compiled.owner] = owner.pk
-    with wrapper.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    width = len(compiled.fields)
-    db = wrapper.alias
-    related_model = (
-        relation.model._meta.get_field(relation.related).related_model
-        if relation.related
-        else None
-    )
-    objects = []
-    for raw in rows:
-        row = list(raw)
-        for index, (converters, expression) in compiled.converters.items():
-            value = row[index]
-            for converter in converters:
-                value = converter(value, expression, wrapper)
-            row[index] = value
-        obj = relation.model.from_db(db, compiled.fields, row[:width])
-        if related_model is not None:
-            values = row[width:]
-            target = (
-                related_model.from_db(db, compiled.related, values)
-                if values[0] is not None
-                else None
-            )
-            relation.model._meta.get_field(relation.related).set_cached_value(
-                obj, target
-            )
-        if relation.back:
-            relation.model._meta.get_field(relation.back).set_cached_value(obj, owner)
-        objects.append(obj)
+def _read(owner: Any, relation: _Relation) -> list:
+    """The relation's rows of ``owner``, each pointing back to it as the ORM's
+    prefetch leaves them."""
+    objects = _query(relation).run(owner.pk)
+    if relation.back:
+        field = relation.model._meta.get_field(relation.back)
+        for obj in objects:
+            field.set_cached_value(obj, owner)
     return objects
 
 
@@ -480,12 +402,7 @@ def status_events(application: Application) -> list[Any]:
     """The application's timeline on its status page: its events but the saved
     steps, oldest first (``application.events.exclude(kind="step_saved")
     .order_by("at", "pk")``, from SQL compiled once)."""
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    compiled = _compiled.setdefault(wrapper, {})
-    found = compiled.get("status events")
-    if found is None:
-        found = compiled["status events"] = _compile(_status_events_relation(), wrapper)
-    return _read(application, _status_events_relation(), found, wrapper)
+    return _read(application, _status_events_relation())
 
 
 @dataclass(frozen=True)
