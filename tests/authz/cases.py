@@ -1235,7 +1235,7 @@ def build_matrix() -> dict[str, list[Case]]:
         Case("login", expect=who(REDIRECT, anonymous=OK)),
         Case(
             "login",
-            expect=who(REDIRECT, anonymous=REDIRECT("login_continue")),
+            expect=who(REDIRECT, anonymous=REDIRECT("home")),
             method="post",
             data=lambda w: {
                 "username": "a@example.test",

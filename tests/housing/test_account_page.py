@@ -190,7 +190,8 @@ def test_code_page_follows_next(client):
 def test_staff_login_is_unchanged_by_the_applicants_code_page(client, actors):
     StaticDeviceFactory(user=actors["member_x"], tokens=["123456"])
     response = log_in(client, "member-x@example.test")
-    assert response["Location"] == reverse("login_continue")
+    # Straight to the staff's second factor (no round trip through login_continue).
+    assert response["Location"] == f"{reverse('otp_verify')}?next=%2F"
 
 
 def test_applicant_turns_the_second_factor_off(client):
@@ -206,7 +207,7 @@ def test_applicant_turns_the_second_factor_off(client):
     assert response["Location"] == reverse("account")
     assert not StaticDevice.objects.filter(user=user).exists()
     assert not TOTPDevice.objects.filter(user=user).exists()
-    assert log_in(Client(), user.email)["Location"] == reverse("login_continue")
+    assert log_in(Client(), user.email)["Location"] == reverse("home")
 
 
 def test_turning_off_needs_a_session_verified_with_it(client):
