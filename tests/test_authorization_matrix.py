@@ -203,7 +203,6 @@ def _any_tender(*, user, pk):
 # What "allows everything" means for functions that do not answer yes or no.
 ALLOW_ALL = {
     "housing.permissions.staff_lessor_ids": lambda user: None,  # every lessor
-    "applications.selectors.applications_for": _all_applications,
     "applications.selectors.application_of": _any_application,
     "tenders.selectors.tender_get_for_staff": _any_tender,
 }
