@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
-import django
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from housing.errors import ServiceError, add_to_form
+from housing.fingerprint import release_fingerprint
 from housing.mixins import second_factor_redirect, staff_otp_required
 from housing.permissions import can_review_applications
 from tenders.constants import TenderStatus
@@ -294,7 +294,8 @@ def _status(application: Application) -> dict:
 # application's access check, so one applicant's entry never serves another.
 
 SUMMARY_TIMEOUT = 6 * 60 * 60
-#: What renders the summary: a new release (code, template, translations) renders anew.
+#: What renders the summary (with the translations: ``release_fingerprint``): a new
+#: release renders anew.
 _SUMMARY_SOURCES = (
     "applications/views.py",
     "applications/forms.py",
@@ -306,17 +307,12 @@ _SUMMARY_SOURCES = (
     "config/formats/sl/formats.py",
     "config/formats/en/formats.py",
     "templates/applications/_summary.html",
-    "locale/sl/LC_MESSAGES/django.mo",
 )
 
 
 @functools.cache
 def _summary_salt() -> str:
-    digest = hashlib.sha256(django.get_version().encode())
-    for name in _SUMMARY_SOURCES:
-        path = settings.BASE_DIR / name
-        digest.update(path.read_bytes() if path.exists() else name.encode())
-    return digest.hexdigest()[:16]
+    return release_fingerprint(settings.BASE_DIR / name for name in _SUMMARY_SOURCES)
 
 
 def _summary_key(application: Application, rows: str) -> str:

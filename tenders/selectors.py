@@ -6,7 +6,6 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import connection
 from django.db.models import (
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from housing.fingerprint import release_fingerprint
 from housing.models import Lessor, User
 from housing.permissions import CONFIGURE_ROLES, staff_lessor_ids
 
@@ -303,16 +303,12 @@ def _fingerprint_rows(tender_pk: int) -> list[str]:
 
 @cache
 def _templates_salt() -> str:
-    """The source of every template of the cached parts and the compiled translations
-    they use: a new release, or new translations alone, renders anew (a cache shared
-    between processes may outlive a deploy)."""
-    digest = hashlib.sha256()
-    for name in (*TENDER_PAGE_FRAGMENTS.values(), *_TEMPLATES_INCLUDED):
-        digest.update(get_template(name).template.source.encode())
-    for folder in settings.LOCALE_PATHS:
-        for compiled in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
-            digest.update(compiled.read_bytes())
-    return digest.hexdigest()[:16]
+    """The templates of the cached parts and the compiled translations they use: a new
+    release, or new translations alone, renders anew."""
+    return release_fingerprint(
+        Path(get_template(name).origin.name)
+        for name in (*TENDER_PAGE_FRAGMENTS.values(), *_TEMPLATES_INCLUDED)
+    )
 
 
 def tender_page_key(*, tender_pk: int, is_open: bool) -> str:
