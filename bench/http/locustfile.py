@@ -15,8 +15,9 @@ import os
 import random
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
 
 from bench.http.forms import post_form
 
@@ -27,6 +28,25 @@ _NEXT = itertools.count(int(os.environ.get("BENCH_HTTP_FROM", "0")))
 #: Fresh accounts a user of this run has taken after its first (``BENCH_HTTP_POOL``:
 #: how many there are beyond the first account of each user).
 _USED = itertools.count(1)
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class HttpUser(FastHttpUser):
+    """locust's client on geventhttpclient (C parsing) instead of python-requests: the
+    simulated browsers share the machine's two CPUs with the server, and requests'
+    Python spent about three times as much of them per request (the client's work,
+    not the server's; docs/performance.md, "HTTP", fourth pass)."""
+
+    abstract = True
+
+    def post_form(self, url: str, fields: Any, **kwargs: Any) -> Any:
+        """POST ``fields`` (a list of pairs: a form may repeat a name) form-encoded."""
+        return self.client.post(
+            url, data=urlencode(fields).encode(), headers=FORM, **kwargs
+        )
+
+    def has_cookie(self, name: str) -> bool:
+        return any(cookie.name == name for cookie in self.client.cookiejar)
 
 
 class _LoggedIn(HttpUser):
@@ -38,7 +58,8 @@ class _LoggedIn(HttpUser):
         self.log_in()
 
     def log_in(self) -> None:
-        """The login form, sent after a pause (and the second factor's, for staff)."""
+        """The login form, sent after a pause; the browser follows to the page it
+        leads to (home; for staff the second factor's form, sent after a pause too)."""
         account = DATA[self.accounts_key][next(_NEXT) % len(DATA[self.accounts_key])]
         self.account = account
         login = DATA["paths"]["login"]
@@ -47,26 +68,42 @@ class _LoggedIn(HttpUser):
         data = dict(fields)
         data.update(username=account["email"], password=DATA["password"])
         self.wait()  # a person types the address and the password
-        with self.client.post(
-            login, data=data, name="login (once per user)", catch_response=True
+        with self.post_form(
+            login,
+            list(data.items()),
+            name="login (once per user)",
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
-            if "sessionid" not in self.client.cookies:
+            if not self.has_cookie("sessionid"):
                 response.failure("login refused")
+        second_factor = "login: second factor (once per user)"
+        onward = response.headers.get("Location", "")
+        page = self._follow(
+            response, second_factor if account.get("token") else "home after login"
+        )
         if account.get("token"):
-            verify = DATA["paths"]["otp_verify"]
-            page = self.client.get(verify, name="login: second factor (once per user)")
             _action, fields = post_form(page.text)
             data = dict(fields)
             data["token"] = account["token"]
             self.wait()
-            with self.client.post(
-                verify,
-                data=data,
-                name="login: second factor (once per user)",
+            with self.post_form(
+                onward,  # the second factor's form posts to its own address
+                list(data.items()),
+                name=second_factor,
+                allow_redirects=False,
                 catch_response=True,
             ) as response:
-                if "otp" in response.url:
+                if response.status_code != 302:  # the form came back: refused
                     response.failure("second factor refused")
+            self._follow(response, second_factor)
+
+    def _follow(self, response: Any, name: str) -> Any:
+        """What the browser does with a redirect: ask for its target at once."""
+        location = response.headers.get("Location", "")
+        if response.status_code in (302, 303) and location:
+            return self.client.get(location, name=name)
+        return None
 
 
 class PlainUser(HttpUser):
@@ -125,12 +162,6 @@ class ApplicantUser(_LoggedIn):
         self.saves = 0
         self.form: tuple[str, list[tuple[str, str]]] | None = None
 
-    def _follow(self, response: Any, name: str) -> None:
-        """What the browser does with a redirect: ask for its target at once."""
-        location = response.headers.get("Location", "")
-        if response.status_code in (302, 303) and location:
-            self.client.get(location, name=name)
-
     @task
     def act(self) -> None:
         pk = self.account["application"]
@@ -142,9 +173,9 @@ class ApplicantUser(_LoggedIn):
             self.step = "save"
         elif self.step == "save":
             assert self.form is not None
-            with self.client.post(
+            with self.post_form(
                 self.url,
-                data=self.form[1],
+                self.form[1],
                 name="applicant: save section",
                 allow_redirects=False,
                 catch_response=True,
@@ -162,9 +193,9 @@ class ApplicantUser(_LoggedIn):
             self.step = "submit"
         elif self.step == "submit":
             assert self.form is not None
-            with self.client.post(
+            with self.post_form(
                 self.form[0],
-                data=self.form[1],
+                self.form[1],
                 name="applicant: submit",
                 allow_redirects=False,
                 catch_response=True,
@@ -183,7 +214,7 @@ class ApplicantUser(_LoggedIn):
         False when the prepared accounts are used up (the user then reads its status)."""
         if next(_USED) >= int(os.environ.get("BENCH_HTTP_POOL", "0")):
             return False
-        self.client.cookies.clear()
+        self.client.cookiejar.clear()
         self.log_in()
         return True
 

@@ -97,6 +97,8 @@ def test_a_tiny_real_run(capsys):
         "GET plain: /healthz",
         "GET plain, signed in: /healthz",
         "GET page: /accessibility/",
+        "GET home after login",
+        "POST login: second factor (once per user)",
         "POST applicant: save section",
         "GET applicant: task list after saving",
         "POST applicant: submit",
