@@ -322,6 +322,10 @@ class ApplicationSubmission(models.Model):
     # What the receipt shows besides ``case``: names, masked EMŠO, postal address and
     # the documents with their SHA-256 (applications.pdf.receipt_snapshot).
     receipt = models.JSONField(_("receipt details"), default=dict, blank=True)
+    # When the worker's confirmation email went out (applications.pdf
+    # .send_submission_email): set in the transaction that sends it, so a second run
+    # of the job sends nothing. Empty for paper applications and until it is sent.
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["application", "version"]

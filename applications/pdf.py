@@ -231,13 +231,33 @@ RECEIPT_LANGUAGES = ("sl", "en")
 
 # --- the confirmation email -------------------------------------------------------------
 
+# What :func:`send_submission_email` did (the email job's result).
+EMAIL_SENT = "sent"
+EMAIL_ALREADY_SENT = "already sent"
+EMAIL_NO_ACCOUNT = "no account"
+EMAIL_NO_SUBMISSION = "no submission"
 
-def send_submission_email(submission_id: int) -> None:
-    """Mail the applicant that the application was received, in their language.
 
-    Called on commit of the submission (``application_submit``), so a rolled-back
-    submission mails nothing and one submission mails once. A paper application has
-    no account: the lessor answers it by post.
+def send_submission_email(submission_id: int) -> str:
+    """Mail the applicant, once, that the application was received, in their language
+    (``preferred_language``, else Slovenian).
+
+    Run by the email job (:func:`applications.tasks.send_confirmation`, started inside
+    the submitting transaction and run by the worker once it commits), so a rolled-back
+    submission mails nothing and SMTP is never part of the submitting request. A paper
+    application has no account: the lessor answers it by post.
+
+    Once: the submission is marked (``emailed_at``) in the transaction that sends the
+    message, by an UPDATE of the rows not yet marked. A second run at the same time
+    waits for that row and then finds it marked; one after it sees the mark and sends
+    nothing. When sending fails the mark is rolled back with the error, so the job
+    fails and a retry sends it. Only a crash between the SMTP server's acceptance and
+    the commit (milliseconds) leaves it unmarked: a retry would then send it twice
+    rather than never.
+
+    :returns: ``EMAIL_SENT``, or why nothing was sent.
+    :raises Exception: whatever the mailer raised (``smtplib.SMTPException``,
+        ``OSError``): the submission is untouched, the email still unsent.
     """
     submission = (
         ApplicationSubmission.objects.select_related(
@@ -246,8 +266,12 @@ def send_submission_email(submission_id: int) -> None:
         .filter(pk=submission_id)
         .first()
     )
-    if submission is None or submission.application.applicant is None:
-        return
+    if submission is None:
+        return EMAIL_NO_SUBMISSION
+    if submission.application.applicant is None:
+        return EMAIL_NO_ACCOUNT
+    if submission.emailed_at is not None:
+        return EMAIL_ALREADY_SENT
     applicant = submission.application.applicant
     language = applicant.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -269,7 +293,14 @@ def send_submission_email(submission_id: int) -> None:
         to=[applicant.email],
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    with transaction.atomic():
+        marked = ApplicationSubmission.objects.filter(
+            pk=submission_id, emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+        if not marked:  # another run sent it meanwhile
+            return EMAIL_ALREADY_SENT
+        message.send()
+    return EMAIL_SENT
 
 
 def store_receipts(submission_id: int) -> None:
@@ -293,11 +324,12 @@ def store_receipts(submission_id: int) -> None:
 
 
 def on_submitted(submission: ApplicationSubmission) -> None:
-    """What follows a new submission, called inside its transaction: the job that
-    stores its receipts in both languages (:mod:`applications.tasks`, run by the
-    worker), and, once it commits, the confirmation email."""
-    from .tasks import receipts_start
+    """What follows a new submission, started inside its transaction and run by the
+    worker once it commits (:mod:`applications.tasks`): the confirmation email
+    (online applications only) and the job that stores the receipts in both
+    languages."""
+    from .tasks import confirmation_email_start, receipts_start
 
+    if submission.application.applicant_id is not None:
+        confirmation_email_start(submission=submission, by=submission.by)
     receipts_start(submission=submission, by=submission.by)
-    pk = submission.pk
-    transaction.on_commit(lambda: send_submission_email(pk))

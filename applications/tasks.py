@@ -1,20 +1,25 @@
-"""Background work of applications (issue 12, 6): the receipt PDFs of a submission.
+"""Background work of applications (issue 12, 6): the confirmation email and the
+receipt PDFs of a submission.
 
-Rendering the two receipts (Slovenian and English, WeasyPrint: about a second each)
-used to run in the submitting request, after its commit. It is now a job
-(:mod:`jobs`), started inside the submitting transaction: a committed submission
-always has its job, a rolled-back one none, a double submit one. The database worker
-(``manage.py db_worker``) renders and stores the PDFs
+Both used to run in the submitting request, after its commit: rendering the two
+receipts (Slovenian and English, WeasyPrint: about a second each), and rendering and
+sending the email (most of the submit request's CPU, and a slow or failing SMTP server
+would have slowed or broken a submission at the deadline). Each is now a job
+(:mod:`jobs`), started inside the submitting transaction: a committed submission always
+has its jobs, a rolled-back one none, a double submit one of each. The database worker
+(``manage.py db_worker``) sends the email (:func:`applications.pdf.send_submission_email`,
+once: it marks the submission) and renders and stores the PDFs
 (:func:`applications.pdf.store_receipts`); until then the confirmation page says the
 receipt is being prepared (:func:`applications.selectors.receipt_state`), and a GET
-never renders into storage. The confirmation email does not wait for it: it goes when
-the submission commits and links to the receipt.
+never renders into storage. The email does not wait for the receipt: it links to it.
 
-The job belongs to the tender's lessor (its staff may follow and retry it,
-``jobs.permissions``). Its priority is below the default, so that the staff's jobs and
-the worker's health check are not queued behind a burst of submissions before a
-deadline: a receipt is a copy of what the applicant already has on the page (the code
-and the time), not a step they wait on.
+The jobs belong to the tender's lessor (its staff may follow and retry them,
+``jobs.permissions``). Their priorities are below the default, so that the staff's jobs
+and the worker's health check are not queued behind a burst of submissions before a
+deadline; the email's is above the receipts', so that every applicant of a burst gets
+the email (milliseconds each) before the worker spends seconds on each receipt: a
+receipt is a copy of what the applicant already has on the page (the code and the
+time), not a step they wait on.
 """
 
 from typing import Any
@@ -30,6 +35,8 @@ from .models import ApplicationSubmission, SubmissionReceipt
 
 RECEIPTS_KIND = "applications_receipts"
 RECEIPTS_PRIORITY = -10
+EMAIL_KIND = "applications_confirmation_email"
+EMAIL_PRIORITY = -5
 
 
 class ReceiptNotStored(Exception):
@@ -74,6 +81,34 @@ def receipts_start(*, submission: ApplicationSubmission, by: User | None) -> Job
         target=submission,
         by=by,
         task=render_receipts,
+        lessor=submission.application.tender.lessor,
+        submission_id=submission.pk,
+    )
+
+
+@job_task(priority=EMAIL_PRIORITY)
+def send_confirmation(job: Job, *, submission_id: int) -> dict[str, Any]:
+    """Mail the applicant that the submission was received, once
+    (:func:`applications.pdf.send_submission_email`).
+
+    An SMTP error fails the job (and its task result, with the traceback) and leaves
+    the email unsent, so that staff may retry it; the submission stands.
+    """
+    from .pdf import send_submission_email
+
+    return {"submission": submission_id, "email": send_submission_email(submission_id)}
+
+
+def confirmation_email_start(
+    *, submission: ApplicationSubmission, by: User | None
+) -> Job:
+    """Start the job that mails the confirmation of ``submission``, in the caller's
+    transaction (call it inside the one that creates the submission)."""
+    return job_start(
+        kind=EMAIL_KIND,
+        target=submission,
+        by=by,
+        task=send_confirmation,
         lessor=submission.application.tender.lessor,
         submission_id=submission.pk,
     )

@@ -368,6 +368,7 @@ CLASSIFICATION: dict[str, DataClass] = {
     # Names, masked EMŠO, address and document names (a document's name can tell an
     # illness or violence): as sensitive as the documents.
     "applications.ApplicationSubmission.receipt": SPECIAL,
+    "applications.ApplicationSubmission.emailed_at": PERSONAL,
     # How many applications a lessor has had in a year: nothing about a person.
     "applications.ApplicationCodeCounter.id": PUBLIC,
     "applications.ApplicationCodeCounter.lessor": PUBLIC,

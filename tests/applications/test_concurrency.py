@@ -15,7 +15,7 @@ import pytest
 from applications.constants import EventKind
 from applications.models import ApplicationCodeCounter, ApplicationSubmission
 from applications.services import application_submit
-from applications.tasks import RECEIPTS_KIND
+from applications.tasks import EMAIL_KIND, RECEIPTS_KIND
 from tests.applications.conftest import BEFORE
 
 pytestmark = [
@@ -97,6 +97,40 @@ def test_one_application_submitted_ten_times_at_once_is_submitted_once(tender):
     assert ApplicationCodeCounter.objects.get().last_number == 1
 
 
+def test_two_runs_of_one_confirmation_email_at_once_mail_once(tender, monkeypatch):
+    """Both runs find the email unsent and render it; then both try to mark it while
+    the first holds its mark through a slow SMTP server: one email."""
+    import time
+
+    from django.core import mail
+    from django.core.mail.backends import locmem
+
+    from applications import pdf
+
+    (application,) = _households(tender, 1)
+    application_submit(application=application, by=application.applicant, now=BEFORE)
+    submission = application.submissions.get()
+    rendered = threading.Barrier(2)
+    real_render = pdf.render_to_string
+    real_send = locmem.EmailBackend.send_messages
+
+    def render_then_wait(template, context):
+        text = real_render(template, context)
+        if template.endswith(".html"):  # the last step before marking
+            rendered.wait(timeout=30)
+        return text
+
+    def slow_send(self, messages):
+        time.sleep(0.3)
+        return real_send(self, messages)
+
+    monkeypatch.setattr(pdf, "render_to_string", render_then_wait)
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", slow_send)
+    results = run_together([lambda: pdf.send_submission_email(submission.pk)] * 2)
+    assert sorted(results) == [pdf.EMAIL_ALREADY_SENT, pdf.EMAIL_SENT]
+    assert len(mail.outbox) == 1
+
+
 # Each thread holds its own connection. PostgreSQL's max_connections is 100 here (and
 # by default), shared with the test's own connection, superuser reserve and whoever
 # else uses the server: 200 at once cannot be had. So the 200 calls run in waves of
@@ -111,6 +145,7 @@ WAVE = int(os.environ.get("NAJEM_TEST_WAVE_THREADS", "40")) // 2 * 2
 def test_a_hundred_double_submits_give_a_hundred_submissions(tender):
     from django.contrib.contenttypes.models import ContentType
     from django.core import mail
+    from django.core.management import call_command
 
     from django_tasks_db.models import DBTaskResult
 
@@ -143,14 +178,31 @@ def test_a_hundred_double_submits_give_a_hundred_submissions(tender):
     assert ApplicationCodeCounter.objects.get().last_number == APPLICATIONS
     for application in applications:
         assert application.events.filter(kind=EventKind.SUBMITTED).count() == 1
-    # One receipt job (and one queued task) per submission.
-    jobs = Job.objects.filter(kind=RECEIPTS_KIND)
-    assert jobs.count() == APPLICATIONS
-    assert set(jobs.values_list("target_id", flat=True)) == {
-        str(s.pk) for s in submissions
-    }
-    assert set(jobs.values_list("target_type", flat=True)) == {
-        ContentType.objects.get_for_model(ApplicationSubmission).pk
-    }
-    assert DBTaskResult.objects.count() == APPLICATIONS
-    assert len(mail.outbox) == APPLICATIONS  # one confirmation email each
+    # One receipt job and one email job (each with its queued task) per submission.
+    for kind in (RECEIPTS_KIND, EMAIL_KIND):
+        jobs = Job.objects.filter(kind=kind)
+        assert jobs.count() == APPLICATIONS
+        assert set(jobs.values_list("target_id", flat=True)) == {
+            str(s.pk) for s in submissions
+        }
+        assert set(jobs.values_list("target_type", flat=True)) == {
+            ContentType.objects.get_for_model(ApplicationSubmission).pk
+        }
+    assert DBTaskResult.objects.count() == 2 * APPLICATIONS
+    assert mail.outbox == []  # the requests sent nothing
+    # The worker sends the emails first (their priority is above the receipts'): one
+    # confirmation email each.
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "-v",
+        "0",
+        "--max-tasks",
+        str(APPLICATIONS),
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        a.applicant.email for a in applications
+    )
+    assert not ApplicationSubmission.objects.filter(emailed_at=None).exists()

@@ -1,5 +1,5 @@
-"""The receipt (issue 12, 6): what a submission keeps, the PDF in both languages, the
-confirmation email once per submission."""
+"""The receipt (issue 12, 6): what a submission keeps, the PDF in both languages,
+rendered by the worker (the confirmation email: test_confirmation_email.py)."""
 
 import datetime
 import hashlib
@@ -167,52 +167,6 @@ def test_no_receipt_before_submission(client, draft, applicant):
     assert client.get(url).status_code == 404
 
 
-def test_email_sent_once_in_the_applicants_language(
-    draft, applicant, django_capture_on_commit_callbacks
-):
-    applicant.preferred_language = "en"
-    applicant.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.application_submit(application=draft, by=applicant, now=BEFORE)
-    with django_capture_on_commit_callbacks(execute=True):
-        # A double click: the same submission, no second email.
-        services.application_submit(application=draft, by=applicant, now=BEFORE)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    draft.refresh_from_db()
-    assert message.to == [applicant.email]
-    assert draft.code in message.subject
-    assert "received" in message.subject
-    assert "Submitted (Ljubljana time): 04. 05. 2026 10:00:00" in message.body
-    assert reverse("applications:receipt_pdf", args=[draft.pk]) in message.body
-    member = draft.members.get()
-    assert member.emso not in message.body
-    assert member.last_name not in message.body
-    html = message.alternatives[0].content
-    assert draft.code in html
-
-
-def test_email_in_slovenian_by_default(
-    draft, applicant, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.application_submit(application=draft, by=applicant, now=BEFORE)
-    assert len(mail.outbox) == 1
-    assert "prejeta" in mail.outbox[0].subject
-
-
-def test_no_email_when_submission_is_refused(
-    draft, applicant, django_capture_on_commit_callbacks
-):
-    from housing.errors import ServiceError
-
-    draft.members.all().delete()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
-        services.application_submit(application=draft, by=applicant, now=BEFORE)
-    assert mail.outbox == []
-    assert not receipt_jobs().exists()
-
-
 def test_a_double_submit_starts_one_receipt_job(draft, applicant):
     first = services.application_submit(application=draft, by=applicant, now=BEFORE)
     again = services.application_submit(application=draft, by=applicant, now=BEFORE)
@@ -259,8 +213,8 @@ def test_the_receipt_is_prepared_by_the_worker_while_the_page_says_so(
     upload_payslip(draft, applicant)
     services.application_submit(application=draft, by=applicant, now=BEFORE)
     submission = draft.submissions.get()
-    # Committed: the email went at once; the receipt waits for the worker.
-    assert len(mail.outbox) == 1
+    # Committed: the email and the receipt both wait for the worker.
+    assert mail.outbox == []
     assert not SubmissionReceipt.objects.exists()
     (job,) = receipt_jobs()
     assert job.status == JobStatus.QUEUED

@@ -175,7 +175,7 @@ def test_seed_demo_applications_reviews_and_lists_idempotent():
     # Every submission's receipt is left to the worker as one queued job (neither
     # dropped nor rendered in the seed); seeding again starts none more.
     from applications.models import ApplicationSubmission
-    from applications.tasks import RECEIPTS_KIND
+    from applications.tasks import EMAIL_KIND, RECEIPTS_KIND
     from jobs.models import Job
 
     receipt_jobs = Job.objects.filter(kind=RECEIPTS_KIND)
@@ -183,6 +183,16 @@ def test_seed_demo_applications_reviews_and_lists_idempotent():
         str(pk) for pk in ApplicationSubmission.objects.values_list("pk", flat=True)
     )
     assert set(receipt_jobs.values_list("status", flat=True)) == {"queued"}
+    # So is the confirmation email of every online submission (none for paper ones).
+    email_jobs = Job.objects.filter(kind=EMAIL_KIND)
+    assert sorted(email_jobs.values_list("target_id", flat=True)) == sorted(
+        str(pk)
+        for pk in ApplicationSubmission.objects.filter(
+            application__applicant__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    assert set(email_jobs.values_list("status", flat=True)) == {"queued"}
+    assert ApplicationSubmission.objects.filter(application__applicant=None).exists()
 
     # The open tender: applicant1 submitted, applicant2 a draft.
     assert Application.objects.get(
