@@ -429,7 +429,9 @@ def application_save_section(
     their messages are keyed ``members[<i>].<field>`` (``i`` in the household's order,
     as at submission). ``expected_version`` is the ``row_version`` the page was
     showing: a different one means someone saved in between, and nothing is written.
-    The event names the fields that changed, never their values.
+    Only the columns that changed are written; a completed step saved unchanged writes
+    no row (nor audit history) and keeps its version. The event, recorded at every
+    save, names the fields that changed, never their values.
 
     :raises ServiceError: ``invalid`` at the fields, ``conflict``, ``forbidden``,
         ``frozen`` (submitted or withdrawn), ``closed`` (after the deadline).
@@ -506,26 +508,33 @@ def application_save_section(
         _cross_check(application, clean, [v for _m, v in member_clean], errors)
     errors.raise_if_any()
 
+    # Only what changed is written: a step saved unchanged and already completed (a
+    # person pressing "Save and continue" again) writes no row and no audit history,
+    # keeps its version (no page of it goes stale) and records only its event.
     changed = [
         name for name, value in clean.items() if getattr(application, name) != value
     ]
+    fields = list(changed)
     for member, values in member_clean:
         member_changed = [
             name for name in member_allowed if getattr(member, name) != values[name]
         ]
         if member_changed:
-            for name in member_allowed:
+            for name in member_changed:
                 setattr(member, name, values[name])
             member._history_user = by
-            member.save(update_fields=sorted(member_allowed))
+            member.save(update_fields=sorted(member_changed))
             changed += [f"members.{member.pk}.{name}" for name in member_changed]
-    for name, value in clean.items():
-        setattr(application, name, value)
-    application.section_status = {
-        **application.section_status,
-        section: SectionState.DONE,
-    }
-    _save(application, by, [*clean, "section_status"])
+    for name in fields:
+        setattr(application, name, clean[name])
+    if application.section_status.get(section) != SectionState.DONE:
+        application.section_status = {
+            **application.section_status,
+            section: SectionState.DONE,
+        }
+        fields.append("section_status")
+    if changed or fields:
+        _save(application, by, fields)
     _event(
         application,
         EventKind.STEP_SAVED,
