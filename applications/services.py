@@ -298,6 +298,24 @@ def _codes(
     return [code for code in allowed if code in codes]
 
 
+def _claims_read_by_caller(given: Application, locked: Application) -> None:
+    """The tender's categories and conditions as the caller read them in this request
+    (:func:`applications.selectors.prefetch_claims`, for the page's form), for the
+    checks of :func:`_tender_codes` to use instead of reading them again. A published
+    tender's are frozen (only a draft tender's change), and reading them after the
+    application's lock would take no lock on them either."""
+    tender = given._state.fields_cache.get("tender")
+    read = getattr(tender, "_prefetched_objects_cache", None)
+    if not read or tender.pk != locked.tender_id:
+        return
+    target = locked.tender
+    if not hasattr(target, "_prefetched_objects_cache"):
+        target._prefetched_objects_cache = {}
+    for name in ("categories", "additional_conditions"):
+        if name in read:
+            target._prefetched_objects_cache.setdefault(name, read[name])
+
+
 def _tender_codes(tender: Tender) -> tuple[list[str], list[str]]:
     """The tender's own (``other:``) categories and its additional conditions, in the
     tender's order."""
@@ -452,7 +470,9 @@ def application_save_section(
         raise ServiceError(
             {name: [_("This field is not part of this step.")] for name in unknown}
         )
-    application = _lock(application)
+    locked = _lock(application)
+    _claims_read_by_caller(application, locked)
+    application = locked
     _require_may_edit(application, by)
     _require_editable(application, now)
     _check_version(application, expected_version)

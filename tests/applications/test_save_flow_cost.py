@@ -281,6 +281,34 @@ def test_continue_without_a_change_writes_only_the_event(
     assert client.post(url, data).status_code == 302
 
 
+def test_the_categories_page_and_its_save_read_the_tenders_claims_once(
+    client, household, applicant, django_assert_num_queries
+):
+    client.force_login(applicant)
+    client.get("/")
+    url = reverse("applications:section", args=[household.pk, "categories"])
+    # As any section page, and the tender's categories and conditions.
+    with django_assert_num_queries(9):
+        client.get(url)
+    data = {
+        "expected_version": household.row_version,
+        "other_categories": ["other:young-researchers"],
+        "additional_conditions": ["residence_10y"],
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    claims = [q for q in sql if "tenders_tendercategory" in q]
+    claims += [q for q in sql if "tenders_additionalcondition" in q]
+    assert len(claims) == 2  # the form's, not again by the save's checks
+    assert len(sql) == 16
+    saved = Application.objects.get(pk=household.pk)
+    assert saved.other_categories == ["other:young-researchers"]
+    assert saved.additional_conditions == ["residence_10y"]
+    assert saved.section_status["categories"] == "done"
+
+
 @pytest.mark.parametrize(
     ("number", "birth", "sex", "english", "slovene"),
     [

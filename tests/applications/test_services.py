@@ -317,6 +317,52 @@ def test_categories_only_from_the_tender(draft):
     assert application.additional_conditions == ["residence_10y"]
 
 
+def _claims_read(call, *args, **kwargs) -> list[str]:
+    """The reads of the tender's categories and conditions ``call`` makes."""
+    with CaptureQueriesContext(connection) as queries:
+        call(*args, **kwargs)
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "tenders_tendercategory" in q["sql"]
+        or "tenders_additionalcondition" in q["sql"]
+    ]
+
+
+def test_the_claims_are_checked_against_the_rows_the_page_read(draft):
+    from applications import selectors
+
+    application = selectors.prefetch_claims(
+        Application.objects.select_related("tender").get(pk=draft.pk)
+    )
+
+    def save_claims(data):
+        services.application_save_section(
+            application=application,
+            section=Section.CATEGORIES,
+            data=data,
+            by=draft.applicant,
+            expected_version=Application.objects.get(pk=draft.pk).row_version,
+            now=BEFORE,
+        )
+
+    error = refused(save_claims, {"other_categories": ["other:nope"]})
+    assert "other_categories" in error.errors
+    assert (
+        _claims_read(save_claims, {"other_categories": ["other:young-researchers"]})
+        == []
+    )
+    assert Application.objects.get(pk=draft.pk).other_categories == [
+        "other:young-researchers"
+    ]
+    # Another caller, without the page's rows: the checks read them.
+    data = {"additional_conditions": ["residence_10y"]}
+    assert len(_claims_read(save, draft, Section.CATEGORIES, data)) == 2
+    assert Application.objects.get(pk=draft.pk).additional_conditions == [
+        "residence_10y"
+    ]
+
+
 def test_unknown_field_or_section_is_refused(draft):
     assert "code" in refused(save, draft, Section.HOUSING, {"code": "X"}).errors
     assert refused(save, draft, "nonsense", {}).code == "invalid"
