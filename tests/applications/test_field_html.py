@@ -268,3 +268,34 @@ def test_the_staff_and_account_forms(draft):
     for factory in factories:
         for data in (None, {}):
             assert_same(_maker(factory, data), "form")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        '<b class="x">Tom & Jerry\'s</b>',
+        "",
+        0,
+        12.5,
+        None,
+        False,
+        True,
+    ],
+)
+def test_the_escapes_write_what_djangos_write(text):
+    from django.utils import html
+    from django.utils.functional import lazy
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from housing import field_html
+
+    lazy_text = lazy(lambda: text, str)() if isinstance(text, str) else text
+    safe = mark_safe(str(text))  # noqa: S308  # nosec B308 B703 - a test value
+    lazy_safe = lazy(lambda: safe, str)()
+    for value in (text, lazy_text, safe, lazy_safe, gettext_lazy("Error:")):
+        assert field_html.escape(value) == str(html.escape(value))
+        assert field_html.conditional_escape(value) == str(
+            html.conditional_escape(value)
+        )
