@@ -5,6 +5,7 @@ every field it renders, with its settings in the context. ``{{ field|as_house_fi
 is ``{{ field|as_crispy_field }}`` without crispy's round through that template.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -50,3 +51,13 @@ def house_field(context: template.Context) -> SafeString:
         form_class=get("form_class"),
     )
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 - every value escaped there
+
+
+@register.filter
+def hint_for(hints: Mapping[Any, Any] | None, value: Any) -> Any:
+    """The hint of one option of a choice field (``field.field.hints``, by the option's
+    value), or nothing: what a loop over the hints comparing each value wrote, in
+    one look-up instead of a loop of template tags for every option."""
+    if not hints:
+        return ""
+    return hints.get(value, "")

@@ -373,3 +373,31 @@ def test_a_form_with_a_crispy_helper_goes_through_crispy():
     plain = EveryWidget(BAD)
     plain.is_valid()
     assert str(as_house_field(make()["text"])) != str(as_house_field(plain["text"]))
+
+
+@pytest.mark.parametrize("language", ["sl", "en"])
+def test_hint_for_writes_what_the_loop_over_the_hints_wrote(language):
+    from applications.forms import HousingForm
+
+    engine = engines["django"]
+    loop = engine.from_string(
+        "{% for radio in field %}[{% for value, hint in field.field.hints.items %}"
+        "{% if value == radio.data.value %}{{ hint }}{% endif %}{% endfor %}]"
+        "{% endfor %}"
+    )
+    lookup = engine.from_string(
+        "{% load najem_fields %}{% for radio in field %}"
+        "[{{ field.field.hints|hint_for:radio.data.value }}]{% endfor %}"
+    )
+    form = HousingForm()
+    field = form["housing_status"]
+    field.field.hints = {**field.field.hints, "1.3": "<b>& ours</b>"}
+    with translation.override(language):
+        html = lookup.render({"field": field})
+        assert html == loop.render({"field": field})
+    assert html.count("[]") == 0
+    assert "&lt;b&gt;&amp; ours&lt;/b&gt;" in html
+    del field.field.hints["1.6"]
+    assert lookup.render({"field": field}) == loop.render({"field": field})
+    area = {"field": form["dwelling_area_m2"]}  # no hints at all
+    assert lookup.render(area) == loop.render(area) == "[]"
