@@ -262,6 +262,18 @@ def prefetch_for_summary(application: Application) -> Application:
     return application
 
 
+#: What the page of the tender's categories and conditions reads, and its save checks.
+CLAIMS_PREFETCH = ("tender__categories", "tender__additional_conditions")
+
+
+def prefetch_claims(application: Application) -> Application:
+    """Read the tender's categories and conditions once (one query each): the page's
+    form offers them and its save (:func:`applications.services.application_save_section`,
+    given this instance) checks the claims against the same rows."""
+    _prefetch(application, CLAIMS_PREFETCH)
+    return application
+
+
 def prefetch_for_submit(application: Application) -> Application:
     """As :func:`prefetch_for_check`, without the tender's sub-lists (submitting
     assesses nothing): for the checks and the case of a submission, under its lock."""

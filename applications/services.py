@@ -298,6 +298,24 @@ def _codes(
     return [code for code in allowed if code in codes]
 
 
+def _claims_read_by_caller(given: Application, locked: Application) -> None:
+    """The tender's categories and conditions as the caller read them in this request
+    (:func:`applications.selectors.prefetch_claims`, for the page's form), for the
+    checks of :func:`_tender_codes` to use instead of reading them again. A published
+    tender's are frozen (only a draft tender's change), and reading them after the
+    application's lock would take no lock on them either."""
+    tender = given._state.fields_cache.get("tender")
+    read = getattr(tender, "_prefetched_objects_cache", None)
+    if not read or tender.pk != locked.tender_id:
+        return
+    target = locked.tender
+    if not hasattr(target, "_prefetched_objects_cache"):
+        target._prefetched_objects_cache = {}
+    for name in ("categories", "additional_conditions"):
+        if name in read:
+            target._prefetched_objects_cache.setdefault(name, read[name])
+
+
 def _tender_codes(tender: Tender) -> tuple[list[str], list[str]]:
     """The tender's own (``other:``) categories and its additional conditions, in the
     tender's order."""
@@ -429,7 +447,9 @@ def application_save_section(
     their messages are keyed ``members[<i>].<field>`` (``i`` in the household's order,
     as at submission). ``expected_version`` is the ``row_version`` the page was
     showing: a different one means someone saved in between, and nothing is written.
-    The event names the fields that changed, never their values.
+    Only the columns that changed are written; a completed step saved unchanged writes
+    no row (nor audit history) and keeps its version. The event, recorded at every
+    save, names the fields that changed, never their values.
 
     :raises ServiceError: ``invalid`` at the fields, ``conflict``, ``forbidden``,
         ``frozen`` (submitted or withdrawn), ``closed`` (after the deadline).
@@ -450,7 +470,9 @@ def application_save_section(
         raise ServiceError(
             {name: [_("This field is not part of this step.")] for name in unknown}
         )
-    application = _lock(application)
+    locked = _lock(application)
+    _claims_read_by_caller(application, locked)
+    application = locked
     _require_may_edit(application, by)
     _require_editable(application, now)
     _check_version(application, expected_version)
@@ -506,26 +528,33 @@ def application_save_section(
         _cross_check(application, clean, [v for _m, v in member_clean], errors)
     errors.raise_if_any()
 
+    # Only what changed is written: a step saved unchanged and already completed (a
+    # person pressing "Save and continue" again) writes no row and no audit history,
+    # keeps its version (no page of it goes stale) and records only its event.
     changed = [
         name for name, value in clean.items() if getattr(application, name) != value
     ]
+    fields = list(changed)
     for member, values in member_clean:
         member_changed = [
             name for name in member_allowed if getattr(member, name) != values[name]
         ]
         if member_changed:
-            for name in member_allowed:
+            for name in member_changed:
                 setattr(member, name, values[name])
             member._history_user = by
-            member.save(update_fields=sorted(member_allowed))
+            member.save(update_fields=sorted(member_changed))
             changed += [f"members.{member.pk}.{name}" for name in member_changed]
-    for name, value in clean.items():
-        setattr(application, name, value)
-    application.section_status = {
-        **application.section_status,
-        section: SectionState.DONE,
-    }
-    _save(application, by, [*clean, "section_status"])
+    for name in fields:
+        setattr(application, name, clean[name])
+    if application.section_status.get(section) != SectionState.DONE:
+        application.section_status = {
+            **application.section_status,
+            section: SectionState.DONE,
+        }
+        fields.append("section_status")
+    if changed or fields:
+        _save(application, by, fields)
     _event(
         application,
         EventKind.STEP_SAVED,

@@ -488,7 +488,9 @@ def section_edit(
     ):
         raise Http404
     form_class = SECTION_FORMS[section]
-    kwargs = {"application": application} if section == Section.CATEGORIES else {}
+    kwargs = {}
+    if section == Section.CATEGORIES:
+        kwargs["application"] = selectors.prefetch_claims(application)
     data = request.POST if request.method == "POST" else None
     form = form_class(data, initial=_section_initial(application, section), **kwargs)
     household = selectors.household(application)

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.test import override_settings
 from django.utils import translation
+from django.utils.safestring import SafeString
 
 import pytest
 
@@ -268,3 +269,135 @@ def test_the_staff_and_account_forms(draft):
     for factory in factories:
         for data in (None, {}):
             assert_same(_maker(factory, data), "form")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        '<b class="x">Tom & Jerry\'s</b>',
+        "",
+        0,
+        12.5,
+        None,
+        False,
+        True,
+    ],
+)
+def test_the_escapes_write_what_djangos_write(text):
+    from django.utils import html
+    from django.utils.functional import lazy
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from housing import field_html
+
+    lazy_text = lazy(lambda: text, str)() if isinstance(text, str) else text
+    safe = mark_safe(str(text))  # noqa: S308  # nosec B308 B703 - a test value
+    lazy_safe = lazy(lambda: safe, str)()
+    for value in (text, lazy_text, safe, lazy_safe, gettext_lazy("Error:")):
+        assert field_html.escape(value) == str(html.escape(value))
+        assert field_html.conditional_escape(value) == str(
+            html.conditional_escape(value)
+        )
+
+
+def _house_and_crispy(make) -> list[tuple[str, str]]:
+    """Every field of ``make()``'s form through ``as_house_field`` and through
+    crispy's ``as_crispy_field``, each from a fresh form (rendering sets classes on
+    the widgets)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from housing.templatetags.najem_fields import as_house_field
+
+    pairs = []
+    for name in make().fields:
+        house = as_house_field(make()[name])
+        crispy = as_crispy_field(make()[name])
+        assert isinstance(house, SafeString)
+        pairs.append((str(house), str(crispy)))
+    return pairs
+
+
+@pytest.mark.parametrize("data", [None, BAD, GOOD], ids=["unbound", "errors", "valid"])
+def test_as_house_field_is_as_crispy_field_to_the_byte(data):
+    def make():
+        files = {"upload": SimpleUploadedFile("a.pdf", b"%PDF")} if data else None
+        form = EveryWidget(data, files)
+        if data is not None:
+            form.is_valid()
+        return form
+
+    for house, crispy in _house_and_crispy(make):
+        assert house == crispy
+
+
+@pytest.mark.django_db
+def test_as_house_field_is_as_crispy_field_on_the_applicant_forms(draft):
+    from applications.forms import MEMBER_FORMS, SECTION_FORMS, MemberForm
+    from applications.models import Member
+
+    member = Member.objects.filter(application=draft).first()
+    factories = [
+        lambda d, fc=form_class, s=section: fc(
+            d, **({"application": draft} if s == "categories" else {})
+        )
+        for section, form_class in SECTION_FORMS.items()
+    ] + [
+        lambda d, fc=form_class: fc(d, prefix=f"m{member.pk}")
+        for form_class in MEMBER_FORMS.values()
+    ]
+    factories.append(lambda d: MemberForm(d, application=draft, applicant=True))
+    for language in ("sl", "en"):
+        with translation.override(language):
+            for data in (None, {"expected_version": "x"}):
+                for factory in factories:
+                    for house, crispy in _house_and_crispy(_maker(factory, data)):
+                        assert house == crispy
+
+
+def test_a_form_with_a_crispy_helper_goes_through_crispy():
+    from crispy_forms.helper import FormHelper
+
+    from housing.templatetags.najem_fields import as_house_field
+
+    def make():
+        form = EveryWidget(BAD)
+        form.helper = FormHelper()
+        form.helper.form_show_labels = False
+        form.is_valid()
+        return form
+
+    for house, crispy in _house_and_crispy(make):
+        assert house == crispy
+    plain = EveryWidget(BAD)
+    plain.is_valid()
+    assert str(as_house_field(make()["text"])) != str(as_house_field(plain["text"]))
+
+
+@pytest.mark.parametrize("language", ["sl", "en"])
+def test_hint_for_writes_what_the_loop_over_the_hints_wrote(language):
+    from applications.forms import HousingForm
+
+    engine = engines["django"]
+    loop = engine.from_string(
+        "{% for radio in field %}[{% for value, hint in field.field.hints.items %}"
+        "{% if value == radio.data.value %}{{ hint }}{% endif %}{% endfor %}]"
+        "{% endfor %}"
+    )
+    lookup = engine.from_string(
+        "{% load najem_fields %}{% for radio in field %}"
+        "[{{ field.field.hints|hint_for:radio.data.value }}]{% endfor %}"
+    )
+    form = HousingForm()
+    field = form["housing_status"]
+    field.field.hints = {**field.field.hints, "1.3": "<b>& ours</b>"}
+    with translation.override(language):
+        html = lookup.render({"field": field})
+        assert html == loop.render({"field": field})
+    assert html.count("[]") == 0
+    assert "&lt;b&gt;&amp; ours&lt;/b&gt;" in html
+    del field.field.hints["1.6"]
+    assert lookup.render({"field": field}) == loop.render({"field": field})
+    area = {"field": form["dwelling_area_m2"]}  # no hints at all
+    assert lookup.render(area) == loop.render(area) == "[]"

@@ -242,6 +242,73 @@ def test_the_flow_makes_no_more_queries(
         client.get(tasks)
 
 
+def test_continue_without_a_change_writes_only_the_event(
+    client, household, applicant, django_assert_num_queries
+):
+    """A completed page saved again as it was shown: no row, no audit history, the
+    same version; the step's event (with no field named) is all it records."""
+    household.section_status = {**household.section_status, "income": "done"}
+    household.save()
+    client.force_login(applicant)
+    client.get("/")
+    member, child = household.members.order_by("position")
+    url = reverse("applications:section", args=[household.pk, "income"])
+    history = household.history.count()
+    data = {
+        "expected_version": household.row_version,
+        f"m{member.pk}-employed": "on",
+        f"m{member.pk}-years_of_service": "10,00",
+        f"m{member.pk}-monthly_income": "1200,00",
+        f"m{child.pk}-years_of_service": "0,00",
+        f"m{child.pk}-monthly_income": "0,00",
+    }
+    # Session, user, application, household; the service: the locked application,
+    # its household, the lessor's area, the event (SAVEPOINTs included).
+    with django_assert_num_queries(12):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    saved = Application.objects.get(pk=household.pk)
+    assert saved.row_version == household.row_version
+    assert saved.updated_at == household.updated_at
+    assert household.history.count() == history
+    event = ApplicationEvent.objects.filter(application=household).latest("pk")
+    assert (event.kind, event.section, event.changed_fields) == (
+        EventKind.STEP_SAVED,
+        "income",
+        [],
+    )
+    # The page shown before is not stale: the same post is accepted again.
+    assert client.post(url, data).status_code == 302
+
+
+def test_the_categories_page_and_its_save_read_the_tenders_claims_once(
+    client, household, applicant, django_assert_num_queries
+):
+    client.force_login(applicant)
+    client.get("/")
+    url = reverse("applications:section", args=[household.pk, "categories"])
+    # As any section page, and the tender's categories and conditions.
+    with django_assert_num_queries(9):
+        client.get(url)
+    data = {
+        "expected_version": household.row_version,
+        "other_categories": ["other:young-researchers"],
+        "additional_conditions": ["residence_10y"],
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    claims = [q for q in sql if "tenders_tendercategory" in q]
+    claims += [q for q in sql if "tenders_additionalcondition" in q]
+    assert len(claims) == 2  # the form's, not again by the save's checks
+    assert len(sql) == 16
+    saved = Application.objects.get(pk=household.pk)
+    assert saved.other_categories == ["other:young-researchers"]
+    assert saved.additional_conditions == ["residence_10y"]
+    assert saved.section_status["categories"] == "done"
+
+
 @pytest.mark.parametrize(
     ("number", "birth", "sex", "english", "slovene"),
     [

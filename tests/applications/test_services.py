@@ -1,7 +1,8 @@
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 import pytest
@@ -181,6 +182,81 @@ def test_save_section_records_changed_field_names(draft):
     assert event.by == draft.applicant
 
 
+def test_a_step_saved_again_unchanged_writes_only_its_event(draft):
+    first = save(
+        draft,
+        Section.HOUSING,
+        {"housing_status": "1.4", "dwelling_area_m2": "18.50"},
+    )
+    history = first.history.count()
+    # The same answers (the area spelt another way): nothing to write but the event.
+    with CaptureQueriesContext(connection) as queries:
+        save(
+            draft,
+            Section.HOUSING,
+            {"housing_status": "1.4", "dwelling_area_m2": "18.5"},
+        )
+    writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert [sql.split()[0] for sql in writes if not sql.startswith("SELECT")] == [
+        "INSERT"
+    ]
+    assert "applications_applicationevent" in writes[-1]
+    stored = Application.objects.get(pk=draft.pk)
+    assert stored.row_version == first.row_version
+    assert stored.updated_at == first.updated_at
+    assert stored.history.count() == history
+    events = stored.events.filter(kind=EventKind.STEP_SAVED).order_by("pk")
+    assert [(e.section, e.changed_fields) for e in events] == [
+        ("housing", ["housing_status", "dwelling_area_m2"]),
+        ("housing", []),
+    ]
+
+
+def test_a_step_saved_unchanged_the_first_time_is_marked_completed(draft):
+    before = Application.objects.get(pk=draft.pk)
+    history = before.history.count()
+    application = save(draft, Section.PROPERTY, {})
+    assert application.section_status["property"] == "done"
+    stored = Application.objects.get(pk=draft.pk)
+    assert stored.section_status == application.section_status
+    assert stored.row_version == before.row_version + 1
+    assert stored.history.count() == history + 1
+    assert application.events.get(kind=EventKind.STEP_SAVED).changed_fields == []
+
+
+def test_a_step_writes_only_the_columns_that_changed(draft):
+    save(draft, Section.INCOME, {})
+    member = draft.members.get()
+    stored = Application.objects.get(pk=draft.pk)
+    with CaptureQueriesContext(connection) as queries:
+        services.application_save_section(
+            application=stored,
+            section=Section.INCOME,
+            data={},
+            members={member.pk: {"monthly_income": member.monthly_income + 1}},
+            by=draft.applicant,
+            expected_version=stored.row_version,
+            now=BEFORE,
+        )
+    updates = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")
+    ]
+    assert len(updates) == 2
+    member_set = updates[0].split(" SET ")[1].split(" WHERE ")[0]
+    application_set = updates[1].split(" SET ")[1].split(" WHERE ")[0]
+    assert [part.split(" = ")[0] for part in member_set.split(", ")] == [
+        '"monthly_income"'
+    ]
+    assert [part.split(" = ")[0] for part in application_set.split(", ")] == [
+        '"row_version"',
+        '"updated_at"',
+    ]
+    assert Member.objects.get(pk=member.pk).monthly_income == member.monthly_income + 1
+    assert Application.objects.get(pk=draft.pk).row_version == stored.row_version + 1
+    event = draft.events.filter(kind=EventKind.STEP_SAVED).latest("pk")
+    assert event.changed_fields == [f"members.{member.pk}.monthly_income"]
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -239,6 +315,52 @@ def test_categories_only_from_the_tender(draft):
     )
     assert application.other_categories == ["other:young-researchers"]
     assert application.additional_conditions == ["residence_10y"]
+
+
+def _claims_read(call, *args, **kwargs) -> list[str]:
+    """The reads of the tender's categories and conditions ``call`` makes."""
+    with CaptureQueriesContext(connection) as queries:
+        call(*args, **kwargs)
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "tenders_tendercategory" in q["sql"]
+        or "tenders_additionalcondition" in q["sql"]
+    ]
+
+
+def test_the_claims_are_checked_against_the_rows_the_page_read(draft):
+    from applications import selectors
+
+    application = selectors.prefetch_claims(
+        Application.objects.select_related("tender").get(pk=draft.pk)
+    )
+
+    def save_claims(data):
+        services.application_save_section(
+            application=application,
+            section=Section.CATEGORIES,
+            data=data,
+            by=draft.applicant,
+            expected_version=Application.objects.get(pk=draft.pk).row_version,
+            now=BEFORE,
+        )
+
+    error = refused(save_claims, {"other_categories": ["other:nope"]})
+    assert "other_categories" in error.errors
+    assert (
+        _claims_read(save_claims, {"other_categories": ["other:young-researchers"]})
+        == []
+    )
+    assert Application.objects.get(pk=draft.pk).other_categories == [
+        "other:young-researchers"
+    ]
+    # Another caller, without the page's rows: the checks read them.
+    data = {"additional_conditions": ["residence_10y"]}
+    assert len(_claims_read(save, draft, Section.CATEGORIES, data)) == 2
+    assert Application.objects.get(pk=draft.pk).additional_conditions == [
+        "residence_10y"
+    ]
 
 
 def test_unknown_field_or_section_is_refused(draft):
