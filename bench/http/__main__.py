@@ -20,13 +20,17 @@ runs locust headless, each run bounded by ``--seconds``:
   page of theirs); beside them, not judged, a static page in the site's template
   (``/accessibility/``: every middleware, the session, the base template, no domain
   query), which shows what any page of this site costs before it does its own work;
-- (a) applicants, as a browser: log in once, open a section page of their draft, send
+- (a) applicants, as a browser: log in once (the home page it leads to is timed on its
+  own, and judged), open a section page of their draft, send
   it unchanged (saved through the services; the browser follows the redirect to the
   task list at once), three times; check the answers, submit once (the browser follows
   to the confirmation page), then read the status page;
 - (b) the public during a deadline rush: the open tender's page and its invitation PDF;
 - (c) commission members (logged in once with their second factor): random pages of
   the queue, and the queue filtered by state, sorted by points and searched.
+
+The simulated browsers are locust's ``FastHttpUser`` (geventhttpclient): they share the
+machine's CPUs with the server, and python-requests' client took more of them.
 
 Each at ``--users`` users with 1-3 s before every request a person makes (the pause of
 reading a page before sending its form included; a redirect's target is asked for at
