@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -121,16 +122,28 @@ def store_decision_pdf(decision: Decision) -> Decision:
     return store_pdf(decision, pdf, name="decision.pdf", file_field="pdf")
 
 
-def send_decision_email(decision_id: int) -> None:
+def send_decision_email(decision_id: int) -> bool:
     """Mail an online applicant, once, in their language, that a decision was issued
-    (no facts: a link to the application's page)."""
+    (no facts: a link to the application's page).
+
+    The decision is marked (``emailed_at``) in the transaction that sends the message,
+    by an UPDATE of the row only while it is unmarked: a second run at the same time
+    waits for the row and then finds it marked, a later one sees the mark. When sending
+    fails the mark is rolled back with the error, so the email stays unsent, and a
+    later call sends it (before, the mark was written first and kept: a failed send
+    was recorded as sent). Only a crash between the mail server's acceptance and the
+    commit (milliseconds) leaves it unmarked, to be sent twice rather than never.
+
+    :returns: whether this call sent it.
+    :raises Exception: whatever the mailer raised; the decision is untouched.
+    """
     decision = (
         Decision.objects.select_related("application__applicant", "application__tender")
         .filter(pk=decision_id, emailed_at__isnull=True)
         .first()
     )
     if decision is None or decision.application.applicant is None:
-        return
+        return False
     application = decision.application
     applicant = application.applicant
     language = applicant.preferred_language or settings.LANGUAGE_CODE
@@ -147,12 +160,16 @@ def send_decision_email(decision_id: int) -> None:
             "code": application.code
         }
         body = render_to_string("lists/email/decision_issued.txt", context)
-    if Decision.objects.filter(pk=decision.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    ):
-        EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[applicant.email],
-        ).send()
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[applicant.email],
+    )
+    with transaction.atomic():
+        if not Decision.objects.filter(pk=decision.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        ):
+            return False  # another run sent it meanwhile
+        message.send()
+    return True

@@ -798,7 +798,9 @@ def decisions_issue(
         issued.append(decision)
         if not application.is_paper:
             pk = decision.pk
-            transaction.on_commit(lambda pk=pk: send_decision_email(pk))
+            # robust: a failed email (logged, left unmarked to be sent again) does
+            # not stop the other applicants' emails after it.
+            transaction.on_commit(lambda pk=pk: send_decision_email(pk), robust=True)
     if not issued:
         raise ServiceError(
             _("Every application already has its decision on this version.")

@@ -156,6 +156,44 @@ def test_email_once_per_decision_in_the_applicants_language(
     assert len(mail.outbox) == 2
 
 
+def test_a_failed_decision_email_stays_unsent_and_does_not_stop_the_others(
+    with_rejected, tender, staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The mail server refuses the first applicant's email: that decision is not
+    marked as emailed (a later call sends it, once), and the other applicant's email
+    still goes; the decisions themselves stand."""
+    import smtplib
+
+    from django.core.mail.backends import locmem
+
+    from lists.decisions import send_decision_email
+
+    real_send = locmem.EmailBackend.send_messages
+
+    def refuse_ana(self, messages):
+        if any("ana@example.test" in m.to for m in messages):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refuse_ana)
+    version = publish(tender, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions = services.decisions_issue(version=version, by=staff["chair"])
+    first, second, _paper = with_rejected
+    by_application = {d.application_id: d for d in decisions}
+    assert [m.to for m in mail.outbox] == [["sl@example.test"]]
+    failed = Decision.objects.get(pk=by_application[first.pk].pk)
+    assert failed.emailed_at is None
+    assert Decision.objects.get(pk=by_application[second.pk].pk).emailed_at
+    assert Decision.objects.filter(version=version).count() == 3
+
+    monkeypatch.undo()
+    assert send_decision_email(failed.pk) is True
+    assert send_decision_email(failed.pk) is False
+    assert [m.to for m in mail.outbox] == [["sl@example.test"], ["ana@example.test"]]
+    assert Decision.objects.get(pk=failed.pk).emailed_at is not None
+
+
 def test_decisions_refused_on_a_draft(verified, tender, staff):
     draft = services.list_build(tender=tender, by=staff["chair"])
     with pytest.raises(ServiceError):
