@@ -76,11 +76,19 @@ def render_receipts(job: Job, *, submission_id: int) -> dict[str, Any]:
 def receipts_start(*, submission: ApplicationSubmission, by: User | None) -> Job:
     """Start the job that renders ``submission``'s receipts, in the caller's
     transaction (call it inside the one that creates the submission)."""
+    return _submission_job(RECEIPTS_KIND, render_receipts, submission, by)
+
+
+def _submission_job(
+    kind: str, task: Any, submission: ApplicationSubmission, by: User | None
+) -> Job:
+    """A job of ``submission``, owned by its tender's lessor (whose staff may follow
+    and retry it)."""
     return job_start(
-        kind=RECEIPTS_KIND,
+        kind=kind,
         target=submission,
         by=by,
-        task=render_receipts,
+        task=task,
         lessor=submission.application.tender.lessor,
         submission_id=submission.pk,
     )
@@ -104,11 +112,4 @@ def confirmation_email_start(
 ) -> Job:
     """Start the job that mails the confirmation of ``submission``, in the caller's
     transaction (call it inside the one that creates the submission)."""
-    return job_start(
-        kind=EMAIL_KIND,
-        target=submission,
-        by=by,
-        task=send_confirmation,
-        lessor=submission.application.tender.lessor,
-        submission_id=submission.pk,
-    )
+    return _submission_job(EMAIL_KIND, send_confirmation, submission, by)

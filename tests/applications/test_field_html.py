@@ -214,13 +214,13 @@ def _maker(factory, data):
     return make
 
 
-@pytest.mark.django_db
-def test_the_applicant_forms(draft):
-    from applications.forms import MEMBER_FORMS, SECTION_FORMS, MemberForm
+def _applicant_form_factories(draft):
+    """A factory of every section form and every member form of ``draft``."""
+    from applications.forms import MEMBER_FORMS, SECTION_FORMS
     from applications.models import Member
 
     member = Member.objects.filter(application=draft).first()
-    factories = [
+    return [
         lambda d, fc=form_class, s=section: fc(
             d, **({"application": draft} if s == "categories" else {})
         )
@@ -229,6 +229,13 @@ def test_the_applicant_forms(draft):
         lambda d, fc=form_class: fc(d, prefix=f"m{member.pk}")
         for form_class in MEMBER_FORMS.values()
     ]
+
+
+@pytest.mark.django_db
+def test_the_applicant_forms(draft):
+    from applications.forms import MemberForm
+
+    factories = _applicant_form_factories(draft)
     for data in (None, {"expected_version": "x"}):
         for factory in factories:
             assert_same(_maker(factory, data))
@@ -334,19 +341,9 @@ def test_as_house_field_is_as_crispy_field_to_the_byte(data):
 
 @pytest.mark.django_db
 def test_as_house_field_is_as_crispy_field_on_the_applicant_forms(draft):
-    from applications.forms import MEMBER_FORMS, SECTION_FORMS, MemberForm
-    from applications.models import Member
+    from applications.forms import MemberForm
 
-    member = Member.objects.filter(application=draft).first()
-    factories = [
-        lambda d, fc=form_class, s=section: fc(
-            d, **({"application": draft} if s == "categories" else {})
-        )
-        for section, form_class in SECTION_FORMS.items()
-    ] + [
-        lambda d, fc=form_class: fc(d, prefix=f"m{member.pk}")
-        for form_class in MEMBER_FORMS.values()
-    ]
+    factories = _applicant_form_factories(draft)
     factories.append(lambda d: MemberForm(d, application=draft, applicant=True))
     for language in ("sl", "en"):
         with translation.override(language):
