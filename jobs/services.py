@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.tasks import Task
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -77,9 +77,14 @@ def job_start(
 
 def _enqueue(job: Job, task: Task) -> None:
     result = task.enqueue(job_id=job.pk, **job.arguments)
-    # An immediate backend has run the job already; keep what it recorded.
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
-    job.refresh_from_db()
+    job.task_result_id = str(result.id)
+    Job.objects.filter(pk=job.pk).update(task_result_id=job.task_result_id)
+    if result.status != TaskResultStatus.READY:
+        # An immediate backend has run the job already: keep what it recorded. A
+        # queued task has not started (the worker sees neither row before the caller
+        # commits), so the instance is the row; reading it again cost a submission
+        # two queries and a tenth of its CPU (docs/performance.md, "HTTP").
+        job.refresh_from_db()
 
 
 def job_progress(job: Job, *, done: int, total: int, message: str = "") -> None:

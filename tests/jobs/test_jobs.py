@@ -72,6 +72,46 @@ def test_a_job_is_queued_then_run_by_the_worker_with_its_progress(lessor_x, staf
     assert result.return_value == 40
 
 
+def test_a_queued_job_is_not_read_back_and_the_instance_is_its_row(lessor_x, staff_x):
+    """The worker cannot have touched a job its caller has not committed: job_start
+    writes the job, the task and the task's id, and reads nothing back."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        job = job_start(
+            kind="count", target=lessor_x, by=staff_x, task=tasks.count_rows,
+            lessor=lessor_x, rows=3,
+        )  # fmt: skip
+    job_reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and "jobs_job" in q["sql"]
+    ]
+    assert job_reads == []
+    row = Job.objects.get(pk=job.pk)
+    for field in Job._meta.concrete_fields:
+        assert getattr(job, field.attname) == getattr(row, field.attname), field.name
+
+
+def test_a_job_run_at_once_by_the_immediate_backend_is_returned_as_run(
+    lessor_x, staff_x
+):
+    from django.test import override_settings
+
+    immediate = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+    with override_settings(TASKS=immediate):
+        job = job_start(
+            kind="count", target=lessor_x, by=staff_x, task=tasks.count_rows,
+            lessor=lessor_x, rows=5,
+        )  # fmt: skip
+    assert job.status == JobStatus.DONE
+    assert (job.progress_done, job.progress_total) == (5, 5)
+    assert job.finished_at is not None
+
+
 def test_a_failed_job_keeps_its_error_and_can_be_retried(lessor_x, staff_x):
     job = job_start(
         kind="flaky", target="list:A", by=staff_x, task=tasks.flaky,
