@@ -15,7 +15,8 @@ like (scoring.md, "Lessor's area").
 from decimal import Decimal
 from typing import Any
 
-from .compiled import CompiledQuery
+from housing.compiled import CompiledQuery
+
 from .models import ZERO, Application, Member
 
 _CENT = Decimal("0.01")

@@ -11,12 +11,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from housing.compiled import CompiledQuery
 from housing.models import User
 from housing.permissions import staff_lessor_ids
 from scoring import engine
 from tenders.models import Tender
 
-from .compiled import CompiledQuery
 from .constants import ApplicationStatus, MemberRole, Section, SectionState
 from .engine_input import application_case, household_members
 from .models import Application, ApplicationSubmission, Member
@@ -45,7 +45,7 @@ _APPLICATION_OF = CompiledQuery(
 def application_of(user: User, pk: int) -> Application | None:
     """The application ``pk`` if ``user`` may open it as an applicant (as
     :func:`applications_for`), else ``None``: the first read of every request of the
-    applicant's pages, compiled once (:mod:`applications.compiled`)."""
+    applicant's pages, compiled once (:mod:`housing.compiled`)."""
     if not user.is_authenticated:
         return None
     found = _APPLICATION_OF.run(user.pk, pk)
@@ -286,7 +286,7 @@ def prefetch_for_submit(application: Application) -> Application:
 # ``prefetch_related_objects`` builds, compiles and runs a queryset for each relation on
 # every request: most of the check page's, submitting's and the status page's reads
 # went into compiling five small queries. The same querysets are compiled here once per
-# database connection (``applications.compiled``); each request runs their SQL with its
+# database connection (``housing.compiled``); each request runs their SQL with its
 # owner's id and leaves the rows where ``prefetch_related_objects`` would
 # (the owner's ``_prefetched_objects_cache``), so every reader is unchanged.
 

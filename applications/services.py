@@ -27,6 +27,7 @@ from django.db.models.query import MAX_GET_RESULTS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from housing.compiled import CompiledQuery
 from housing.errors import ErrorCollector, ServiceError
 from housing.models import Municipality, User
 from housing.permissions import can_review_applications
@@ -34,7 +35,6 @@ from tenders.constants import TenderStatus
 from tenders.models import Tender
 
 from . import validation as check
-from .compiled import CompiledQuery
 from .constants import (
     DECLARATION_ANSWERS,
     LJUBLJANA,
@@ -984,16 +984,33 @@ def _allocate_code(tender: Tender) -> str:
     submission gives its number back. ``<prefix>-<year>-<5 digits>``.
     """
     year = tender.published_on.year
-    ApplicationCodeCounter.objects.bulk_create(
-        [ApplicationCodeCounter(lessor_id=tender.lessor_id, year=year)],
-        ignore_conflicts=True,
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_CODE_NUMBER_SQL, [tender.lessor_id, year])
+        (number,) = cursor.fetchone()
+    return f"{_code_prefix(tender, year)}-{year}-{number:05d}"
+
+
+def _next_code_number_sql() -> str:
+    """One statement (PostgreSQL and SQLite 3.35+) for what was three (create the
+    counter if missing, lock it, write it back): the row it inserts or updates stays
+    locked until the submitting transaction ends; a second submitter's statement
+    waits for it and then counts on from the committed number (or inserts, if the
+    first rolled back)."""
+    meta = ApplicationCodeCounter._meta
+    table = connection.ops.quote_name(meta.db_table)
+    lessor, year, last = (
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in ("lessor", "year", "last_number")
     )
-    counter = ApplicationCodeCounter.objects.select_for_update().get(
-        lessor_id=tender.lessor_id, year=year
+    # Only the model's own quoted names are formatted in; the values are parameters.
+    return (
+        f"INSERT INTO {table} ({lessor}, {year}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({lessor}, {year}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}"
     )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{_code_prefix(tender, year)}-{year}-{counter.last_number:05d}"
+
+
+_NEXT_CODE_NUMBER_SQL = _next_code_number_sql()
 
 
 def _digest(case: Mapping[str, Any]) -> str:

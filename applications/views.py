@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -83,7 +84,15 @@ def application_page(*, edit: bool = False) -> Callable:
     """The view gets the application instead of its id: the applicant's own, or a
     paper application of a lessor the user reviews for (second factor verified);
     anything else is 404. ``edit``: a page that changes the draft; once it cannot be
-    changed, the page sends the reader to the application's status page."""
+    changed, the page sends the reader to the application's status page.
+
+    These views run outside the request's transaction (``ATOMIC_REQUESTS``): each
+    changes the application through one service call, which is its own transaction
+    (``@transaction.atomic``, the row locked), and a page that only reads gains
+    nothing from one under PostgreSQL's read committed (each statement sees what was
+    committed when it began, in a transaction or not). It saves the BEGIN and COMMIT
+    of every page, and a save's savepoint (docs/decisions.md, "The applicant's pages
+    without the request's transaction")."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -106,7 +115,7 @@ def application_page(*, edit: bool = False) -> Callable:
                 return redirect("applications:detail", pk=application.pk)
             return view(request, application, *args, **kwargs)
 
-        return wrapper
+        return transaction.non_atomic_requests(wrapper)
 
     return decorate
 

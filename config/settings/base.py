@@ -118,6 +118,11 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: refuses a locked-out (username, IP address) early.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with the user and their staff roles read in one compiled query on
+    # every signed-in request; it refuses a wrong password itself (PermissionDenied).
+    "housing.auth_backends.UserBackend",
+    # Only for sessions signed in before UserBackend existed (they name this path):
+    # they stay signed in until they end (docs/decisions.md).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

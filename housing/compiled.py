@@ -1,5 +1,6 @@
 """Querysets compiled to SQL once and run many times: the reads that every request
-of the applicant's pages makes (the application with its tender and lessor, the
+of a signed-in user makes (the user with their staff roles: ``housing.auth_backends``)
+and those of the applicant's pages (the application with its tender and lessor, the
 household, the application's row lock).
 
 Compiling a query of these wide rows costs the ORM more CPU than running it; the
@@ -35,6 +36,8 @@ class _Compiled:
     end: int
     converters: dict[int, Any]
     fetch_mode: Any
+    #: Annotations: attribute name -> column, set on each instance as the ORM does.
+    annotations: tuple[tuple[str, int], ...]
 
 
 class CompiledQuery[M: Model]:
@@ -43,7 +46,9 @@ class CompiledQuery[M: Model]:
 
     The markers must be integers that appear nowhere else in the query's parameters
     (the arguments are ids), and the query must read model instances (no
-    ``values()``, no deferred peers): anything else fails at the first run.
+    ``values()``, no deferred peers): anything else fails at the first run. An
+    annotation is set on each instance as the ORM sets it (one instance per row: an
+    annotation across a to-many relation gives one per related row).
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], *markers: int) -> None:
@@ -84,6 +89,7 @@ class CompiledQuery[M: Model]:
             end=end,
             converters=compiler.get_converters(fields),
             fetch_mode=fetch_mode,
+            annotations=tuple(compiler.annotation_col_map.items()),
         )
 
     def compiled(self) -> _Compiled:
@@ -119,5 +125,7 @@ class CompiledQuery[M: Model]:
             )
             for populator in populators:
                 populator.populate(row, obj)
+            for name, column in compiled.annotations:
+                setattr(obj, name, row[column])
             objects.append(obj)
         return objects  # type: ignore[return-value]
