@@ -29,6 +29,10 @@ runs locust headless, each run bounded by ``--seconds``:
 - (c) commission members (logged in once with their second factor): random pages of
   the queue, and the queue filtered by state, sorted by points and searched.
 
+``NAJEM_BENCH_GUNICORN_ARGS`` adds arguments to gunicorn's command line for an
+experiment (e.g. ``--worker-class gthread --threads 4``: docs/performance.md, "HTTP",
+fifth pass); the judged runs use none.
+
 The simulated browsers are locust's ``FastHttpUser`` (geventhttpclient): they share the
 machine's CPUs with the server, and python-requests' client took more of them.
 
@@ -195,7 +199,8 @@ def _free_port() -> int:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """gunicorn with the project's config, 2 sync workers, on 127.0.0.1."""
+    """gunicorn with the project's config, 2 sync workers, on 127.0.0.1 (and the
+    arguments of ``NAJEM_BENCH_GUNICORN_ARGS``, for experiments)."""
     server = subprocess.Popen(  # noqa: S603 (our own executable and arguments)
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -207,6 +212,7 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             f"127.0.0.1:{port}",
             "--access-logfile",
             "/dev/null",
+            *os.environ.get("NAJEM_BENCH_GUNICORN_ARGS", "").split(),
             "config.wsgi",
         ],
         cwd=ROOT,
