@@ -54,7 +54,10 @@ one).
 Targets (judged when ``--users`` is at least 200): 0 errors; p95 under 500 ms on every
 page; each scenario's pages at least a third of the plain view's throughput, like for
 like: the public's beside the anonymous plain view, the signed-in scenarios' beside the
-plain view asked for signed in (the anonymous share is printed beside it).
+plain view asked for signed in (the anonymous share is printed beside it). Both plain
+views are measured again after the scenarios (phase "saturation, after"), and a
+scenario is judged beside the mean of the two: the machine's speed moves within a
+run.
 """
 
 from __future__ import annotations
@@ -95,6 +98,9 @@ SCENARIOS = {
     "commission": ("CommissionUser", "(c) commission paging and filtering the queue"),
 }
 
+
+#: The phase in which the plain views are measured again, after the scenarios.
+AFTER = "saturation, after"
 
 #: The baselines (not judged themselves) and the scenarios of signed-in users.
 BASELINES = {"plain", "plain_signed_in", "page"}
@@ -375,6 +381,21 @@ def run(
                     workdir=workdir,
                     pool=pool if phase == "saturation" else 0,
                 )
+        if scenarios and saturation_users > 0 and saturation_seconds > 0:
+            # The yardsticks again after the scenarios: this machine's speed moves
+            # within minutes, and one 15 s measurement before them decided a verdict
+            # as much as the pages did (docs/performance.md, "HTTP", fifth pass).
+            for scenario in ("plain", "plain_signed_in"):
+                rows += run_locust(
+                    scenario=scenario,
+                    phase=AFTER,
+                    users=saturation_users,
+                    seconds=saturation_seconds,
+                    first_account=users,
+                    env=env,
+                    port=port,
+                    workdir=workdir,
+                )
         return rows
     finally:
         if server is not None:
@@ -392,6 +413,19 @@ def _phase_rps(rows: list[Row], scenario: str, phase: str) -> float:
     return sum(r.rps for r in rows if r.scenario == scenario and r.phase == phase)
 
 
+def _yardstick(rows: list[Row], scenario: str) -> tuple[float, str]:
+    """A baseline's throughput: the mean of its saturation phases before and after
+    the scenarios (either alone when the other did not run), and how it was made."""
+    found = [
+        rps
+        for rps in (_phase_rps(rows, scenario, p) for p in ("saturation", AFTER))
+        if rps
+    ]
+    if len(found) < 2:
+        return (found[0] if found else 0.0), ""
+    return sum(found) / 2, f" (mean of {found[0]:.1f} before and {found[1]:.1f} after)"
+
+
 def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
     judged = users >= TARGET_USERS
     found: list[tuple[str, bool | None]] = []
@@ -407,23 +441,24 @@ def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
                 worst.p95_ms < TARGET_P95_MS if judged else None,
             )
         )
-    plain = _phase_rps(rows, "plain", "saturation")
-    plain_signed_in = _phase_rps(rows, "plain_signed_in", "saturation")
+    plain, plain_how = _yardstick(rows, "plain")
+    plain_signed_in, signed_in_how = _yardstick(rows, "plain_signed_in")
     page = _phase_rps(rows, "page", "saturation")
     for scenario in sorted({r.scenario for r in rows} - BASELINES):
         real = _phase_rps(rows, scenario, "saturation")
         # Like for like: the plain view asked for by the same kind of user (a signed-in
         # user's every request has Django read its session and user).
+        signed_in = scenario in SIGNED_IN and bool(plain_signed_in)
         base, base_name = (
-            (plain_signed_in, "the plain view's, signed in")
-            if scenario in SIGNED_IN and plain_signed_in
-            else (plain, "the plain view's")
+            (plain_signed_in, "the plain view's, signed in" + signed_in_how)
+            if signed_in
+            else (plain, "the plain view's" + plain_how)
         )
         if not base or not real:
             continue
         beside = [
             f"{real / plain:.2f} of the anonymous plain view's {plain:.1f} req/s"
-            if base is not plain
+            if signed_in and plain
             else "",
             f"{real / page:.2f} of the static page's {page:.1f} req/s" if page else "",
         ]

@@ -5,7 +5,7 @@ import importlib.util
 
 import pytest
 
-from bench.http.__main__ import Row, main, verdicts
+from bench.http.__main__ import AFTER, Row, main, verdicts
 from bench.http.forms import post_form
 
 PAGE = """
@@ -79,6 +79,33 @@ def test_verdicts():
         for name in found
     )
     assert all(met is None for name, met in verdicts(rows, 20) if "errors" not in name)
+
+
+def test_the_yardsticks_measured_before_and_after_are_averaged():
+    """The plain views are measured again after the scenarios; a verdict is taken
+    beside the mean of both (the machine's speed moves within a run), and says so."""
+    rows = [
+        row("plain", "saturation", "GET plain", 300, 20),
+        row("plain", AFTER, "GET plain", 500, 20),
+        row("plain_signed_in", "saturation", "GET plain, signed in", 200, 20),
+        row("plain_signed_in", AFTER, "GET plain, signed in", 300, 20),
+        row("applicants", "saturation", "GET status", 90, 300),
+        row("public", "saturation", "GET page", 120, 300),
+    ]
+    found = [name for name, _met in verdicts(rows, 200)]
+    assert any(
+        "applicants: throughput at least 1/3 of the plain view's, signed in "
+        "(mean of 200.0 before and 300.0 after) (90.0 / 250.0 req/s = 0.36; "
+        "0.23 of the anonymous plain view's 400.0 req/s" in name
+        for name in found
+    ), found
+    assert any(
+        "public: throughput at least 1/3 of the plain view's (mean of 300.0 before "
+        "and 500.0 after) (120.0 / 400.0 req/s = 0.30" in name
+        for name in found
+    ), found
+    shares = {n.split(":")[0]: m for n, m in verdicts(rows, 200) if "1/3" in n}
+    assert shares == {"applicants": True, "public": False}
 
 
 @pytest.mark.django_db(transaction=True)

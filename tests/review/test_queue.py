@@ -69,10 +69,11 @@ def queue_queries(client, url):
     ]
 
 
-# Session, user, second-factor device, roles, tender, seats, the tender's categories,
-# conditions and sub-lists (filter choices), the page's ids with the count, the page's
-# rows with their duplicate flags (review.selectors.queue_page).
-QUEUE_QUERIES = 11
+# Session, user with their roles (housing.auth_backends), second-factor device, tender,
+# seats, the tender's categories, conditions and sub-lists (filter choices), the page's
+# ids with the count, the page's rows with their duplicate flags
+# (review.selectors.queue_page).
+QUEUE_QUERIES = 10
 
 
 def test_query_count_does_not_grow_with_the_queue(client, otp_login, tender, staff):
