@@ -1004,7 +1004,7 @@ def _next_code_number_sql() -> str:
     )
     # Only the model's own quoted names are formatted in; the values are parameters.
     return (
-        f"INSERT INTO {table} ({lessor}, {year}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"INSERT INTO {table} ({lessor}, {year}, {last}) VALUES (%s, %s, 1) "  # noqa: S608  # nosec B608
         f"ON CONFLICT ({lessor}, {year}) DO UPDATE SET {last} = {table}.{last} + 1 "
         f"RETURNING {last}"
     )
