@@ -27,6 +27,7 @@ from django.http import HttpRequest
 
 from .compiled import CompiledQuery
 from .models import User
+from .permissions import roles_by_lessor
 
 #: The user, and per membership its lessor and role (``None`` for a user with none).
 _USER_WITH_ROLES = CompiledQuery(
@@ -60,13 +61,10 @@ class UserBackend(ModelBackend):
         if not rows:
             return None
         user = rows[0]
-        roles: dict[int, frozenset[str]] = {}
-        for row in rows:
-            lessor_id = row.najem_role_lessor  # type: ignore[attr-defined]
-            if lessor_id is not None:
-                roles[lessor_id] = roles.get(lessor_id, frozenset()) | {
-                    row.najem_role  # type: ignore[attr-defined]
-                }
+        roles = roles_by_lessor(
+            (row.najem_role_lessor, row.najem_role)  # type: ignore[attr-defined]
+            for row in rows
+        )
         del user.najem_role_lessor, user.najem_role  # type: ignore[attr-defined]
         user._najem_roles = roles  # type: ignore[attr-defined]
         return user if self.user_can_authenticate(user) else None

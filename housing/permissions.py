@@ -26,17 +26,27 @@ ANY_STAFF_ROLE = frozenset(StaffRole)
 _ROLES_SQL = 'SELECT "lessor_id", "role" FROM "housing_membership" WHERE "user_id" = %s'
 
 
+def roles_by_lessor(
+    rows: Iterable[tuple[int | None, str | None]],
+) -> dict[int, frozenset[str]]:
+    """Fold ``(lessor id, role)`` rows into the roles per lessor id (a row with no
+    lessor, a user's row without a membership, adds nothing)."""
+    roles: dict[int, frozenset[str]] = {}
+    for lessor_id, role in rows:
+        if lessor_id is not None:
+            roles[lessor_id] = roles.get(lessor_id, frozenset()) | {role}
+    return roles
+
+
 def _roles_cache(user: User) -> dict[int, frozenset[str]]:
-    """Roles per lessor id, read once per user object (once per request)."""
+    """Roles per lessor id, read once per user object (once per request; the
+    authentication backend reads them with the user and leaves them here)."""
     cache = getattr(user, "_najem_roles", None)
     if cache is None:
-        cache = {}
         alias = router.db_for_read(Membership)
         with connections[alias].cursor() as cursor:
             cursor.execute(_ROLES_SQL, [user.pk])
-            rows = cursor.fetchall()
-        for lessor_id, role in rows:
-            cache[lessor_id] = cache.get(lessor_id, frozenset()) | {role}
+            cache = roles_by_lessor(cursor.fetchall())
         user._najem_roles = cache
     return cache
 

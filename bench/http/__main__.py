@@ -328,6 +328,35 @@ def run_locust(
     return rows
 
 
+def _runs(
+    users: int,
+    seconds: int,
+    saturation_users: int,
+    saturation_seconds: int,
+    scenarios: list[str],
+) -> list[tuple[str, str, int, int, int]]:
+    """The locust runs in their order: (scenario, phase, users, seconds, first
+    account). Each scenario under load, then at saturation; then the yardsticks again
+    after the scenarios: this machine's speed moves within minutes, and one 15 s
+    measurement before them decided a verdict as much as the pages did
+    (docs/performance.md, "HTTP", fifth pass)."""
+    runs = [
+        (scenario, phase, n, secs, first)
+        for scenario in ["plain", "plain_signed_in", "page", *scenarios]
+        for phase, n, secs, first in (
+            ("load", users, seconds, 0),
+            ("saturation", saturation_users, saturation_seconds, users),
+        )
+        if n > 0 and secs > 0
+    ]
+    if scenarios and saturation_users > 0 and saturation_seconds > 0:
+        runs += [
+            (scenario, AFTER, saturation_users, saturation_seconds, users)
+            for scenario in ("plain", "plain_signed_in")
+        ]
+    return runs
+
+
 def run(
     *,
     users: int,
@@ -363,39 +392,20 @@ def run(
         )
         server = start_server(env, port)
         rows: list[Row] = []
-        for scenario in ["plain", "plain_signed_in", "page", *scenarios]:
-            for phase, n, secs, first in (
-                ("load", users, seconds, 0),
-                ("saturation", saturation_users, saturation_seconds, users),
-            ):
-                if n <= 0 or secs <= 0:
-                    continue
-                rows += run_locust(
-                    scenario=scenario,
-                    phase=phase,
-                    users=n,
-                    seconds=secs,
-                    first_account=first,
-                    env=env,
-                    port=port,
-                    workdir=workdir,
-                    pool=pool if phase == "saturation" else 0,
-                )
-        if scenarios and saturation_users > 0 and saturation_seconds > 0:
-            # The yardsticks again after the scenarios: this machine's speed moves
-            # within minutes, and one 15 s measurement before them decided a verdict
-            # as much as the pages did (docs/performance.md, "HTTP", fifth pass).
-            for scenario in ("plain", "plain_signed_in"):
-                rows += run_locust(
-                    scenario=scenario,
-                    phase=AFTER,
-                    users=saturation_users,
-                    seconds=saturation_seconds,
-                    first_account=users,
-                    env=env,
-                    port=port,
-                    workdir=workdir,
-                )
+        for scenario, phase, n, secs, first in _runs(
+            users, seconds, saturation_users, saturation_seconds, scenarios
+        ):
+            rows += run_locust(
+                scenario=scenario,
+                phase=phase,
+                users=n,
+                seconds=secs,
+                first_account=first,
+                env=env,
+                port=port,
+                workdir=workdir,
+                pool=pool if phase == "saturation" else 0,
+            )
         return rows
     finally:
         if server is not None:

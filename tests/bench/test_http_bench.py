@@ -5,7 +5,7 @@ import importlib.util
 
 import pytest
 
-from bench.http.__main__ import AFTER, Row, main, verdicts
+from bench.http.__main__ import AFTER, Row, _runs, main, verdicts
 from bench.http.forms import post_form
 
 PAGE = """
@@ -23,6 +23,34 @@ PAGE = """
 </form>
 <form action="/applications/1/submit/" method="post"><input name="s" value="1"></form>
 """
+
+
+def test_the_runs_measure_the_yardsticks_before_and_after_the_scenarios():
+    runs = _runs(200, 30, 10, 15, ["applicants"])
+    assert [(scenario, phase) for scenario, phase, *_ in runs] == [
+        ("plain", "load"),
+        ("plain", "saturation"),
+        ("plain_signed_in", "load"),
+        ("plain_signed_in", "saturation"),
+        ("page", "load"),
+        ("page", "saturation"),
+        ("applicants", "load"),
+        ("applicants", "saturation"),
+        ("plain", AFTER),
+        ("plain_signed_in", AFTER),
+    ]
+    # Under load every user from the first account; at saturation the fresh ones.
+    assert runs[6] == ("applicants", "load", 200, 30, 0)
+    assert runs[7] == ("applicants", "saturation", 10, 15, 200)
+    assert runs[8] == ("plain", AFTER, 10, 15, 200)
+
+
+def test_a_phase_without_users_or_seconds_is_not_run():
+    runs = _runs(200, 0, 10, 15, [])
+    assert {phase for _, phase, *_ in runs} == {
+        "saturation"
+    }  # nothing after: no scenario
+    assert _runs(200, 30, 0, 15, ["public"])[-1] == ("public", "load", 200, 30, 0)
 
 
 def test_the_form_is_sent_as_a_browser_would():
