@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -43,12 +44,14 @@ from .selectors import (
 # --- public ---------------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests  # one read (docs/decisions.md)
 @require_safe
 def home(request):
     """The public home page: open tenders (an empty state when there are none)."""
     return render(request, "tenders/home.html", {"tenders": tender_list_open()})
 
 
+@transaction.non_atomic_requests  # reads only (docs/decisions.md)
 @require_safe
 def tender_detail(request, pk: int):
     """Everything an applicant needs to know about one tender (Art. 18): the same

@@ -65,6 +65,28 @@ def test_the_pages_read_outside_a_transaction_and_other_views_inside(
     assert not getattr(resolve(reverse("account")).func, "_non_atomic_requests", None)
 
 
+def test_the_public_home_and_tender_pages_read_outside_a_transaction(
+    client, tender, monkeypatch
+):
+    from tenders import views as tender_views
+
+    seen = []
+    for name in ("tender_list_open", "tender_get_public_page"):
+        original = getattr(tender_views, name)
+
+        def spy(*args, _original=original, **kwargs):
+            seen.append(connection.in_atomic_block)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(tender_views, name, spy)
+    tender.deadline = timezone.now() + datetime.timedelta(days=30)
+    tender.save()
+    assert client.get(reverse("home"), headers=EN).status_code == 200
+    tender_page = reverse("tenders:detail", args=[tender.pk])
+    assert client.get(tender_page, headers=EN).status_code == 200
+    assert seen == [False, False]
+
+
 def test_a_refused_save_writes_nothing_and_the_page_shows_why(client, draft, applicant):
     client.force_login(applicant)
     before = Application.objects.get(pk=draft.pk)

@@ -2,6 +2,7 @@
 tiny real run (gunicorn and locust, a few users for a few seconds)."""
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +44,38 @@ def test_the_runs_measure_the_yardsticks_before_and_after_the_scenarios():
     assert runs[6] == ("applicants", "load", 200, 30, 0)
     assert runs[7] == ("applicants", "saturation", 10, 15, 200)
     assert runs[8] == ("plain", AFTER, 10, 15, 200)
+
+
+def test_the_simulated_browsers_resolve_the_address_without_a_thread_pool(
+    tmp_path, monkeypatch
+):
+    """gevent's default resolver hands every look-up to a thread (for each new
+    connection: 15 % of the browsers' CPU); locust runs with the blocking one."""
+    import subprocess
+
+    from bench.http import __main__ as http
+
+    seen = {}
+
+    def fake_run(args, *, env, **kwargs):
+        seen.update(args=args, env=env)
+        prefix = args[args.index("--csv") + 1]
+        (tmp_path / f"{Path(prefix).name}_stats.csv").write_text(
+            "Type,Name,Request Count,Failure Count,Requests/s,50%,95%\n"
+            "GET,plain: /healthz,10,0,5.0,3,4\n"
+        )
+        return subprocess.CompletedProcess(args, 0)
+
+    monkeypatch.setattr(http.subprocess, "run", fake_run)
+    rows = http.run_locust(
+        scenario="plain", phase="saturation", users=2, seconds=1, first_account=0,
+        env={"PATH": "/bin"}, port=8000, workdir=tmp_path,
+    )  # fmt: skip
+    assert seen["env"]["GEVENT_RESOLVER"] == "block"
+    assert seen["env"]["BENCH_HTTP_WAIT"] == "none"
+    assert [(r.name, r.requests, r.rps) for r in rows] == [
+        ("GET plain: /healthz", 10, 5.0)
+    ]
 
 
 def test_a_phase_without_users_or_seconds_is_not_run():

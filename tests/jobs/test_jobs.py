@@ -1,6 +1,7 @@
 """Background jobs: enqueued, run by the database worker, progress recorded, a
 failure shown with its error and retried."""
 
+import contextlib
 import json
 
 from django.core.management import call_command
@@ -92,6 +93,71 @@ def test_a_queued_job_is_not_read_back_and_the_instance_is_its_row(lessor_x, sta
     row = Job.objects.get(pk=job.pk)
     for field in Job._meta.concrete_fields:
         assert getattr(job, field.attname) == getattr(row, field.attname), field.name
+
+
+def test_inside_the_callers_transaction_no_savepoint_and_rolled_back_with_it(
+    lessor_x, staff_x
+):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    started = []
+
+    def caller_that_fails():
+        with transaction.atomic():
+            job = job_start(
+                kind="count", target=lessor_x, by=staff_x,
+                task=tasks.count_rows, lessor=lessor_x, rows=3,
+            )  # fmt: skip
+            assert Job.objects.filter(pk=job.pk).exists()
+            started.append(job)
+            raise RuntimeError("the caller failed")
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(RuntimeError, match="the caller failed"),
+    ):
+        caller_that_fails()
+    [job] = started
+    assert not [q for q in queries if "SAVEPOINT" in q["sql"]]
+    # Neither the job nor its task outlives the caller's rollback.
+    assert not Job.objects.filter(pk=job.pk).exists()
+    assert not DBTaskResult.objects.filter(id=job.task_result_id).exists()
+
+
+def test_a_failure_inside_job_start_rolls_back_the_whole_transaction(
+    lessor_x, staff_x, monkeypatch
+):
+    """Without a savepoint the caller cannot go on after job_start failed: the
+    transaction is marked for rollback, and nothing it wrote before stays."""
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from jobs import services
+
+    def refuse(job, task):
+        raise services.JobNotRetryable("refused")
+
+    monkeypatch.setattr(services, "_enqueue", refuse)
+    kept = []
+
+    def caller_that_goes_on():
+        with transaction.atomic():
+            kept.append(
+                Job.objects.create(kind="before", lessor=lessor_x, task_path="x")
+            )
+            with contextlib.suppress(services.JobNotRetryable):  # a caller going on
+                job_start(
+                    kind="count", target=lessor_x, by=staff_x,
+                    task=tasks.count_rows, lessor=lessor_x, rows=3,
+                )  # fmt: skip
+            Job.objects.count()  # Django refuses every further statement
+
+    with pytest.raises(TransactionManagementError):
+        caller_that_goes_on()
+    [kept] = kept
+    assert not Job.objects.filter(pk=kept.pk).exists()
+    assert not Job.objects.filter(kind="count").exists()
 
 
 def test_a_job_run_at_once_by_the_immediate_backend_is_returned_as_run(
