@@ -78,6 +78,29 @@ def test_the_simulated_browsers_resolve_the_address_without_a_thread_pool(
     ]
 
 
+@pytest.mark.django_db
+def test_a_run_closes_the_tenders_earlier_runs_left_open():
+    from django.utils import timezone
+
+    from bench.http.__main__ import close_earlier_runs
+    from tenders.constants import TenderStatus
+    from tenders.models import TenderEvent
+    from tests.tenders.factories import TenderFactory
+
+    earlier = TenderFactory(published=True, code="bh-261130120000")
+    other = TenderFactory(published=True, code="LJ-2026")
+    assert close_earlier_runs() == 1
+    earlier.refresh_from_db()
+    other.refresh_from_db()
+    assert earlier.status == TenderStatus.CLOSED
+    assert earlier.deadline <= timezone.now()
+    assert TenderEvent.objects.filter(
+        tender=earlier, to_status=TenderStatus.CLOSED, by=None
+    ).exists()
+    assert other.status == TenderStatus.PUBLISHED  # not the benchmark's
+    assert close_earlier_runs() == 0
+
+
 def test_a_phase_without_users_or_seconds_is_not_run():
     runs = _runs(200, 0, 10, 15, [])
     assert {phase for _, phase, *_ in runs} == {
