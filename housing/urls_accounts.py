@@ -7,13 +7,21 @@ language and an applicant's optional second factor, issue 12).
 """
 
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import path
 
 from . import views_accounts
 
 urlpatterns = [
     path("", views_accounts.account, name="account"),
-    path("login/", views_accounts.LoginView.as_view(), name="login"),
+    # Outside the request's transaction: the form page reads nothing, and signing in
+    # writes the session and the last login, each its own statement
+    # (docs/decisions.md, "Sign-in without the request's transaction").
+    path(
+        "login/",
+        transaction.non_atomic_requests(views_accounts.LoginView.as_view()),
+        name="login",
+    ),
     path("login/code/", views_accounts.login_code, name="login_code"),
     path("register/", views_accounts.register, name="register"),
     path("register/done/", views_accounts.register_done, name="register_done"),
