@@ -34,7 +34,10 @@ experiment (e.g. ``--worker-class gthread --threads 4``: docs/performance.md, "H
 fifth pass); the judged runs use none.
 
 The simulated browsers are locust's ``FastHttpUser`` (geventhttpclient): they share the
-machine's CPUs with the server, and python-requests' client took more of them.
+machine's CPUs with the server, and python-requests' client took more of them; they
+resolve 127.0.0.1 with gevent's blocking resolver (its default thread pool cost them 15 %
+of their CPU). Each run first closes the open tenders earlier runs published (the home
+page every login leads to would list them all).
 
 Each at ``--users`` users with 1-3 s before every request a person makes (the pause of
 reading a page before sending its form included; a redirect's target is asked for at
