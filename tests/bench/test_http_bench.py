@@ -103,9 +103,8 @@ def test_a_run_closes_the_tenders_earlier_runs_left_open():
 
 def test_a_phase_without_users_or_seconds_is_not_run():
     runs = _runs(200, 0, 10, 15, [])
-    assert {phase for _, phase, *_ in runs} == {
-        "saturation"
-    }  # nothing after: no scenario
+    # No load phase (0 s), and nothing after: there is no scenario.
+    assert {phase for _, phase, *_ in runs} == {"saturation"}
     assert _runs(200, 30, 0, 15, ["public"])[-1] == ("public", "load", 200, 30, 0)
 
 

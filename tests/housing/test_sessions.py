@@ -1,9 +1,14 @@
-"""housing.sessions: the same sessions as Django's database backend, read by SQL."""
+"""housing.sessions: the same sessions as Django's database backend, read by SQL and
+saved with fewer round trips."""
 
 import datetime
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -77,9 +82,6 @@ def _statements(queries) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_a_new_session_is_one_insert_without_a_look_up():
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     store = sessions.SessionStore()
     store["a"] = 1
     with CaptureQueriesContext(connection) as queries:
@@ -103,9 +105,6 @@ def test_a_key_that_exists_is_refused_by_the_insert_and_another_drawn(monkeypatc
 
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_an_update_is_one_statement():
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     key = _saved({"a": 1})
     store = sessions.SessionStore(key)
     store["a"] = 2
@@ -117,8 +116,6 @@ def test_outside_a_transaction_an_update_is_one_statement():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_session_deleted_meanwhile_is_not_recreated_by_an_update():
-    from django.contrib.sessions.backends.base import UpdateError
-
     key = _saved({"a": 1})
     store = sessions.SessionStore(key)
     store["a"] = 2
@@ -129,9 +126,6 @@ def test_a_session_deleted_meanwhile_is_not_recreated_by_an_update():
 
 
 def test_inside_a_transaction_djangos_save_with_its_savepoint():
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     store = sessions.SessionStore()
     store["a"] = 1
     with CaptureQueriesContext(connection) as queries:
@@ -147,10 +141,6 @@ def test_signing_in_outside_the_requests_transaction(client):
     """The form page reads nothing; signing in is the reads, the session's INSERT,
     the last login and the session's UPDATE, each its own transaction: no request
     transaction, no savepoint, no look-up of the new key; the person is signed in."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
     from tests.housing.factories import UserFactory
 
     user = UserFactory(email="in@example.test")
