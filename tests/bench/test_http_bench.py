@@ -164,6 +164,27 @@ def test_verdicts():
     assert all(met is None for name, met in verdicts(rows, 20) if "errors" not in name)
 
 
+def test_a_saturation_phase_that_ran_out_of_accounts_is_not_judged():
+    """Users who find no fresh account read their status page instead of making a
+    journey: the throughput of that mix is shown, never judged (met or missed)."""
+    rows = [
+        row("plain_signed_in", "saturation", "GET plain, signed in", 200, 20),
+        row("applicants", "saturation", "POST applicant: save section", 90, 300),
+    ]
+    (share,) = [(n, m) for n, m in verdicts(rows, 200) if "1/3" in n]
+    assert share[1] is True
+    assert "not judged" not in share[0]
+    rows.append(row("applicants", "saturation", "GET applicant: status page", 10, 20))
+    (share,) = [(n, m) for n, m in verdicts(rows, 200) if "1/3" in n]
+    assert share[1] is None
+    assert share[0].endswith(
+        "= 0.50): not judged, the fresh accounts ran out (raise --saturation-pool)"
+    )
+    # The status pages of the load phase (after each journey) are the scenario's own.
+    rows[-1] = row("applicants", "load", "GET applicant: status page", 10, 20)
+    assert [m for n, m in verdicts(rows, 200) if "1/3" in n] == [True]
+
+
 def test_the_yardsticks_measured_before_and_after_are_averaged():
     """The plain views are measured again after the scenarios; a verdict is taken
     beside the mean of both (the machine's speed moves within a run), and says so."""
