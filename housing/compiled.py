@@ -10,16 +10,37 @@ the real values in their places and builds the instances as the ORM does
 (``select_related`` included). The SQL, and so every rule it carries (the filter, the
 row lock), is the ORM's own: ``tests/applications/test_save_flow_cost.py`` checks it
 against the queryset's.
+
+On PostgreSQL each compiled query is also a prepared statement of the database session
+(``PREPARE`` once per connection, sent with its first ``EXECUTE`` in one round trip;
+then ``EXECUTE`` alone): the server parses and plans it once per connection instead of
+at every run, and the wide SQL is not sent again. Planning the application's read cost
+PostgreSQL more than running it (0.77 ms a run as text, 0.20 ms prepared). A prepared
+statement lives as long as the database session and survives a rollback; a new
+connection prepares again. ``DATABASE_PREPARED_STATEMENTS=false`` turns this off for a
+connection pooler that shares sessions between clients (PgBouncer's transaction mode).
+While queries are logged (``DEBUG``, ``CaptureQueriesContext``), the log shows the
+query's SQL with its values, as the ORM would log it, not the ``EXECUTE`` that carried
+it: what was read stays readable.
 """
 
+import itertools
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+
+#: Numbers the compiled queries of this process, and each try to prepare one.
+_SERIALS = itertools.count(1)
+_TRIES = itertools.count(1)
+#: Per database session (the driver's connection): compiled query -> the name of its
+#: prepared statement there.
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,11 @@ class _Compiled:
     fetch_mode: Any
     #: Annotations: attribute name -> column, set on each instance as the ORM does.
     annotations: tuple[tuple[str, int], ...]
+    #: On PostgreSQL: ``PREPARE {name} AS`` the SQL with ``$1, $2...`` in its
+    #: parameters' places (``%`` doubled: it is sent with the EXECUTE's values), and
+    #: the ``EXECUTE {name}`` with a placeholder per parameter. Empty elsewhere.
+    prepare: str = ""
+    execute: str = ""
 
 
 class CompiledQuery[M: Model]:
@@ -59,6 +85,7 @@ class CompiledQuery[M: Model]:
         self._by_connection: weakref.WeakKeyDictionary[Any, _Compiled] = (
             weakref.WeakKeyDictionary()
         )
+        self._serial = next(_SERIALS)
 
     def _compile(self) -> _Compiled:
         queryset = self._build(*self._markers)
@@ -77,6 +104,11 @@ class CompiledQuery[M: Model]:
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
         fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        prepare = execute = ""
+        if connections[db].vendor == "postgresql":
+            numbered = sql % tuple(f"${i}" for i in range(1, len(params) + 1))
+            prepare = "PREPARE {name} AS " + numbered.replace("%", "%%")
+            execute = "EXECUTE {name} (" + ", ".join(["%s"] * len(params)) + ")"
         return _Compiled(
             sql=sql,
             params=tuple(params),
@@ -90,6 +122,8 @@ class CompiledQuery[M: Model]:
             converters=compiler.get_converters(fields),
             fetch_mode=fetch_mode,
             annotations=tuple(compiler.annotation_col_map.items()),
+            prepare=prepare,
+            execute=execute,
         )
 
     def compiled(self) -> _Compiled:
@@ -105,8 +139,12 @@ class CompiledQuery[M: Model]:
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, args, strict=True):
             params[slot] = int(value)
-        with connections[compiled.db].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+        connection = connections[compiled.db]
+        with connection.cursor() as cursor:
+            if compiled.execute and settings.DATABASE_PREPARED_STATEMENTS:
+                self._execute_prepared(connection, cursor, compiled, params)
+            else:
+                cursor.execute(compiled.sql, params)
             rows: Sequence[Any] = cursor.fetchall()
         compiler = compiled.compiler
         if compiled.converters:
@@ -129,3 +167,30 @@ class CompiledQuery[M: Model]:
                 setattr(obj, name, row[column])
             objects.append(obj)
         return objects  # type: ignore[return-value]
+
+    def _execute_prepared(
+        self, connection: Any, cursor: Any, compiled: _Compiled, params: list[Any]
+    ) -> None:
+        """Run the query as this session's prepared statement, preparing it in the
+        same round trip the first time. A failed first try may or may not have left
+        its statement behind: the next try prepares under a new name."""
+        prepared = _PREPARED.get(connection.connection)
+        if prepared is None:
+            prepared = _PREPARED[connection.connection] = {}
+        name = prepared.get(self._serial)
+        if name is not None:
+            cursor.execute(compiled.execute.format(name=name), params)
+        else:
+            name = f"najem_q{self._serial}_{next(_TRIES)}"
+            cursor.execute(
+                compiled.prepare.format(name=name)
+                + "; "
+                + compiled.execute.format(name=name),
+                params,
+            )
+            prepared[self._serial] = name
+        if connection.queries_logged:
+            # The log shows what was read, as the ORM would log it.
+            connection.queries_log[-1]["sql"] = cursor.mogrify(
+                compiled.sql, params
+            ).decode()
