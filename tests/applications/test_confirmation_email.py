@@ -130,6 +130,40 @@ def test_sent_twice_in_a_row_it_mails_once(draft, applicant):
     assert submission.emailed_at is not None
 
 
+def test_a_second_sending_carries_the_same_message_id(draft, applicant, settings):
+    """Should the email go out twice (a crash between the SMTP server's acceptance
+    and the mark's commit, then a retry), both carry one Message-ID, by which mail
+    servers and clients know the second for the same message; another submission's
+    has another."""
+    settings.DEFAULT_FROM_EMAIL = "Najem <najem@jss-mol.example>"
+    services.application_submit(application=draft, by=applicant, now=BEFORE)
+    submission = draft.submissions.get()
+    assert pdf.send_submission_email(submission.pk) == pdf.EMAIL_SENT
+    ApplicationSubmission.objects.filter(pk=submission.pk).update(emailed_at=None)
+    assert pdf.send_submission_email(submission.pk) == pdf.EMAIL_SENT
+    first, second = mail.outbox
+    message_id = first.message()["Message-ID"]
+    assert second.message()["Message-ID"] == message_id
+    assert message_id.startswith(f"<submission.{submission.pk}.")
+    assert message_id.endswith("@jss-mol.example>")
+    other_submission = (
+        ApplicationSubmission(  # another application's, or the next version
+            pk=submission.pk + 1,
+            application=draft,
+            version=submission.version + 1,
+            submitted_at=submission.submitted_at,
+        )
+    )
+    assert pdf.submission_message_id(other_submission) != message_id
+    later = ApplicationSubmission(
+        pk=submission.pk,
+        application=draft,
+        version=submission.version,
+        submitted_at=submission.submitted_at + datetime.timedelta(microseconds=1),
+    )
+    assert pdf.submission_message_id(later) != message_id  # a database started afresh
+
+
 def test_a_run_that_loses_the_race_mails_nothing(draft, applicant, monkeypatch):
     """Two runs at once both find the submission unsent and render the message; the
     mark decides (here the second run sends while the first is rendering)."""
