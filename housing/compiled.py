@@ -178,14 +178,15 @@ class CompiledQuery[M: Model]:
         if prepared is None:
             prepared = _PREPARED[connection.connection] = {}
         name = prepared.get(self._serial)
+        # ``replace``, not ``format``: the SQL may hold braces of its own.
         if name is not None:
-            cursor.execute(compiled.execute.format(name=name), params)
+            cursor.execute(compiled.execute.replace("{name}", name), params)
         else:
             name = f"najem_q{self._serial}_{next(_TRIES)}"
             cursor.execute(
-                compiled.prepare.format(name=name)
+                compiled.prepare.replace("{name}", name, 1)
                 + "; "
-                + compiled.execute.format(name=name),
+                + compiled.execute.replace("{name}", name),
                 params,
             )
             prepared[self._serial] = name

@@ -116,6 +116,22 @@ def test_a_new_connection_prepares_again():
 
 
 @pytest.mark.django_db
+def test_braces_in_the_sql_are_sent_as_they_are():
+    """The statement's name is put in its place without touching the SQL's own
+    text (a literal brace, as in a JSON or array value, stays as it is)."""
+    user = UserFactory(full_name="Ana")
+    query = CompiledQuery(
+        lambda pk: User.objects.filter(pk=pk).extra(  # a fixed literal
+            where=['"housing_user"."full_name" <> \'{x} {name}\'']
+        ),
+        -12,
+    )
+    assert "'{x} {name}'" in query.compiled().sql
+    assert query.run(user.pk) == [user]
+    assert query.run(user.pk) == [user]
+
+
+@pytest.mark.django_db
 def test_off_sends_the_sql_itself(settings):
     settings.DATABASE_PREPARED_STATEMENTS = False
     user = UserFactory()
