@@ -70,6 +70,9 @@ def household_members(application: Application) -> list[Member]:
     for member in members:
         # As the related manager does: ``member.application`` is this instance.
         Member.application.field.set_cached_value(member, application)
+    # For a save of this request (:func:`applications.services.
+    # application_save_section`): the household as read at this ``row_version``.
+    application._household_read = (application.row_version, members)
     return members
 
 

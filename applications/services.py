@@ -316,6 +316,28 @@ def _claims_read_by_caller(given: Application, locked: Application) -> None:
             target._prefetched_objects_cache.setdefault(name, read[name])
 
 
+def _household_read_by_caller(
+    given: Application, locked: Application
+) -> list[Member] | None:
+    """The household the caller read in this request (the page's forms were built
+    from it), when it is still the locked row's: read after ``given`` and at the same
+    ``row_version`` as the row now locked. Every change of a member goes through this
+    module (``member_add``, ``member_update``, ``member_remove``, a section's save),
+    under the application's lock and with a new ``row_version`` in the same
+    transaction, so an equal version means no member changed since ``given`` was
+    read; and the household, read after it, saw no later change either (one would
+    have moved the version on). ``None``: read it again under the lock."""
+    read = getattr(given, "_household_read", None)
+    if read is None or given.pk != locked.pk:
+        return None
+    version, members = read
+    if version != given.row_version or version != locked.row_version:
+        return None
+    for member in members:
+        Member.application.field.set_cached_value(member, locked)
+    return list(members)
+
+
 def _tender_codes(tender: Tender) -> tuple[list[str], list[str]]:
     """The tender's own (``other:``) categories and its additional conditions, in the
     tender's order."""
@@ -470,8 +492,9 @@ def application_save_section(
         raise ServiceError(
             {name: [_("This field is not part of this step.")] for name in unknown}
         )
+    given = application
     locked = _lock(application)
-    _claims_read_by_caller(application, locked)
+    _claims_read_by_caller(given, locked)
     application = locked
     _require_may_edit(application, by)
     _require_editable(application, now)
@@ -495,7 +518,9 @@ def application_save_section(
                 errors.add(field, message)
         clean = {}
 
-    stored = household_members(application)
+    stored = _household_read_by_caller(given, application)
+    if stored is None:
+        stored = household_members(application)
     if set(members) - {m.pk for m in stored}:
         raise ServiceError(
             _(

@@ -264,9 +264,10 @@ def test_continue_without_a_change_writes_only_the_event(
         f"m{child.pk}-monthly_income": "0,00",
     }
     # Session, user, application, household; the service (its own transaction, a
-    # SAVEPOINT in the test's): the locked application, its household, the lessor's
-    # area, the event.
-    with django_assert_num_queries(10):
+    # SAVEPOINT in the test's): the locked application, the lessor's area, the
+    # event. The household read for the page's forms is the one the save checks: the
+    # locked row has the version it was read at (no member changed since).
+    with django_assert_num_queries(9):
         response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()
     saved = Application.objects.get(pk=household.pk)
@@ -304,7 +305,9 @@ def test_the_categories_page_and_its_save_read_the_tenders_claims_once(
     claims = [q for q in sql if "tenders_tendercategory" in q]
     claims += [q for q in sql if "tenders_additionalcondition" in q]
     assert len(claims) == 2  # the form's, not again by the save's checks
-    assert len(sql) == 14
+    households = [q for q in sql if 'FROM "applications_member"' in q]
+    assert len(households) == 1  # the page's, not again under the lock
+    assert len(sql) == 13
     saved = Application.objects.get(pk=household.pk)
     assert saved.other_categories == ["other:young-researchers"]
     assert saved.additional_conditions == ["residence_10y"]
@@ -351,3 +354,57 @@ def test_a_compiled_query_refuses_a_marker_it_cannot_place(db):
     missing = CompiledQuery(lambda pk: Member.objects.filter(pk=5), -1)
     with pytest.raises(ValueError, match="each marker must be one parameter"):
         missing.run(1)
+
+
+def test_a_save_reads_the_household_again_when_a_member_changed_since_the_page(
+    household, applicant
+):
+    """The household read with the application is reused under the lock only at the
+    same version: a member changed in between (another tab) moved the version on,
+    so the save compares what is sent with the household read again, not with the
+    one read before the change."""
+    member = household.members.get(position=0)
+    page = selectors.application_of(applicant, household.pk)
+    shown = household_members(page)
+    before = shown[0].monthly_income
+    # Another tab: the member's income changed, the application's version moves on.
+    services.member_update(
+        member=Member.objects.get(pk=member.pk),
+        data={"monthly_income": Decimal("2222.00")},
+        by=applicant,
+        expected_version=page.row_version,
+    )
+    fresh = Application.objects.get(pk=household.pk).row_version
+    assert fresh == page.row_version + 1
+    # A save at the new version that sends the income as it was before the change:
+    # against the household read again it is a change, and it is written.
+    services.application_save_section(
+        application=page,
+        section="income",
+        data={},
+        members={member.pk: {"monthly_income": before}},
+        by=applicant,
+        expected_version=fresh,
+    )
+    assert Member.objects.get(pk=member.pk).monthly_income == before
+
+
+def test_a_save_reuses_the_household_read_at_the_same_version(
+    household, applicant, django_assert_num_queries
+):
+    page = selectors.application_of(applicant, household.pk)
+    shown = household_members(page)
+    with CaptureQueriesContext(connection) as queries:
+        services.application_save_section(
+            application=page,
+            section="income",
+            data={},
+            members={m.pk: {"monthly_income": Decimal("1500.00")} for m in shown[:1]},
+            by=applicant,
+            expected_version=page.row_version,
+        )
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if 'FROM "applications_member"' in q]
+    saved = Member.objects.get(pk=shown[0].pk)
+    assert saved.monthly_income == Decimal("1500.00")
+    assert saved.application_id == household.pk
