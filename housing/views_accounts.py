@@ -27,7 +27,6 @@ from django.views.decorators.http import require_http_methods
 
 import django_otp
 import qrcode
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
@@ -45,7 +44,11 @@ from .forms_accounts import (
 )
 from .mixins import second_factor_redirect
 from .models import User
-from .permissions import needs_second_factor, second_factor_verified
+from .permissions import (
+    has_second_factor,
+    needs_second_factor,
+    second_factor_verified,
+)
 from .throttling import (
     account_mail_allowed,
     client_ip_address,
@@ -108,7 +111,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     next_url = _next_url(request)
-    if user_has_device(user, confirmed=True) and not second_factor_verified(user):
+    if has_second_factor(user) and not second_factor_verified(user):
         return redirect(_with_next("otp_verify", request.get_full_path()))
     form = OTPSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -148,12 +151,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     they set it up elsewhere); applicants without one get 403.
     """
     user = request.user
-    if not needs_second_factor(user) and not user_has_device(user, confirmed=True):
+    if not needs_second_factor(user) and not has_second_factor(user):
         raise PermissionDenied
     next_url = _next_url(request)
     if second_factor_verified(user):
         return redirect(next_url)
-    if not user_has_device(user, confirmed=True):
+    if not has_second_factor(user):
         return redirect(_with_next("otp_setup", next_url))
     form = OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -275,7 +278,7 @@ def _asks_code_at_login(user) -> bool:
     Staff are logged in first and sent to ``otp_verify`` before any staff page, as
     before: their pages check the session, applicants' pages need not.
     """
-    return not needs_second_factor(user) and user_has_device(user, confirmed=True)
+    return not needs_second_factor(user) and has_second_factor(user)
 
 
 class LoginView(auth_views.LoginView):
@@ -464,7 +467,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "account_user": user,
-            "has_second_factor": user_has_device(user, confirmed=True),
+            "has_second_factor": has_second_factor(user),
             "second_factor_required": needs_second_factor(user),
         },
     )
@@ -480,7 +483,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
     user = request.user
     if needs_second_factor(user):
         raise PermissionDenied
-    if user_has_device(user, confirmed=True) and not second_factor_verified(user):
+    if has_second_factor(user) and not second_factor_verified(user):
         raise PermissionDenied
     services.otp_devices_remove(user=user)
     messages.success(request, _("The second step at login is turned off."))

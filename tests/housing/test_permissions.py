@@ -68,3 +68,30 @@ def test_roles_read_matches_the_orm(lessor_x, lessor_y):
     fresh = type(user).objects.get(pk=user.pk)
     assert {k: set(v) for k, v in permissions._roles_cache(fresh).items()} == expected
     assert permissions.roles_at(fresh, lessor_y) == {StaffRole.LESSOR_ADMIN}
+
+
+@pytest.mark.django_db
+def test_has_second_factor_counts_only_confirmed_devices_in_one_query(
+    django_assert_num_queries,
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from django_otp import user_has_device
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    none, unconfirmed, app, codes = UserFactory.create_batch(4)
+    TOTPDevice.objects.create(user=unconfirmed, name="app", confirmed=False)
+    TOTPDevice.objects.create(user=app, name="app", confirmed=True)
+    StaticDevice.objects.create(user=codes, name="backup", confirmed=True)
+    for user, expected in (
+        (none, False),
+        (unconfirmed, False),
+        (app, True),
+        (codes, True),
+    ):
+        with django_assert_num_queries(1):
+            assert permissions.has_second_factor(user) is expected
+        # What django-otp answers, one query per kind of device.
+        assert user_has_device(user, confirmed=True) is expected
+    assert permissions.has_second_factor(AnonymousUser()) is False
