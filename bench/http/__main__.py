@@ -1,6 +1,6 @@
 """HTTP benchmark with locust against gunicorn (issue 15 item 6).
 
-    python -m bench.http                                  # 200 users, 45 s a phase
+    python -m bench.http                    # 200 users, 45 s under load, 3 rounds
     python -m bench.http --users 20 --seconds 10 --saturation-seconds 5 --queue 1000
     python -m bench.http --check                          # exit 1 when a target is missed
 
@@ -43,7 +43,10 @@ Each at ``--users`` users with 1-3 s before every request a person makes (the pa
 reading a page before sending its form included; a redirect's target is asked for at
 once and timed as its own request): median, p95, errors; and again at
 ``--saturation-users`` users with no pause, for the throughput each scenario reaches
-beside the plain view's. In the applicants' saturation phase a user who has submitted
+beside the plain view's: in ``--rounds`` rounds of ``--saturation-seconds`` each (the
+yardsticks, then each scenario, round after round; the yardsticks once more at the
+end), so that both sides of a share are measured in the same minutes, and each side
+is the mean of its phases. In the applicants' saturation phase a user who has submitted
 signs in with a fresh draft's account (``--saturation-pool`` of them, by default 40
 for each second of the phase) and starts again, so the phase measures the whole
 journey; a user who finds none left reads their status page instead, and then the
@@ -61,8 +64,8 @@ page; each scenario's pages at least a third of the plain view's throughput, lik
 like: the public's beside the anonymous plain view, the signed-in scenarios' beside the
 plain view asked for signed in (the anonymous share is printed beside it). Both plain
 views are measured again after the scenarios (phase "saturation, after"), and a
-scenario is judged beside the mean of the two: the machine's speed moves within a
-run.
+scenario's mean over its rounds is judged beside the mean of all the yardstick's
+phases: the machine's speed moves within a run.
 """
 
 from __future__ import annotations
@@ -115,6 +118,10 @@ OUT_OF_ACCOUNTS = "status page"
 
 #: The phase in which the plain views are measured again, after the scenarios.
 AFTER = "saturation, after"
+
+#: The saturation phases: alternately the yardsticks and the scenarios, this many
+#: times (then the yardsticks once more), unless told (``--rounds``).
+ROUNDS = 3
 
 #: The baselines (not judged themselves) and the scenarios of signed-in users.
 BASELINES = {"plain", "plain_signed_in", "page"}
@@ -170,7 +177,12 @@ def close_earlier_runs() -> int:
 
 
 def prepare(
-    users: int, saturation_users: int, queue: int, seed: int, pool: int = 0
+    users: int,
+    saturation_users: int,
+    queue: int,
+    seed: int,
+    pool: int = 0,
+    rounds: int = 1,
 ) -> dict[str, Any]:
     """Accounts, drafts and ids for the simulated users (see the module docstring)."""
     from django.contrib.auth.hashers import make_password
@@ -187,7 +199,10 @@ def prepare(
     from tenders.pdf import tender_documents_publish
 
     close_earlier_runs()
-    accounts = users + saturation_users
+    # Fresh accounts for the load phase and for each round's saturation run (see
+    # _runs): the applicants' drafts, the commission members' one-time codes.
+    accounts = users + rounds * saturation_users
+    pool *= rounds
     hashed = make_password(PASSWORD)
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     code = f"{TENDER_PREFIX}{stamp[2:]}"  # a tender code has at most 20 characters
@@ -376,28 +391,57 @@ def run_locust(
     return rows
 
 
+def saturation_phase(round_: int) -> str:
+    """The name of a round's saturation phase: "saturation", "saturation 2", ..."""
+    return "saturation" if round_ == 1 else f"saturation {round_}"
+
+
+def is_saturation(phase: str) -> bool:
+    return phase.startswith("saturation")
+
+
 def _runs(
     users: int,
     seconds: int,
     saturation_users: int,
     saturation_seconds: int,
     scenarios: list[str],
+    rounds: int = 1,
+    pool: int = 0,
 ) -> list[tuple[str, str, int, int, int]]:
     """The locust runs in their order: (scenario, phase, users, seconds, first
-    account). Each scenario under load, then at saturation; then the yardsticks again
-    after the scenarios: this machine's speed moves within minutes, and one 15 s
-    measurement before them decided a verdict as much as the pages did
-    (docs/performance.md, "HTTP", fifth pass)."""
+    account). Each scenario under load; then the saturation phases in ``rounds``
+    rounds, each the yardsticks and then the scenarios (the static page in the first
+    only); then the yardsticks once more. This machine's speed moves within minutes:
+    one 15 s measurement of a yardstick before the scenarios decided a verdict as much
+    as the pages did (docs/performance.md, "HTTP", fifth pass), and one before and one
+    after still left the share to the minutes between them (seventh pass); short
+    phases taken in turn put both sides of a share in the same minutes (eighth pass).
+    Each saturation run of a scenario signs in with fresh accounts of its own: round
+    ``k`` starts at ``users + (k - 1) * (saturation_users + its pool)`` (the
+    applicants take ``pool`` more in a run; the others none)."""
     runs = [
-        (scenario, phase, n, secs, first)
+        (scenario, "load", users, seconds, 0)
         for scenario in ["plain", "plain_signed_in", "page", *scenarios]
-        for phase, n, secs, first in (
-            ("load", users, seconds, 0),
-            ("saturation", saturation_users, saturation_seconds, users),
-        )
-        if n > 0 and secs > 0
+        if users > 0 and seconds > 0
     ]
-    if scenarios and saturation_users > 0 and saturation_seconds > 0:
+    if saturation_users <= 0 or saturation_seconds <= 0:
+        return runs
+    for round_ in range(1, max(1, rounds) + 1):
+        for scenario in ["plain", "plain_signed_in", "page", *scenarios]:
+            if scenario == "page" and round_ > 1:
+                continue
+            stride = saturation_users + (pool if scenario == "applicants" else 0)
+            runs.append(
+                (
+                    scenario,
+                    saturation_phase(round_),
+                    saturation_users,
+                    saturation_seconds,
+                    users + (round_ - 1) * stride,
+                )
+            )
+    if scenarios:
         runs += [
             (scenario, AFTER, saturation_users, saturation_seconds, users)
             for scenario in ("plain", "plain_signed_in")
@@ -415,6 +459,7 @@ def run(
     scenarios: list[str],
     seed: int = 1,
     pool: int = 0,
+    rounds: int = 1,
 ) -> list[Row]:
     media = Path(tempfile.mkdtemp(prefix="najem-bench-http-"))
     os.environ["NAJEM_BENCH_MEDIA_ROOT"] = str(media)
@@ -423,7 +468,7 @@ def run(
     server = None
     try:
         _project.setup()
-        data = prepare(users, saturation_users, queue, seed, pool)
+        data = prepare(users, saturation_users, queue, seed, pool, rounds)
         from django.conf import settings
 
         data_file = workdir / "data.json"
@@ -441,7 +486,13 @@ def run(
         server = start_server(env, port)
         rows: list[Row] = []
         for scenario, phase, n, secs, first in _runs(
-            users, seconds, saturation_users, saturation_seconds, scenarios
+            users,
+            seconds,
+            saturation_users,
+            saturation_seconds,
+            scenarios,
+            rounds,
+            pool,
         ):
             rows += run_locust(
                 scenario=scenario,
@@ -452,7 +503,7 @@ def run(
                 env=env,
                 port=port,
                 workdir=workdir,
-                pool=pool if phase == "saturation" else 0,
+                pool=pool if is_saturation(phase) and phase != AFTER else 0,
             )
         return rows
     finally:
@@ -471,17 +522,32 @@ def _phase_rps(rows: list[Row], scenario: str, phase: str) -> float:
     return sum(r.rps for r in rows if r.scenario == scenario and r.phase == phase)
 
 
-def _yardstick(rows: list[Row], scenario: str) -> tuple[float, str]:
-    """A baseline's throughput: the mean of its saturation phases before and after
-    the scenarios (either alone when the other did not run), and how it was made."""
-    found = [
-        rps
-        for rps in (_phase_rps(rows, scenario, p) for p in ("saturation", AFTER))
-        if rps
-    ]
+def _saturation_rps(rows: list[Row], scenario: str) -> list[float]:
+    """The throughput of each of a scenario's saturation phases, in their order."""
+    phases = dict.fromkeys(
+        r.phase for r in rows if r.scenario == scenario and is_saturation(r.phase)
+    )
+    return [rps for rps in (_phase_rps(rows, scenario, p) for p in phases) if rps]
+
+
+def _mean(rows: list[Row], scenario: str, before_after: bool) -> tuple[float, str]:
+    """The mean throughput of a scenario's saturation phases, and how it was made:
+    one phase alone; a yardstick's two as "before and after" (one round); more as
+    the list of them."""
+    found = _saturation_rps(rows, scenario)
     if len(found) < 2:
         return (found[0] if found else 0.0), ""
-    return sum(found) / 2, f" (mean of {found[0]:.1f} before and {found[1]:.1f} after)"
+    mean = sum(found) / len(found)
+    if before_after and len(found) == 2:
+        return mean, f" (mean of {found[0]:.1f} before and {found[1]:.1f} after)"
+    listed = ", ".join(f"{rps:.1f}" for rps in found)
+    return mean, f" (mean of {len(found)} phases: {listed})"
+
+
+def _yardstick(rows: list[Row], scenario: str) -> tuple[float, str]:
+    """A baseline's throughput: the mean of its saturation phases (before, between
+    and after the scenarios'), and how it was made."""
+    return _mean(rows, scenario, before_after=True)
 
 
 def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
@@ -503,7 +569,7 @@ def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
     plain_signed_in, signed_in_how = _yardstick(rows, "plain_signed_in")
     page = _phase_rps(rows, "page", "saturation")
     for scenario in sorted({r.scenario for r in rows} - BASELINES):
-        real = _phase_rps(rows, scenario, "saturation")
+        real, real_how = _mean(rows, scenario, before_after=False)
         # Like for like: the plain view asked for by the same kind of user (a signed-in
         # user's every request has Django read its session and user).
         signed_in = scenario in SIGNED_IN and bool(plain_signed_in)
@@ -525,14 +591,14 @@ def verdicts(rows: list[Row], users: int) -> list[tuple[str, bool | None]]:
         # journey's, so its throughput is shown but not judged.
         ran_out = any(
             r.scenario == scenario
-            and r.phase == "saturation"
+            and is_saturation(r.phase)
             and OUT_OF_ACCOUNTS in r.name
             for r in rows
         )
         found.append(
             (
                 f"{scenario}: throughput at least 1/3 of {base_name} "
-                f"({real:.1f} / {base:.1f} req/s = {real / base:.2f}"
+                f"({real:.1f}{real_how} / {base:.1f} req/s = {real / base:.2f}"
                 + "".join(f"; {b}" for b in beside if b)
                 + ")"
                 + (
@@ -598,7 +664,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=TARGET_USERS)
     parser.add_argument("--seconds", type=int, default=45)
     parser.add_argument("--saturation-users", type=int, default=10)
-    parser.add_argument("--saturation-seconds", type=int, default=15)
+    parser.add_argument("--saturation-seconds", type=int, default=10)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=ROUNDS,
+        help="saturation phases taken in turn: the yardsticks, then the scenarios, "
+        f"this many times, then the yardsticks again (default {ROUNDS})",
+    )
     parser.add_argument(
         "--saturation-pool",
         type=int,
@@ -626,6 +699,7 @@ def main(argv: list[str] | None = None) -> int:
             else max(MIN_POOL, POOL_PER_SECOND * args.saturation_seconds)
         ),
         scenarios=[s for s in args.scenarios.split(",") if s],
+        rounds=args.rounds,
     )
     print(report(rows, args.users))
     missed = any(met is False for _name, met in verdicts(rows, args.users))
